@@ -1,0 +1,14 @@
+namespace FloorPay.Domain;
+
+/// <summary>
+/// One declared AI dividend: <see cref="Total"/> split equally over <see cref="EligibleCount"/> citizens.
+/// PerCapita × EligibleCount + Remainder = Total; the remainder stays in the fund.
+/// </summary>
+public sealed record DividendDeclaration(
+    int Sequence,
+    DateTimeOffset DeclaredAt,
+    long Total,
+    long EligibleCount,
+    long PerCapita,
+    long Remainder,
+    long CumulativeIndex);

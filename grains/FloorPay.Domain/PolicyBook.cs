@@ -1,0 +1,61 @@
+namespace FloorPay.Domain;
+
+/// <summary>
+/// The ordered versions of the policy document. Every version after the first starts at a later period
+/// than the one before, with the same currency and period length, so that no period changes meaning.
+/// </summary>
+public sealed class PolicyBook
+{
+    private readonly List<FloorPolicy> _versions;
+
+    public PolicyBook(IEnumerable<FloorPolicy> versions)
+    {
+        _versions = versions.OrderBy(v => v.Version).ToList();
+        if (_versions.Count == 0) throw new ArgumentException("a policy book needs at least one version");
+        for (var i = 0; i < _versions.Count; i++)
+        {
+            var v = _versions[i];
+            var problems = v.Problems();
+            if (problems.Count > 0) throw new ArgumentException($"policy v{v.Version}: {string.Join("; ", problems)}");
+            if (i == 0) continue;
+            var before = _versions[i - 1];
+            if (v.Version != before.Version + 1) throw new ArgumentException($"policy versions must be consecutive: v{before.Version} then v{v.Version}");
+            if (v.Currency != before.Currency || v.PeriodLength != before.PeriodLength)
+                throw new ArgumentException($"policy v{v.Version} cannot change the currency or the period length");
+            if (v.EffectiveFromPeriod <= before.EffectiveFromPeriod)
+                throw new ArgumentException($"policy v{v.Version} must take effect after v{before.Version}");
+        }
+    }
+
+    public IReadOnlyList<FloorPolicy> Versions => _versions;
+
+    public FloorPolicy Latest => _versions[^1];
+
+    public string Currency => _versions[0].Currency;
+
+    public PeriodLength PeriodLength => _versions[0].PeriodLength;
+
+    public FloorPolicy? Version(int version) => _versions.FirstOrDefault(v => v.Version == version);
+
+    /// <summary>The version in force during <paramref name="period"/>; periods before the first version fall under the first.</summary>
+    public FloorPolicy For(Period period)
+    {
+        var inForce = _versions[0];
+        foreach (var v in _versions)
+        {
+            if (v.EffectiveFromPeriod <= period) inForce = v;
+        }
+        return inForce;
+    }
+
+    /// <summary>
+    /// A new book with <paramref name="next"/> appended. Refused unless it starts after <paramref name="current"/>:
+    /// a change never rewrites the period people are being paid for now.
+    /// </summary>
+    public PolicyBook Publish(FloorPolicy next, Period current)
+    {
+        if (next.EffectiveFromPeriod <= current)
+            throw new ArgumentException($"policy v{next.Version} must take effect from a future period (after {current})");
+        return new PolicyBook(_versions.Append(next));
+    }
+}

@@ -1,0 +1,60 @@
+namespace FloorPay.Grains;
+
+[GenerateSerializer, Immutable, Alias("floorpay.InflowCommand")]
+public sealed record InflowCommand(
+    [property: Id(0)] string IdempotencyKey,
+    [property: Id(1)] string Source,
+    [property: Id(2)] long Amount,
+    [property: Id(3)] string Reference);
+
+[GenerateSerializer, Immutable, Alias("floorpay.InflowReceipt")]
+public sealed record InflowReceipt(
+    [property: Id(0)] string InflowId,
+    [property: Id(1)] string Source,
+    [property: Id(2)] long Amount,
+    [property: Id(3)] string Reference,
+    [property: Id(4)] long BalanceAfter,
+    [property: Id(5)] DateTimeOffset RecordedAt,
+    [property: Id(6)] bool Replayed);
+
+[GenerateSerializer, Immutable, Alias("floorpay.DeclareDividendCommand")]
+public sealed record DeclareDividendCommand(
+    [property: Id(0)] string IdempotencyKey,
+    [property: Id(1)] long TotalAmount);
+
+[GenerateSerializer, Immutable, Alias("floorpay.DividendReceipt")]
+public sealed record DividendReceipt(
+    [property: Id(0)] int Sequence,
+    [property: Id(1)] long TotalAmount,
+    [property: Id(2)] long EligibleCount,
+    [property: Id(3)] long PerCapita,
+    [property: Id(4)] long Remainder,
+    [property: Id(5)] long CumulativeIndex,
+    [property: Id(6)] DateTimeOffset DeclaredAt,
+    [property: Id(7)] bool Replayed);
+
+/// <summary>A declared dividend as citizens need it to compute accrual.</summary>
+[GenerateSerializer, Immutable, Alias("floorpay.DividendPoint")]
+public sealed record DividendPoint(
+    [property: Id(0)] int Sequence,
+    [property: Id(1)] DateTimeOffset DeclaredAt,
+    [property: Id(2)] long Total,
+    [property: Id(3)] long EligibleCount,
+    [property: Id(4)] long PerCapita,
+    [property: Id(5)] long Remainder,
+    [property: Id(6)] long CumulativeIndex);
+
+[GenerateSerializer, Immutable, Alias("floorpay.FundSummary")]
+public sealed record FundSummary(
+    [property: Id(0)] string FundId,
+    [property: Id(1)] string Currency,
+    [property: Id(2)] long Inflows,
+    [property: Id(3)] long FloorOutflows,
+    [property: Id(4)] long DividendOutflows,
+    [property: Id(5)] long Balance,
+    [property: Id(6)] long EnrolledCount,
+    [property: Id(7)] long DividendsDeclared,
+    [property: Id(8)] long DividendIndex,
+    [property: Id(9)] long? RunwayPeriods,
+    [property: Id(10)] bool LowRunwayAlert,
+    [property: Id(11)] int PolicyVersion);

@@ -1,0 +1,25 @@
+namespace FloorPay.Grains;
+
+/// <summary>One citizen (key: pseudonymous citizen id): the single writer of that citizen's entitlement state.</summary>
+[Alias("floorpay.ICitizenGrain")]
+public interface ICitizenGrain : IGrainWithStringKey
+{
+    /// <summary>Enrolls and pays the current period's floor at once (rule 2).</summary>
+    [Alias("Enroll")]
+    Task<Outcome<EnrollResult>> Enroll(EnrollCommand command);
+
+    [Alias("RequestFloorPayout")]
+    Task<Outcome<PayoutReceipt>> RequestFloorPayout(FloorPayoutCommand command);
+
+    [Alias("ClaimDividends")]
+    Task<Outcome<PayoutReceipt>> ClaimDividends(ClaimDividendsCommand command);
+
+    [Alias("RecordContribution")]
+    Task<Outcome<ContributionReceipt>> RecordContribution(ContributionCommand command);
+
+    [Alias("GrantExemption")]
+    Task<Outcome<ExemptionReceipt>> GrantExemption(ExemptionCommand command);
+
+    [Alias("GetStatement"), ReadOnly]
+    Task<Outcome<CitizenStatement>> GetStatement(StatementQuery query);
+}

@@ -1,0 +1,7 @@
+namespace FloorPay.Grains;
+
+public enum PayoutKind
+{
+    Floor = 1,
+    Dividend = 2,
+}

@@ -1,0 +1,25 @@
+namespace FloorPay.Grains;
+
+[GenerateSerializer, Alias("floorpay.FundState")]
+public sealed class FundState
+{
+    [Id(0)] public long Inflows { get; set; }
+    [Id(1)] public long FloorOutflows { get; set; }
+    [Id(2)] public long DividendOutflows { get; set; }
+    [Id(3)] public long EnrolledCount { get; set; }
+    [Id(4)] public List<DividendPoint> Declarations { get; set; } = [];
+    [Id(5)] public List<InflowRecord> InflowLog { get; set; } = [];
+    [Id(6)] public Dictionary<string, IdempotencyEntry> IdempotencyKeys { get; set; } = [];
+    [Id(7)] public Dictionary<string, long> AppliedSequences { get; set; } = [];
+}
+
+[GenerateSerializer, Alias("floorpay.InflowRecord")]
+public sealed class InflowRecord
+{
+    [Id(0)] public string InflowId { get; set; } = "";
+    [Id(1)] public string Source { get; set; } = "";
+    [Id(2)] public long Amount { get; set; }
+    [Id(3)] public string Reference { get; set; } = "";
+    [Id(4)] public long BalanceAfter { get; set; }
+    [Id(5)] public DateTimeOffset RecordedAt { get; set; }
+}

@@ -1,0 +1,13 @@
+namespace FloorPay.Grains;
+
+[GenerateSerializer, Alias("floorpay.RegionState")]
+public sealed class RegionState
+{
+    [Id(0)] public long EnrolledCount { get; set; }
+    [Id(1)] public List<PayoutTally> Payouts { get; set; } = [];
+    [Id(2)] public Dictionary<string, long> ContributionMinutes { get; set; } = [];
+    [Id(3)] public Dictionary<string, int> OpenOpportunities { get; set; } = [];
+
+    /// <summary>Highest delta sequence applied per feed: a retried delta is applied once.</summary>
+    [Id(4)] public Dictionary<string, long> AppliedSequences { get; set; } = [];
+}

@@ -1,0 +1,20 @@
+using FloorPay.Domain;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FloorPay.Grains;
+
+public static class ServiceCollectionExtensions
+{
+    /// <summary>The services the grains need on every silo: policy, period clock, aggregate feed, dividend cache.</summary>
+    public static IServiceCollection AddFloorPayGrainServices(this IServiceCollection services, PolicyBook policies)
+    {
+        services.AddSingleton(policies);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new PeriodClock(sp.GetRequiredService<TimeProvider>(), policies.PeriodLength));
+        services.AddSingleton<AggregateFeed>();
+        services.AddHostedService(sp => sp.GetRequiredService<AggregateFeed>());
+        services.AddSingleton<DividendIndexCache>();
+        services.AddHostedService(sp => sp.GetRequiredService<DividendIndexCache>());
+        return services;
+    }
+}
