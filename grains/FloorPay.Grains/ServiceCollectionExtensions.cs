@@ -1,5 +1,6 @@
 using FloorPay.Domain;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace FloorPay.Grains;
 
@@ -9,10 +10,11 @@ public static class ServiceCollectionExtensions
     public static IServiceCollection AddFloorPayGrainServices(this IServiceCollection services, PolicyBook policies)
     {
         services.AddSingleton(policies);
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System); // tests replace the clock
         services.AddSingleton(sp => new PeriodClock(sp.GetRequiredService<TimeProvider>(), policies.PeriodLength));
         services.AddSingleton<AggregateFeed>();
         services.AddHostedService(sp => sp.GetRequiredService<AggregateFeed>());
+        services.AddSingleton<IPendingAggregates>(sp => sp.GetRequiredService<AggregateFeed>());
         services.AddSingleton<DividendIndexCache>();
         services.AddHostedService(sp => sp.GetRequiredService<DividendIndexCache>());
         return services;

@@ -1,0 +1,69 @@
+using Microsoft.Extensions.Logging;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+
+namespace FloorPay.Gateway.Auth;
+
+/// <summary>
+/// Authenticates every FloorPay call by its "authorization: Bearer &lt;api key&gt;" header (UNAUTHENTICATED otherwise)
+/// and turns unexpected failures into statuses: storage and cluster trouble is UNAVAILABLE (retry with the same key).
+/// Health and reflection stay open so that probes and tools work without a key.
+/// </summary>
+public sealed class AuthenticationInterceptor(ParticipantDirectory participants, ILogger<AuthenticationInterceptor> log) : Interceptor
+{
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        Authenticate(context);
+        try
+        {
+            return await continuation(request, context);
+        }
+        catch (Exception e) when (e is not RpcException)
+        {
+            throw Translate(e, context);
+        }
+    }
+
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
+        ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        Authenticate(context);
+        try
+        {
+            await continuation(request, responseStream, context);
+        }
+        catch (Exception e) when (e is not RpcException)
+        {
+            throw Translate(e, context);
+        }
+    }
+
+    private void Authenticate(ServerCallContext context)
+    {
+        if (context.Method.StartsWith("/grpc.health.", StringComparison.Ordinal) ||
+            context.Method.StartsWith("/grpc.reflection.", StringComparison.Ordinal)) return;
+        var header = context.RequestHeaders.GetValue("authorization");
+        const string scheme = "Bearer ";
+        if (header is null || !header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
+            throw new RpcException(new Status(StatusCode.Unauthenticated, "missing 'authorization: Bearer <api key>' header"));
+        var participant = participants.Find(header[scheme.Length..].Trim())
+            ?? throw new RpcException(new Status(StatusCode.Unauthenticated, "unknown API key"));
+        CallerContext.Set(context, participant);
+    }
+
+    private RpcException Translate(Exception e, ServerCallContext context)
+    {
+        if (e is OperationCanceledException && context.CancellationToken.IsCancellationRequested)
+            return new RpcException(new Status(StatusCode.Cancelled, "the call was cancelled"));
+        if (e is TimeoutException or OrleansException or System.Data.Common.DbException or InvalidOperationException)
+        {
+            log.LogWarning(e, "{Method} failed transiently", context.Method);
+            return new RpcException(new Status(StatusCode.Unavailable,
+                "temporarily unavailable; nothing was acknowledged, retry with the same idempotency key"));
+        }
+        log.LogError(e, "{Method} failed", context.Method);
+        return new RpcException(new Status(StatusCode.Internal, "internal error"));
+    }
+}

@@ -1,0 +1,19 @@
+namespace FloorPay.Gateway.Auth;
+
+/// <summary>One entry of "FloorPay:Participants".</summary>
+public sealed class ParticipantConfig
+{
+    public string Id { get; set; } = "";
+
+    /// <summary>bank | contribution-platform | treasury | reviewer | auditor.</summary>
+    public string Role { get; set; } = "";
+
+    /// <summary>For banks: the bank id of the payout accounts it holds.</summary>
+    public string? BankId { get; set; }
+
+    /// <summary>Hex SHA-256 of the API key. The only accepted form outside Development.</summary>
+    public string? ApiKeySha256 { get; set; }
+
+    /// <summary>The API key in clear: accepted in Development only.</summary>
+    public string? ApiKey { get; set; }
+}

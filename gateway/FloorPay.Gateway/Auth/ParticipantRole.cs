@@ -1,0 +1,10 @@
+namespace FloorPay.Gateway.Auth;
+
+public enum ParticipantRole
+{
+    Bank,
+    ContributionPlatform,
+    Treasury,
+    Reviewer,
+    Auditor,
+}

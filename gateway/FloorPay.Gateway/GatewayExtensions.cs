@@ -1,0 +1,46 @@
+using FloorPay.Gateway.Auth;
+using FloorPay.Gateway.Services;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace FloorPay.Gateway;
+
+public static class GatewayExtensions
+{
+    /// <summary>gRPC services, JSON transcoding, reflection, health and authentication. Needs an IGrainFactory.</summary>
+    public static IServiceCollection AddFloorPayGateway(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        var topology = configuration.GetSection(FloorPayTopology.Section).Get<FloorPayTopology>() ?? new FloorPayTopology();
+        if (topology.Regions.Count == 0) throw new InvalidOperationException("configure at least one region in FloorPay:Regions");
+        if (topology.Funds.Count == 0) topology.Funds.Add(Grains.IFundGrain.National);
+        services.AddSingleton(topology);
+
+        var participants = configuration.GetSection("FloorPay:Participants").Get<List<ParticipantConfig>>() ?? [];
+        services.AddSingleton(new ParticipantDirectory(participants, environment.IsDevelopment()));
+
+        services.AddGrpc(o =>
+        {
+            o.Interceptors.Add<AuthenticationInterceptor>();
+            o.EnableDetailedErrors = false;
+        }).AddJsonTranscoding();
+        services.AddGrpcReflection();
+        services.AddGrpcHealthChecks().AddCheck("floorpay", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapFloorPayGateway(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGrpcService<CitizensService>();
+        endpoints.MapGrpcService<PayoutsService>();
+        endpoints.MapGrpcService<ContributionsService>();
+        endpoints.MapGrpcService<FundsService>();
+        endpoints.MapGrpcService<RegionsService>();
+        endpoints.MapGrpcService<PoliciesService>();
+        endpoints.MapGrpcReflectionService();
+        endpoints.MapGrpcHealthChecksService();
+        return endpoints;
+    }
+}

@@ -1,0 +1,67 @@
+using FloorPay.Domain;
+using FloorPay.Grains;
+using Grpc.Core;
+
+namespace FloorPay.Gateway.Services;
+
+/// <summary>Request validation: anything malformed is INVALID_ARGUMENT before any grain is called.</summary>
+internal static class Check
+{
+    /// <summary>Largest single amount accepted, in minor units: far above any real transfer, far below overflow.</summary>
+    public const long MaxAmount = 1_000_000_000_000_000;
+
+    public static string Id(string? value, string field) =>
+        Identifier.IsValid(value) ? value! : throw Invalid($"{field} must be 1-{Identifier.MaxLength} characters of [A-Za-z0-9._:-]");
+
+    public static string? OptionalPeriod(string? value, PeriodClock clock, string field = "period")
+    {
+        if (string.IsNullOrEmpty(value)) return null;
+        return clock.TryParse(value, out var p)
+            ? p.ToString()
+            : throw Invalid($"{field} '{Truncate(value)}' is not a {clock.Length.ToString().ToLowerInvariant()} period ({(clock.Length == PeriodLength.Monthly ? "YYYY-MM" : "YYYY-Www")})");
+    }
+
+    public static long Amount(V1.Money? money, string currency, string field)
+    {
+        if (money is null) throw Invalid($"{field} is required");
+        if (money.Currency != currency) throw Invalid($"{field} must be in {currency}, the configured currency");
+        if (money.MinorUnits <= 0) throw Invalid($"{field} must be positive");
+        if (money.MinorUnits > MaxAmount) throw Invalid($"{field} exceeds the maximum of {MaxAmount} minor units");
+        return money.MinorUnits;
+    }
+
+    public static string Region(string? value, FloorPayTopology topology, string field = "region_id")
+    {
+        var id = Id(value, field);
+        return topology.Regions.Contains(id) ? id : throw new RpcException(new Status(StatusCode.NotFound, $"region '{id}' does not exist"));
+    }
+
+    public static string Fund(string? value, FloorPayTopology topology)
+    {
+        var id = Id(value, "fund_id");
+        return topology.Funds.Contains(id) ? id : throw new RpcException(new Status(StatusCode.NotFound, $"fund '{id}' does not exist"));
+    }
+
+    public static RpcException Invalid(string message) => new(new Status(StatusCode.InvalidArgument, message));
+
+    /// <summary>The grain's value, or its refusal as the gRPC status of the same name.</summary>
+    public static T Value<T>(this Outcome<T> outcome)
+    {
+        if (outcome.Rejection is { } r)
+        {
+            var code = r.Kind switch
+            {
+                RejectionKind.InvalidArgument => StatusCode.InvalidArgument,
+                RejectionKind.NotFound => StatusCode.NotFound,
+                RejectionKind.AlreadyExists => StatusCode.AlreadyExists,
+                RejectionKind.FailedPrecondition => StatusCode.FailedPrecondition,
+                RejectionKind.PermissionDenied => StatusCode.PermissionDenied,
+                _ => StatusCode.Internal,
+            };
+            throw new RpcException(new Status(code, r.Message));
+        }
+        return outcome.Value ?? throw new RpcException(new Status(StatusCode.Internal, "empty result"));
+    }
+
+    private static string Truncate(string s) => s.Length <= 16 ? s : s[..16] + "…";
+}

@@ -1,0 +1,67 @@
+using FloorPay.Domain;
+using FloorPay.Gateway.Auth;
+using FloorPay.Grains;
+using FloorPay.V1;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+
+namespace FloorPay.Gateway.Services;
+
+public sealed class CitizensService(IGrainFactory grains, FloorPayTopology topology) : Citizens.CitizensBase
+{
+    public override async Task<EnrollResponse> Enroll(EnrollRequest request, ServerCallContext context)
+    {
+        var bank = context.Require(ParticipantRole.Bank);
+        var key = Check.Id(request.IdempotencyKey, "idempotency_key");
+        var citizenId = Check.Id(request.CitizenId, "citizen_id");
+        if (request.PayoutAccount is null) throw Check.Invalid("payout_account is required");
+        var bankId = Check.Id(request.PayoutAccount.BankId, "payout_account.bank_id");
+        var token = Check.Id(request.PayoutAccount.AccountToken, "payout_account.account_token");
+        var region = Check.Region(request.RegionId, topology);
+        if (bankId != bank.BankId) throw new RpcException(new Status(StatusCode.PermissionDenied, "a bank can enroll only accounts it holds"));
+
+        var result = (await grains.GetGrain<ICitizenGrain>(citizenId)
+            .Enroll(new EnrollCommand(key, region, new Grains.PayoutAccount(bankId, token), bank.BankId!))).Value();
+        return new EnrollResponse
+        {
+            CitizenId = result.CitizenId,
+            RegionId = result.RegionId,
+            EnrolledAt = Timestamp.FromDateTimeOffset(result.EnrolledAt),
+            FirstPayout = ProtoMapping.Receipt(result.FirstPayout),
+            Replayed = result.Replayed,
+        };
+    }
+
+    public override async Task<Statement> GetStatement(GetStatementRequest request, ServerCallContext context)
+    {
+        var caller = context.Require(ParticipantRole.Bank, ParticipantRole.Reviewer);
+        var citizenId = Check.Id(request.CitizenId, "citizen_id");
+        if (!System.Enum.IsDefined(request.PayoutKind)) throw Check.Invalid($"payout_kind {(int)request.PayoutKind} is not a known payout kind");
+
+        var s = (await grains.GetGrain<ICitizenGrain>(citizenId).GetStatement(new StatementQuery(caller.BankId))).Value();
+        var statement = new Statement
+        {
+            CitizenId = s.CitizenId,
+            RegionId = s.RegionId,
+            PayoutAccount = new V1.PayoutAccount { BankId = s.Account.BankId, AccountToken = s.Account.AccountToken },
+            EnrolledAt = Timestamp.FromDateTimeOffset(s.EnrolledAt),
+            Active = s.Active,
+            DividendsAccrued = ProtoMapping.Money(s.DividendsAccrued, s.Currency),
+            DividendsPaid = ProtoMapping.Money(s.DividendsPaid, s.Currency),
+        };
+        statement.Payouts.AddRange(s.Payouts
+            .Where(p => request.PayoutKind == V1.PayoutKind.Unspecified || ProtoMapping.Kind(p.Kind) == request.PayoutKind)
+            .Select(ProtoMapping.Receipt));
+        statement.Contributions.AddRange(s.Contributions.Select(c =>
+        {
+            var period = new ContributionPeriod
+            {
+                Period = c.Period, TotalMinutes = c.TotalMinutes, QuotaMinutes = c.QuotaMinutes, StandingReasonCode = c.StandingReasonCode,
+            };
+            foreach (var (k, v) in c.MinutesByCategory) period.MinutesByCategory[k] = v;
+            return period;
+        }));
+        statement.Exemptions.AddRange(s.Exemptions.Select(ProtoMapping.Receipt));
+        return statement;
+    }
+}

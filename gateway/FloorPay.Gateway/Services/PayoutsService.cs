@@ -1,0 +1,31 @@
+using FloorPay.Domain;
+using FloorPay.Gateway.Auth;
+using FloorPay.Grains;
+using FloorPay.V1;
+using Grpc.Core;
+
+namespace FloorPay.Gateway.Services;
+
+public sealed class PayoutsService(IGrainFactory grains, PeriodClock clock) : Payouts.PayoutsBase
+{
+    public override async Task<V1.PayoutReceipt> RequestFloorPayout(FloorPayoutRequest request, ServerCallContext context)
+    {
+        var bank = context.Require(ParticipantRole.Bank);
+        var key = Check.Id(request.IdempotencyKey, "idempotency_key");
+        var citizenId = Check.Id(request.CitizenId, "citizen_id");
+        var period = Check.OptionalPeriod(request.Period, clock);
+        var receipt = (await grains.GetGrain<ICitizenGrain>(citizenId)
+            .RequestFloorPayout(new FloorPayoutCommand(key, period, bank.BankId!))).Value();
+        return ProtoMapping.Receipt(receipt);
+    }
+
+    public override async Task<V1.PayoutReceipt> ClaimDividends(ClaimDividendsRequest request, ServerCallContext context)
+    {
+        var bank = context.Require(ParticipantRole.Bank);
+        var key = Check.Id(request.IdempotencyKey, "idempotency_key");
+        var citizenId = Check.Id(request.CitizenId, "citizen_id");
+        var receipt = (await grains.GetGrain<ICitizenGrain>(citizenId)
+            .ClaimDividends(new ClaimDividendsCommand(key, bank.BankId!))).Value();
+        return ProtoMapping.Receipt(receipt);
+    }
+}

@@ -1,0 +1,62 @@
+using FloorPay.Grains;
+using Google.Protobuf.WellKnownTypes;
+
+namespace FloorPay.Gateway.Services;
+
+internal static class ProtoMapping
+{
+    public static V1.Money Money(long minorUnits, string currency) => new() { MinorUnits = minorUnits, Currency = currency };
+
+    public static V1.PayoutKind Kind(PayoutKind kind) => kind switch
+    {
+        PayoutKind.Floor => V1.PayoutKind.Floor,
+        PayoutKind.Dividend => V1.PayoutKind.Dividend,
+        _ => V1.PayoutKind.Unspecified,
+    };
+
+    public static V1.PayoutReceipt Receipt(PayoutReceipt r) => new()
+    {
+        PayoutId = r.PayoutId,
+        CitizenId = r.CitizenId,
+        Period = r.Period,
+        Amount = Money(r.Amount, r.Currency),
+        ReasonCode = r.ReasonCode,
+        Replayed = r.Replayed,
+        Kind = Kind(r.Kind),
+        PaidAt = Timestamp.FromDateTimeOffset(r.PaidAt),
+    };
+
+    public static V1.ContributionReceipt Receipt(ContributionReceipt r) => new()
+    {
+        ContributionId = r.ContributionId,
+        CitizenId = r.CitizenId,
+        Category = r.Category,
+        Minutes = r.Minutes,
+        Period = r.Period,
+        ReasonCode = r.ReasonCode,
+        Replayed = r.Replayed,
+    };
+
+    public static V1.ExemptionReceipt Receipt(ExemptionReceipt r) => new()
+    {
+        ExemptionId = r.ExemptionId,
+        CitizenId = r.CitizenId,
+        Category = r.Category,
+        EvidenceReference = r.EvidenceReference,
+        ExpiresAt = Timestamp.FromDateTimeOffset(r.ExpiresAt),
+        ReasonCode = r.ReasonCode,
+        Replayed = r.Replayed,
+    };
+
+    public static V1.Region Region(RegionSummary s, string currency)
+    {
+        var region = new V1.Region { RegionId = s.RegionId, EnrolledCount = s.EnrolledCount };
+        region.Payouts.AddRange(s.Payouts.Select(p => new V1.PayoutTotal
+        {
+            Kind = Kind(p.Kind), Period = p.Period, Count = p.Count, Amount = Money(p.Amount, currency),
+        }));
+        foreach (var (k, v) in s.ContributionMinutes) region.ContributionMinutes[k] = v;
+        foreach (var (k, v) in s.OpenOpportunities) region.OpenOpportunities[k] = v;
+        return region;
+    }
+}

@@ -1,0 +1,112 @@
+using System.Net;
+using FloorPay.Gateway;
+using FloorPay.Gateway.Auth;
+using FloorPay.Grains;
+using FloorPay.Silo.Storage;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Orleans.Configuration;
+using Orleans.Storage;
+using Microsoft.Extensions.Options;
+
+namespace FloorPay.Silo;
+
+/// <summary>
+/// One process hosting an Orleans silo and the gRPC gateway. The defaults are the single-node embedded mode:
+/// SQLite under ./data, localhost clustering, gRPC on 127.0.0.1:5080 and JSON/HTTP on 127.0.0.1:5081.
+/// </summary>
+public static class FloorPayHost
+{
+    /// <summary>Configuration used when nothing overrides it: the single-node demo.</summary>
+    public static readonly IReadOnlyDictionary<string, string?> Defaults = new Dictionary<string, string?>
+    {
+        ["FloorPay:Regions:0"] = "R-NORTH",
+        ["FloorPay:Regions:1"] = "R-SOUTH",
+        ["FloorPay:Regions:2"] = "R-EAST",
+        ["FloorPay:Regions:3"] = "R-WEST",
+        ["FloorPay:Funds:0"] = IFundGrain.National,
+        ["FloorPay:Listen:Address"] = "127.0.0.1",
+        ["FloorPay:Listen:GrpcPort"] = "5080",
+        ["FloorPay:Listen:HttpPort"] = "5081",
+        ["FloorPay:Orleans:ServiceId"] = "floorpay",
+        ["FloorPay:Orleans:ClusterId"] = "floorpay-single",
+        ["FloorPay:Orleans:SiloPort"] = "11111",
+        ["FloorPay:Orleans:GatewayPort"] = "30000",
+        ["FloorPay:Storage:Provider"] = nameof(StorageProvider.Sqlite),
+        ["FloorPay:Storage:DataDirectory"] = "data",
+        ["Logging:LogLevel:Default"] = "Information",
+        ["Logging:LogLevel:Orleans"] = "Warning",
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+    };
+
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        // Defaults first, so appsettings, environment variables and the command line all override them.
+        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = Defaults });
+        configure?.Invoke(builder);
+        var config = builder.Configuration;
+
+        if (builder.Environment.IsDevelopment() && !config.GetSection("FloorPay:Participants").Exists())
+        {
+            var demo = new Dictionary<string, string?>();
+            for (var i = 0; i < ParticipantDirectory.DevelopmentDemo.Count; i++)
+            {
+                var p = ParticipantDirectory.DevelopmentDemo[i];
+                demo[$"FloorPay:Participants:{i}:Id"] = p.Id;
+                demo[$"FloorPay:Participants:{i}:Role"] = p.Role;
+                demo[$"FloorPay:Participants:{i}:BankId"] = p.BankId;
+                demo[$"FloorPay:Participants:{i}:ApiKey"] = p.ApiKey;
+            }
+            builder.Configuration.AddInMemoryCollection(demo);
+        }
+
+        var storage = config.GetSection("FloorPay:Storage").Get<StorageSettings>() ?? new StorageSettings();
+        builder.Services.AddSingleton(storage);
+        var policies = PolicySettings.Load(config);
+        builder.Services.AddFloorPayGrainServices(policies);
+        builder.Services.AddFloorPayGateway(config, builder.Environment);
+
+        var listen = IPAddress.Parse(config["FloorPay:Listen:Address"]!);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(listen, config.GetValue<int>("FloorPay:Listen:GrpcPort"), o => o.Protocols = HttpProtocols.Http2);
+            k.Listen(listen, config.GetValue<int>("FloorPay:Listen:HttpPort"), o => o.Protocols = HttpProtocols.Http1AndHttp2);
+        });
+
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ServiceId = config["FloorPay:Orleans:ServiceId"]!;
+                o.ClusterId = config["FloorPay:Orleans:ClusterId"]!;
+            });
+            silo.UseLocalhostClustering(
+                siloPort: config.GetValue<int>("FloorPay:Orleans:SiloPort"),
+                gatewayPort: config.GetValue<int>("FloorPay:Orleans:GatewayPort"),
+                serviceId: config["FloorPay:Orleans:ServiceId"]!,
+                clusterId: config["FloorPay:Orleans:ClusterId"]!);
+            silo.AddAdoNetGrainStorage(StorageNames.State, (OptionsBuilder<Orleans.Configuration.AdoNetGrainStorageOptions> options) =>
+                options.Configure<Orleans.Serialization.Serializer>((o, serializer) =>
+                {
+                    o.Invariant = storage.Invariant;
+                    o.ConnectionString = storage.EffectiveConnectionString;
+                    // Orleans' own binary format: version-tolerant through the [Id] numbers on every state member.
+                    o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+                }));
+        });
+
+        var app = builder.Build();
+        if (storage.MigrateOnStart)
+            new SchemaMigrator(storage).MigrateAsync().GetAwaiter().GetResult();
+        app.MapFloorPayGateway();
+        app.MapGet("/", () => "FloorPay gateway: gRPC (h2c) on the gRPC port, JSON under /v1 on this port. See README.md.");
+        return app;
+    }
+
+    /// <summary>Where this host stores its state, for the start-up banner.</summary>
+    public static string DataLocation(WebApplication app)
+    {
+        var storage = app.Services.GetRequiredService<StorageSettings>();
+        return storage.Provider == StorageProvider.Sqlite ? storage.SqliteFile : "PostgreSQL (FloorPay:Storage:ConnectionString)";
+    }
+}

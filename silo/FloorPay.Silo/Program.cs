@@ -1,0 +1,29 @@
+using FloorPay.Silo;
+using FloorPay.Silo.Storage;
+
+if (args.Length > 0 && args[0] == "migrate")
+{
+    // `FloorPay.Silo migrate`: apply pending schema migrations and exit.
+    var config = new ConfigurationBuilder()
+        .AddInMemoryCollection(FloorPayHost.Defaults)
+        .AddJsonFile("appsettings.json", optional: true)
+        .AddEnvironmentVariables()
+        .AddCommandLine(args[1..])
+        .Build();
+    var storage = config.GetSection("FloorPay:Storage").Get<StorageSettings>() ?? new StorageSettings();
+    var applied = await new SchemaMigrator(storage).MigrateAsync();
+    Console.WriteLine(applied.Count == 0 ? "schema is current" : $"applied migrations: {string.Join(", ", applied)}");
+    return 0;
+}
+
+var app = FloorPayHost.Build(args);
+app.Lifetime.ApplicationStarted.Register(() =>
+{
+    var c = app.Configuration;
+    Console.WriteLine($"FloorPay is serving ({app.Environment.EnvironmentName}):");
+    Console.WriteLine($"  gRPC (HTTP/2, h2c):  http://{c["FloorPay:Listen:Address"]}:{c["FloorPay:Listen:GrpcPort"]}");
+    Console.WriteLine($"  JSON over HTTP:      http://{c["FloorPay:Listen:Address"]}:{c["FloorPay:Listen:HttpPort"]}/v1/...");
+    Console.WriteLine($"  data:                {FloorPayHost.DataLocation(app)}");
+});
+await app.RunAsync();
+return 0;
