@@ -1,8 +1,8 @@
 namespace FloorPay.Domain;
 
 /// <summary>
-/// One declared AI dividend: <see cref="Total"/> split equally over <see cref="EligibleCount"/> citizens.
-/// PerCapita × EligibleCount + Remainder = Total; the remainder stays in the fund.
+/// One declared AI dividend: <see cref="Total"/> split equally over <see cref="EligibleCount"/> citizens, those
+/// enrolled before <see cref="EligibleBefore"/>. PerCapita × EligibleCount + Remainder = Total; the remainder stays in the fund.
 /// </summary>
 public sealed record DividendDeclaration(
     int Sequence,
@@ -11,4 +11,5 @@ public sealed record DividendDeclaration(
     long EligibleCount,
     long PerCapita,
     long Remainder,
-    long CumulativeIndex);
+    long CumulativeIndex,
+    DateTimeOffset EligibleBefore);

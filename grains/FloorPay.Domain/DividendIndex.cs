@@ -19,11 +19,17 @@ public sealed class DividendIndex
     public long Current => _declarations.Count == 0 ? 0 : _declarations[^1].CumulativeIndex;
 
     /// <summary>
-    /// Declares <paramref name="total"/> for <paramref name="eligibleCount"/> citizens. Rounds the per-capita share down,
-    /// so the citizens together never accrue more than was declared.
+    /// Declares <paramref name="total"/> for the <paramref name="eligibleCount"/> citizens enrolled before
+    /// <paramref name="eligibleBefore"/> (default: the declaration instant). Rounds the per-capita share down, so as long
+    /// as <paramref name="eligibleCount"/> is at least the number of citizens enrolled before the cutoff, they together
+    /// never accrue more than was declared.
     /// </summary>
-    public DividendDeclaration Declare(long total, long eligibleCount, DateTimeOffset declaredAt)
+    public DividendDeclaration Declare(long total, long eligibleCount, DateTimeOffset declaredAt, DateTimeOffset? eligibleBefore = null)
     {
+        var cutoff = eligibleBefore ?? declaredAt;
+        if (cutoff > declaredAt) throw new ArgumentOutOfRangeException(nameof(eligibleBefore), "the eligibility cutoff cannot be after the declaration");
+        if (_declarations.Count > 0 && cutoff < _declarations[^1].EligibleBefore)
+            throw new InvalidOperationException("eligibility cutoffs must be in time order");
         if (total <= 0) throw new ArgumentOutOfRangeException(nameof(total), "a dividend must be positive");
         if (eligibleCount <= 0) throw new InvalidOperationException("no citizens are enrolled to share a dividend");
         if (_declarations.Count > 0 && declaredAt < _declarations[^1].DeclaredAt)
@@ -36,18 +42,22 @@ public sealed class DividendIndex
             EligibleCount: eligibleCount,
             PerCapita: perCapita,
             Remainder: total - perCapita * eligibleCount,
-            CumulativeIndex: checked(Current + perCapita));
+            CumulativeIndex: checked(Current + perCapita),
+            EligibleBefore: cutoff);
         _declarations.Add(declaration);
         return declaration;
     }
 
-    /// <summary>The index as it stood at <paramref name="instant"/>: only declarations made strictly before it count.</summary>
+    /// <summary>
+    /// The index a citizen enrolled at <paramref name="instant"/> starts from: every declaration whose eligibility cutoff
+    /// is at or before that instant is not theirs (eligibility means enrolled strictly before the cutoff).
+    /// </summary>
     public long At(DateTimeOffset instant)
     {
         long index = 0;
         foreach (var d in _declarations)
         {
-            if (d.DeclaredAt >= instant) break;
+            if (d.EligibleBefore > instant) break;
             index = d.CumulativeIndex;
         }
         return index;

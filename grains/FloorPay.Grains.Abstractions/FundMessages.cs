@@ -31,7 +31,8 @@ public sealed record DividendReceipt(
     [property: Id(4)] long Remainder,
     [property: Id(5)] long CumulativeIndex,
     [property: Id(6)] DateTimeOffset DeclaredAt,
-    [property: Id(7)] bool Replayed);
+    [property: Id(7)] bool Replayed,
+    [property: Id(8)] DateTimeOffset EligibleBefore);
 
 /// <summary>A declared dividend as citizens need it to compute accrual.</summary>
 [GenerateSerializer, Immutable, Alias("floorpay.DividendPoint")]
@@ -42,7 +43,8 @@ public sealed record DividendPoint(
     [property: Id(3)] long EligibleCount,
     [property: Id(4)] long PerCapita,
     [property: Id(5)] long Remainder,
-    [property: Id(6)] long CumulativeIndex);
+    [property: Id(6)] long CumulativeIndex,
+    [property: Id(7)] DateTimeOffset EligibleBefore);
 
 [GenerateSerializer, Immutable, Alias("floorpay.FundSummary")]
 public sealed record FundSummary(

@@ -10,7 +10,7 @@ namespace FloorPay.Grains;
 /// send is retried with the same sequence number, which the receiver applies once. Deltas not yet sent when a silo
 /// crashes are lost; aggregates are therefore reconcilable from the citizens' durable records, never the only copy.
 /// </summary>
-public sealed class AggregateFeed(IGrainFactory grains, ILogger<AggregateFeed> log) : BackgroundService, IPendingAggregates
+public sealed class AggregateFeed(IGrainFactory grains, IHostApplicationLifetime lifetime, ILogger<AggregateFeed> log) : BackgroundService, IPendingAggregates
 {
     private readonly ConcurrentQueue<FeedEvent> _events = new();
     private readonly Dictionary<string, Queue<(string Target, AggregateDelta Delta)>> _unsent = [];
@@ -50,6 +50,7 @@ public sealed class AggregateFeed(IGrainFactory grains, ILogger<AggregateFeed> l
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!await HostStarted.WaitAsync(lifetime, stoppingToken)) return;
         using var timer = new PeriodicTimer(FlushInterval);
         try
         {

@@ -9,7 +9,7 @@ namespace FloorPay.Grains;
 /// Refreshed periodically and at once by a declaration made on this silo. A stale copy only delays accrual:
 /// <see cref="DividendIndex.AccruedSince"/> never counts a declaration made before the citizen enrolled.
 /// </summary>
-public sealed class DividendIndexCache(IGrainFactory grains, ILogger<DividendIndexCache> log) : BackgroundService
+public sealed class DividendIndexCache(IGrainFactory grains, IHostApplicationLifetime lifetime, ILogger<DividendIndexCache> log) : BackgroundService
 {
     private volatile DividendIndex _snapshot = new();
 
@@ -22,13 +22,15 @@ public sealed class DividendIndexCache(IGrainFactory grains, ILogger<DividendInd
         // Declarations only ever append, so the longer list is the newer one.
         if (points.Count >= _snapshot.Declarations.Count)
             _snapshot = new DividendIndex(points.Select(p => new DividendDeclaration(
-                p.Sequence, p.DeclaredAt, p.Total, p.EligibleCount, p.PerCapita, p.Remainder, p.CumulativeIndex)));
+                p.Sequence, p.DeclaredAt, p.Total, p.EligibleCount, p.PerCapita, p.Remainder, p.CumulativeIndex, p.EligibleBefore)));
     }
 
     public async Task RefreshAsync() => Update(await grains.GetGrain<IFundGrain>(IFundGrain.National).GetDividendIndex());
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Grains can be called only once the silo is up, which is before the host reports "started".
+        if (!await HostStarted.WaitAsync(lifetime, stoppingToken)) return;
         while (!stoppingToken.IsCancellationRequested)
         {
             try { await RefreshAsync(); }

@@ -10,7 +10,8 @@ public sealed class FundGrain(
     [PersistentState("fund", StorageNames.State)] IPersistentState<FundState> state,
     PolicyBook policies,
     PeriodClock clock,
-    DividendIndexCache dividendCache) : Grain, IFundGrain
+    DividendIndexCache dividendCache,
+    DividendOptions dividendOptions) : Grain, IFundGrain
 {
     private FundState S => state.State;
 
@@ -58,8 +59,13 @@ public sealed class FundGrain(
             return Outcome<DividendReceipt>.Refused(RejectionKind.FailedPrecondition, $"the total is less than one minor unit for each of {S.EnrolledCount} citizens");
 
         var index = Index();
-        var d = index.Declare(command.TotalAmount, S.EnrolledCount, clock.Now);
-        var point = new DividendPoint(d.Sequence, d.DeclaredAt, d.Total, d.EligibleCount, d.PerCapita, d.Remainder, d.CumulativeIndex);
+        var now = clock.Now;
+        // The enrolled count is fed asynchronously, so it may miss enrollments of the last moments: only citizens enrolled
+        // a grace period before now are eligible, which keeps the count an upper bound of the eligible citizens.
+        var cutoff = now - dividendOptions.EligibilityGrace;
+        if (index.Declarations.Count > 0 && cutoff < index.Declarations[^1].EligibleBefore) cutoff = index.Declarations[^1].EligibleBefore;
+        var d = index.Declare(command.TotalAmount, S.EnrolledCount, now, cutoff);
+        var point = new DividendPoint(d.Sequence, d.DeclaredAt, d.Total, d.EligibleCount, d.PerCapita, d.Remainder, d.CumulativeIndex, d.EligibleBefore);
         S.Declarations.Add(point);
         S.IdempotencyKeys[command.IdempotencyKey] = new() { Fingerprint = fingerprint, ResultId = d.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         await WriteOrReload();
@@ -101,7 +107,7 @@ public sealed class FundGrain(
     public Task<IReadOnlyList<DividendPoint>> GetDividendIndex() => Task.FromResult<IReadOnlyList<DividendPoint>>(S.Declarations.ToList());
 
     private DividendIndex Index() => new(S.Declarations.Select(p =>
-        new DividendDeclaration(p.Sequence, p.DeclaredAt, p.Total, p.EligibleCount, p.PerCapita, p.Remainder, p.CumulativeIndex)));
+        new DividendDeclaration(p.Sequence, p.DeclaredAt, p.Total, p.EligibleCount, p.PerCapita, p.Remainder, p.CumulativeIndex, p.EligibleBefore)));
 
     private async Task WriteOrReload()
     {
@@ -121,5 +127,5 @@ public sealed class FundGrain(
         new(r.InflowId, r.Source, r.Amount, r.Reference, r.BalanceAfter, r.RecordedAt, replayed);
 
     private static DividendReceipt ToReceipt(DividendPoint d, bool replayed) =>
-        new(d.Sequence, d.Total, d.EligibleCount, d.PerCapita, d.Remainder, d.CumulativeIndex, d.DeclaredAt, replayed);
+        new(d.Sequence, d.Total, d.EligibleCount, d.PerCapita, d.Remainder, d.CumulativeIndex, d.DeclaredAt, replayed, d.EligibleBefore);
 }

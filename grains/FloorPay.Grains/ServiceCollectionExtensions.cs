@@ -15,6 +15,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<AggregateFeed>();
         services.AddHostedService(sp => sp.GetRequiredService<AggregateFeed>());
         services.AddSingleton<IPendingAggregates>(sp => sp.GetRequiredService<AggregateFeed>());
+        services.TryAddSingleton(new DividendOptions());
         services.AddSingleton<DividendIndexCache>();
         services.AddHostedService(sp => sp.GetRequiredService<DividendIndexCache>());
         return services;

@@ -5,8 +5,6 @@ using FloorPay.Grains;
 using FloorPay.Silo.Storage;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Orleans.Configuration;
-using Orleans.Storage;
-using Microsoft.Extensions.Options;
 
 namespace FloorPay.Silo;
 
@@ -63,6 +61,7 @@ public static class FloorPayHost
         var storage = config.GetSection("FloorPay:Storage").Get<StorageSettings>() ?? new StorageSettings();
         builder.Services.AddSingleton(storage);
         var policies = PolicySettings.Load(config);
+        builder.Services.AddSingleton(config.GetSection("FloorPay:Dividends").Get<DividendOptions>() ?? new DividendOptions());
         builder.Services.AddFloorPayGrainServices(policies);
         builder.Services.AddFloorPayGateway(config, builder.Environment);
 
@@ -70,7 +69,7 @@ public static class FloorPayHost
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Listen(listen, config.GetValue<int>("FloorPay:Listen:GrpcPort"), o => o.Protocols = HttpProtocols.Http2);
-            k.Listen(listen, config.GetValue<int>("FloorPay:Listen:HttpPort"), o => o.Protocols = HttpProtocols.Http1AndHttp2);
+            k.Listen(listen, config.GetValue<int>("FloorPay:Listen:HttpPort"), o => o.Protocols = HttpProtocols.Http1);
         });
 
         builder.UseOrleans(silo =>
@@ -85,14 +84,7 @@ public static class FloorPayHost
                 gatewayPort: config.GetValue<int>("FloorPay:Orleans:GatewayPort"),
                 serviceId: config["FloorPay:Orleans:ServiceId"]!,
                 clusterId: config["FloorPay:Orleans:ClusterId"]!);
-            silo.AddAdoNetGrainStorage(StorageNames.State, (OptionsBuilder<Orleans.Configuration.AdoNetGrainStorageOptions> options) =>
-                options.Configure<Orleans.Serialization.Serializer>((o, serializer) =>
-                {
-                    o.Invariant = storage.Invariant;
-                    o.ConnectionString = storage.EffectiveConnectionString;
-                    // Orleans' own binary format: version-tolerant through the [Id] numbers on every state member.
-                    o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
-                }));
+            silo.AddFloorPayStorage(storage);
         });
 
         var app = builder.Build();

@@ -51,6 +51,7 @@ public sealed class FundsService(IGrainFactory grains, FloorPayTopology topology
             CumulativeIndex = d.CumulativeIndex,
             DeclaredAt = Timestamp.FromDateTimeOffset(d.DeclaredAt),
             Replayed = d.Replayed,
+            EligibleBefore = Timestamp.FromDateTimeOffset(d.EligibleBefore),
         };
     }
 

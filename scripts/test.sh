@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs the whole FloorPay test suite against a real PostgreSQL on loopback.
+# Without FLOORPAY_TEST_POSTGRES it starts a throwaway server (initdb into a temporary directory) and stops it
+# afterwards; with FLOORPAY_TEST_POSTGRES="Host=...;Port=...;Username=...;Password=...;Database=..." it uses that server.
+# Extra arguments go to `dotnet test` (e.g. --filter FullyQualifiedName~Durability).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=scripts/postgres.sh
+source scripts/postgres.sh
+
+if [ -z "${FLOORPAY_TEST_POSTGRES:-}" ]; then
+  pg_start_throwaway
+  trap pg_stop_throwaway EXIT
+  export FLOORPAY_TEST_POSTGRES="$PG_CONNECTION_STRING"
+fi
+echo "test PostgreSQL: ${FLOORPAY_TEST_POSTGRES}"
+
+dotnet test FloorPay.sln --logger "console;verbosity=normal" "$@"
