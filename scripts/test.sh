@@ -15,4 +15,12 @@ if [ -z "${FLOORPAY_TEST_POSTGRES:-}" ]; then
 fi
 echo "test PostgreSQL: ${FLOORPAY_TEST_POSTGRES}"
 
-dotnet test FloorPay.sln --logger "console;verbosity=normal" "$@"
+log=$(mktemp)
+status=0
+dotnet test FloorPay.sln --logger "console;verbosity=minimal" "$@" 2>&1 | tee "$log" || status=$?
+# One closing line for the whole suite, summed over the test projects.
+passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+rm -f "$log"
+echo "tests: $passed passed, $failed failed"
+exit "$status"

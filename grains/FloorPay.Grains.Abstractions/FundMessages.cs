@@ -32,7 +32,9 @@ public sealed record DividendReceipt(
     [property: Id(5)] long CumulativeIndex,
     [property: Id(6)] DateTimeOffset DeclaredAt,
     [property: Id(7)] bool Replayed,
-    [property: Id(8)] DateTimeOffset EligibleBefore);
+    [property: Id(8)] DateTimeOffset EligibleBefore,
+    [property: Id(9)] bool Final,
+    [property: Id(10)] DateTimeOffset FinalizesAt);
 
 /// <summary>A declared dividend as citizens need it to compute accrual.</summary>
 [GenerateSerializer, Immutable, Alias("floorpay.DividendPoint")]
@@ -59,4 +61,5 @@ public sealed record FundSummary(
     [property: Id(8)] long DividendIndex,
     [property: Id(9)] long? RunwayPeriods,
     [property: Id(10)] bool LowRunwayAlert,
-    [property: Id(11)] int PolicyVersion);
+    [property: Id(11)] int PolicyVersion,
+    [property: Id(12)] long LateEnrollments);

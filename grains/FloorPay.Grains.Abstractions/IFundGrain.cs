@@ -9,6 +9,11 @@ public interface IFundGrain : IGrainWithStringKey
     [Alias("RecordInflow")]
     Task<Outcome<InflowReceipt>> RecordInflow(InflowCommand command);
 
+    /// <summary>
+    /// Declares a dividend for the citizens enrolled before the next whole second. The share is fixed once the
+    /// enrollments before that cutoff have all reached the fund (a grace later): until then the receipt is not final,
+    /// and resending the same command returns it, final once due.
+    /// </summary>
     [Alias("DeclareDividend")]
     Task<Outcome<DividendReceipt>> DeclareDividend(DeclareDividendCommand command);
 

@@ -1,35 +1,60 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
 
 namespace FloorPay.Grains;
 
 /// <summary>
 /// Carries aggregate changes from citizens to regions and funds in batches, off the payout path: a citizen only
-/// enqueues (no await), and a background loop sends one numbered delta per target per flush. A delta that fails to
-/// send is retried with the same sequence number, which the receiver applies once. Deltas not yet sent when a silo
-/// crashes are lost; aggregates are therefore reconcilable from the citizens' durable records, never the only copy.
+/// enqueues (no await), and a loop sends one numbered delta per target per flush. A delta that fails to send is
+/// retried with the same sequence number, which the receiver applies once. It runs in the silo's Active lifecycle
+/// stage, so a graceful stop delivers the last deltas while the silo can still process them. Deltas not yet sent when a
+/// silo crashes are lost: aggregates are reconcilable from durable records, never the only copy.
 /// </summary>
-public sealed class AggregateFeed(IGrainFactory grains, IHostApplicationLifetime lifetime, ILogger<AggregateFeed> log) : BackgroundService, IPendingAggregates
+public sealed class AggregateFeed(IGrainFactory grains, ILogger<AggregateFeed> log)
+    : IPendingAggregates, ILifecycleParticipant<ISiloLifecycle>
 {
     private readonly ConcurrentQueue<FeedEvent> _events = new();
-    private readonly Dictionary<string, Queue<(string Target, AggregateDelta Delta)>> _unsent = [];
+    private readonly Dictionary<string, Queue<AggregateDelta>> _unsent = [];
     private readonly Dictionary<string, long> _sequences = [];
     private readonly SemaphoreSlim _flushLock = new(1, 1);
     private readonly string _feedId = $"feed-{Guid.NewGuid():N}";
+    private CancellationTokenSource? _stopping;
+    private Task? _loop;
 
     public TimeSpan FlushInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 
     private abstract record FeedEvent(string RegionId);
-    private sealed record EnrolledEvent(string RegionId) : FeedEvent(RegionId);
+    private sealed record EnrolledEvent(string RegionId, long EnrolledSecond) : FeedEvent(RegionId);
     private sealed record PaidEvent(string RegionId, PayoutKind Kind, string Period, long Amount) : FeedEvent(RegionId);
     private sealed record ContributedEvent(string RegionId, string Category, long Minutes) : FeedEvent(RegionId);
 
-    public void Enrolled(string regionId) => _events.Enqueue(new EnrolledEvent(regionId));
+    public void Enrolled(string regionId, DateTimeOffset enrolledAt) => _events.Enqueue(new EnrolledEvent(regionId, enrolledAt.ToUnixTimeSeconds()));
 
     public void Paid(string regionId, PayoutKind kind, string period, long amount) => _events.Enqueue(new PaidEvent(regionId, kind, period, amount));
 
     public void Contributed(string regionId, string category, long minutes) => _events.Enqueue(new ContributedEvent(regionId, category, minutes));
+
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(AggregateFeed), ServiceLifecycleStage.Active, StartAsync, StopAsync);
+
+    private Task StartAsync(CancellationToken cancellation)
+    {
+        _stopping = new CancellationTokenSource();
+        _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    private async Task StopAsync(CancellationToken cancellation)
+    {
+        _stopping?.Cancel();
+        if (_loop is not null) await _loop;
+        try
+        {
+            if (!await FlushAsync(cancellation)) log.LogWarning("some aggregate deltas could not be delivered before the silo stopped");
+        }
+        catch (Exception e) { log.LogWarning(e, "final aggregate feed flush failed"); }
+    }
 
     /// <summary>Sends everything enqueued so far; returns false when a target could not be reached (it stays queued).</summary>
     public async Task<bool> FlushAsync(CancellationToken cancellation = default)
@@ -38,8 +63,7 @@ public sealed class AggregateFeed(IGrainFactory grains, IHostApplicationLifetime
         try
         {
             Seal();
-            var sends = _unsent.Select(kv => SendAllAsync(kv.Key, kv.Value));
-            var results = await Task.WhenAll(sends);
+            var results = await Task.WhenAll(_unsent.Select(kv => SendAllAsync(kv.Key, kv.Value)));
             return results.All(ok => ok);
         }
         finally
@@ -48,27 +72,19 @@ public sealed class AggregateFeed(IGrainFactory grains, IHostApplicationLifetime
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    private async Task RunAsync(CancellationToken stopping)
     {
-        if (!await HostStarted.WaitAsync(lifetime, stoppingToken)) return;
         using var timer = new PeriodicTimer(FlushInterval);
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            while (await timer.WaitForNextTickAsync(stopping))
             {
-                try { await FlushAsync(stoppingToken); }
-                catch (OperationCanceledException) { throw; }
+                try { await FlushAsync(stopping); }
+                catch (OperationCanceledException) when (stopping.IsCancellationRequested) { return; }
                 catch (Exception e) { log.LogWarning(e, "aggregate feed flush failed; it will be retried"); }
             }
         }
         catch (OperationCanceledException) { }
-    }
-
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await base.StopAsync(cancellationToken);
-        try { await FlushAsync(cancellationToken); }
-        catch (Exception e) { log.LogWarning(e, "final aggregate feed flush failed"); }
     }
 
     /// <summary>Drains the event queue into one numbered delta per target.</summary>
@@ -84,27 +100,28 @@ public sealed class AggregateFeed(IGrainFactory grains, IHostApplicationLifetime
         {
             var sequence = _sequences[target] = _sequences.GetValueOrDefault(target) + 1;
             if (!_unsent.TryGetValue(target, out var queue)) _unsent[target] = queue = new();
-            queue.Enqueue((target, builder.Build(_feedId, sequence)));
+            queue.Enqueue(builder.Build(_feedId, sequence));
         }
     }
 
     private static DeltaBuilder Builder(Dictionary<string, DeltaBuilder> builders, string target) =>
         builders.TryGetValue(target, out var b) ? b : builders[target] = new DeltaBuilder();
 
-    private async Task<bool> SendAllAsync(string target, Queue<(string Target, AggregateDelta Delta)> queue)
+    private async Task<bool> SendAllAsync(string target, Queue<AggregateDelta> queue)
     {
+        var slash = target.IndexOf('/');
+        var (kind, key) = (target[..slash], target[(slash + 1)..]);
         while (queue.TryPeek(out var next))
         {
             try
             {
-                var (kind, key) = (target[..target.IndexOf('/')], target[(target.IndexOf('/') + 1)..]);
-                if (kind == "region") await grains.GetGrain<IRegionGrain>(key).Apply(next.Delta);
-                else await grains.GetGrain<IFundGrain>(key).Apply(next.Delta);
+                if (kind == "region") await grains.GetGrain<IRegionGrain>(key).Apply(next);
+                else await grains.GetGrain<IFundGrain>(key).Apply(next);
                 queue.Dequeue();
             }
             catch (Exception e)
             {
-                log.LogWarning(e, "could not deliver aggregate delta {Sequence} to {Target}", next.Delta.Sequence, target);
+                log.LogWarning(e, "could not deliver aggregate delta {Sequence} to {Target}", next.Sequence, target);
                 return false;
             }
         }
@@ -114,6 +131,7 @@ public sealed class AggregateFeed(IGrainFactory grains, IHostApplicationLifetime
     private sealed class DeltaBuilder
     {
         private long _enrollments;
+        private readonly Dictionary<long, long> _enrollmentsBySecond = [];
         private readonly Dictionary<(PayoutKind, string), (long Count, long Amount)> _payouts = [];
         private readonly Dictionary<string, long> _minutes = [];
 
@@ -121,7 +139,10 @@ public sealed class AggregateFeed(IGrainFactory grains, IHostApplicationLifetime
         {
             switch (e)
             {
-                case EnrolledEvent: _enrollments++; break;
+                case EnrolledEvent en:
+                    _enrollments++;
+                    _enrollmentsBySecond[en.EnrolledSecond] = _enrollmentsBySecond.GetValueOrDefault(en.EnrolledSecond) + 1;
+                    break;
                 case PaidEvent p:
                     var (count, amount) = _payouts.GetValueOrDefault((p.Kind, p.Period));
                     _payouts[(p.Kind, p.Period)] = (count + 1, checked(amount + p.Amount));
@@ -135,6 +156,7 @@ public sealed class AggregateFeed(IGrainFactory grains, IHostApplicationLifetime
             sequence,
             _enrollments,
             _payouts.Select(kv => new PayoutTally(kv.Key.Item1, kv.Key.Item2, kv.Value.Count, kv.Value.Amount)).ToList(),
-            new Dictionary<string, long>(_minutes));
+            new Dictionary<string, long>(_minutes),
+            new Dictionary<long, long>(_enrollmentsBySecond));
     }
 }

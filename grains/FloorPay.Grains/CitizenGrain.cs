@@ -51,7 +51,7 @@ public sealed class CitizenGrain(
             state.State = new CitizenState();
         });
 
-        feed.Enrolled(S.RegionId);
+        feed.Enrolled(S.RegionId, S.EnrolledAt);
         feed.Paid(S.RegionId, payout.Kind, payout.Period, payout.Amount);
         return Outcome<EnrollResult>.Ok(EnrollResultFrom(payout, replayed: false));
     }
@@ -215,18 +215,19 @@ public sealed class CitizenGrain(
     {
         if (Guard(query.ActingBankId) is { } refused) return Task.FromResult(new Outcome<CitizenStatement>(null, refused));
 
-        var contributions = S.Contributions
-            .GroupBy(c => c.Period)
-            .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g =>
+        // Every period with contributions, and always the current one (with no minutes its standing is still shown).
+        var periods = S.Contributions.Select(c => c.Period).Append(clock.Current.ToString()).Distinct().Order(StringComparer.Ordinal);
+        var contributions = periods
+            .Select(p =>
             {
-                var period = Period.Parse(g.Key, clock.Length);
+                var period = Period.Parse(p, clock.Length);
                 var policy = policies.For(period);
-                var total = g.Sum(c => (long)c.Minutes);
+                var recorded = S.Contributions.Where(c => c.Period == p).ToList();
+                var total = recorded.Sum(c => (long)c.Minutes);
                 var exempt = S.Exemptions.Any(e => ContributionStanding.Covers(e.GrantedAt, e.ExpiresAt, period));
                 return new ContributionPeriodSummary(
-                    g.Key,
-                    g.GroupBy(c => c.Category).ToDictionary(c => c.Key, c => c.Sum(x => (long)x.Minutes)),
+                    p,
+                    recorded.GroupBy(c => c.Category).ToDictionary(c => c.Key, c => c.Sum(x => (long)x.Minutes)),
                     total,
                     policy.ContributionQuotaMinutes,
                     ContributionStanding.Evaluate(policy, total, exempt).ToString());

@@ -1,17 +1,18 @@
 using FloorPay.Domain;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace FloorPay.Grains;
 
 /// <summary>
 /// This silo's copy of the dividend declarations, so citizens never call the fund on their own operations.
-/// Refreshed periodically and at once by a declaration made on this silo. A stale copy only delays accrual:
-/// <see cref="DividendIndex.AccruedSince"/> never counts a declaration made before the citizen enrolled.
+/// Refreshed periodically while the silo is active, and at once by a declaration finalized on this silo. A stale copy
+/// only delays accrual: <see cref="DividendIndex.AccruedSince"/> never counts a declaration the citizen is not eligible for.
 /// </summary>
-public sealed class DividendIndexCache(IGrainFactory grains, IHostApplicationLifetime lifetime, ILogger<DividendIndexCache> log) : BackgroundService
+public sealed class DividendIndexCache(IGrainFactory grains, ILogger<DividendIndexCache> log) : ILifecycleParticipant<ISiloLifecycle>
 {
     private volatile DividendIndex _snapshot = new();
+    private CancellationTokenSource? _stopping;
+    private Task? _loop;
 
     public TimeSpan RefreshInterval { get; init; } = TimeSpan.FromSeconds(2);
 
@@ -27,15 +28,28 @@ public sealed class DividendIndexCache(IGrainFactory grains, IHostApplicationLif
 
     public async Task RefreshAsync() => Update(await grains.GetGrain<IFundGrain>(IFundGrain.National).GetDividendIndex());
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(DividendIndexCache), ServiceLifecycleStage.Active,
+            _ =>
+            {
+                _stopping = new CancellationTokenSource();
+                _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
+                return Task.CompletedTask;
+            },
+            async _ =>
+            {
+                _stopping?.Cancel();
+                if (_loop is not null) await _loop;
+            });
+
+    private async Task RunAsync(CancellationToken stopping)
     {
-        // Grains can be called only once the silo is up, which is before the host reports "started".
-        if (!await HostStarted.WaitAsync(lifetime, stoppingToken)) return;
-        while (!stoppingToken.IsCancellationRequested)
+        while (!stopping.IsCancellationRequested)
         {
             try { await RefreshAsync(); }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested) { log.LogDebug(e, "dividend index refresh failed; retrying"); }
-            try { await Task.Delay(RefreshInterval, stoppingToken); }
+            catch (Exception e) when (!stopping.IsCancellationRequested) { log.LogDebug(e, "dividend index refresh failed; retrying"); }
+            catch (Exception) { return; }
+            try { await Task.Delay(RefreshInterval, stopping); }
             catch (OperationCanceledException) { return; }
         }
     }

@@ -1,9 +1,10 @@
+using System.Globalization;
 using FloorPay.Domain;
 
 namespace FloorPay.Grains;
 
 /// <summary>
-/// A public fund: inflows, declared dividends and (fed asynchronously) outflows and enrolled count.
+/// A public fund: inflows, declared dividends and (fed asynchronously) outflows and enrollments.
 /// A low balance raises an alert; nothing here can stop a floor payout (rule 1).
 /// </summary>
 public sealed class FundGrain(
@@ -13,17 +14,27 @@ public sealed class FundGrain(
     DividendIndexCache dividendCache,
     DividendOptions dividendOptions) : Grain, IFundGrain
 {
+    // Per-second enrollment counts are kept this long; older ones are folded into one total.
+    private static readonly TimeSpan BucketRetention = TimeSpan.FromMinutes(10);
+
+    private IGrainTimer? _finalizeTimer;
+
     private FundState S => state.State;
 
     private long Balance => S.Inflows - S.FloorOutflows - S.DividendOutflows;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (S.Pending is not null) ScheduleFinalization();
+        return Task.CompletedTask;
+    }
 
     public async Task<Outcome<InflowReceipt>> RecordInflow(InflowCommand command)
     {
         var fingerprint = Fingerprint.Of("inflow", command.Source, command.Amount, command.Reference);
         if (S.IdempotencyKeys.TryGetValue(command.IdempotencyKey, out var used))
         {
-            if (used.Fingerprint != fingerprint)
-                return Outcome<InflowReceipt>.Refused(RejectionKind.AlreadyExists, $"idempotency key '{command.IdempotencyKey}' was already used for a different request");
+            if (used.Fingerprint != fingerprint) return KeyReused<InflowReceipt>(command.IdempotencyKey);
             return Outcome<InflowReceipt>.Ok(ToReceipt(S.InflowLog.First(i => i.InflowId == used.ResultId), true));
         }
         if (command.Amount <= 0) return Outcome<InflowReceipt>.Refused(RejectionKind.InvalidArgument, "an inflow must be positive");
@@ -46,42 +57,55 @@ public sealed class FundGrain(
 
     public async Task<Outcome<DividendReceipt>> DeclareDividend(DeclareDividendCommand command)
     {
+        await FinalizeIfDueAsync();
         var fingerprint = Fingerprint.Of("declare-dividend", command.TotalAmount);
         if (S.IdempotencyKeys.TryGetValue(command.IdempotencyKey, out var used))
         {
-            if (used.Fingerprint != fingerprint)
-                return Outcome<DividendReceipt>.Refused(RejectionKind.AlreadyExists, $"idempotency key '{command.IdempotencyKey}' was already used for a different request");
-            return Outcome<DividendReceipt>.Ok(ToReceipt(S.Declarations.First(d => d.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture) == used.ResultId), true));
+            if (used.Fingerprint != fingerprint) return KeyReused<DividendReceipt>(command.IdempotencyKey);
+            if (S.Pending is { } waiting && waiting.IdempotencyKey == command.IdempotencyKey)
+                return Outcome<DividendReceipt>.Ok(PendingReceipt(waiting));
+            return Outcome<DividendReceipt>.Ok(ToReceipt(S.Declarations.First(d => Key(d.Sequence) == used.ResultId), true));
         }
         if (command.TotalAmount <= 0) return Outcome<DividendReceipt>.Refused(RejectionKind.InvalidArgument, "a dividend must be positive");
-        if (S.EnrolledCount <= 0) return Outcome<DividendReceipt>.Refused(RejectionKind.FailedPrecondition, "nobody is enrolled to share a dividend");
-        if (command.TotalAmount / S.EnrolledCount == 0)
-            return Outcome<DividendReceipt>.Refused(RejectionKind.FailedPrecondition, $"the total is less than one minor unit for each of {S.EnrolledCount} citizens");
+        if (S.Pending is { } pending)
+            return Outcome<DividendReceipt>.Refused(RejectionKind.FailedPrecondition,
+                $"dividend {pending.Sequence} is being finalized until {pending.FinalizesAt:O}; declare again after that");
 
-        var index = Index();
+        // Eligible: enrolled before the next whole second (enrollments are counted per second). The share is fixed a
+        // grace later, when every enrollment before the cutoff has reached this fund through the aggregate feed.
         var now = clock.Now;
-        // The enrolled count is fed asynchronously, so it may miss enrollments of the last moments: only citizens enrolled
-        // a grace period before now are eligible, which keeps the count an upper bound of the eligible citizens.
-        var cutoff = now - dividendOptions.EligibilityGrace;
-        if (index.Declarations.Count > 0 && cutoff < index.Declarations[^1].EligibleBefore) cutoff = index.Declarations[^1].EligibleBefore;
-        var d = index.Declare(command.TotalAmount, S.EnrolledCount, now, cutoff);
-        var point = new DividendPoint(d.Sequence, d.DeclaredAt, d.Total, d.EligibleCount, d.PerCapita, d.Remainder, d.CumulativeIndex, d.EligibleBefore);
-        S.Declarations.Add(point);
-        S.IdempotencyKeys[command.IdempotencyKey] = new() { Fingerprint = fingerprint, ResultId = d.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        var cutoff = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds() + (now.UtcTicks % TimeSpan.TicksPerSecond == 0 ? 0 : 1));
+        var sequence = S.Declarations.Count + 1;
+        S.Pending = new PendingDividend
+        {
+            Sequence = sequence,
+            IdempotencyKey = command.IdempotencyKey,
+            Total = command.TotalAmount,
+            EligibleBefore = cutoff,
+            FinalizesAt = cutoff + dividendOptions.EligibilityGrace,
+        };
+        S.IdempotencyKeys[command.IdempotencyKey] = new() { Fingerprint = fingerprint, ResultId = Key(sequence) };
         await WriteOrReload();
-        dividendCache.Update(S.Declarations.ToList());
-        return Outcome<DividendReceipt>.Ok(ToReceipt(point, false));
+        ScheduleFinalization();
+        return Outcome<DividendReceipt>.Ok(PendingReceipt(S.Pending));
     }
 
     public async Task Apply(AggregateDelta delta)
     {
         if (!PayoutTallies.FirstTime(S.AppliedSequences, delta)) return;
         S.EnrolledCount += delta.Enrollments;
+        foreach (var (second, count) in delta.EnrollmentsBySecond)
+        {
+            if (S.Declarations.Count > 0 && second < S.LastCutoffSecond) S.LateEnrollments += count;
+            if (second < S.FoldedBefore) S.FoldedEnrollments += count;
+            else S.EnrollmentBuckets[second] = S.EnrollmentBuckets.GetValueOrDefault(second) + count;
+        }
         foreach (var t in delta.Payouts)
         {
             if (t.Kind == PayoutKind.Floor) S.FloorOutflows = checked(S.FloorOutflows + t.Amount);
             else S.DividendOutflows = checked(S.DividendOutflows + t.Amount);
         }
+        FoldOldBuckets();
         await WriteOrReload();
     }
 
@@ -101,10 +125,59 @@ public sealed class FundGrain(
             Index().Current,
             runway,
             FundRunway.IsLow(runway, policy.LowRunwayAlertPeriods),
-            policy.Version));
+            policy.Version,
+            S.LateEnrollments));
     }
 
     public Task<IReadOnlyList<DividendPoint>> GetDividendIndex() => Task.FromResult<IReadOnlyList<DividendPoint>>(S.Declarations.ToList());
+
+    private async Task FinalizeIfDueAsync()
+    {
+        if (S.Pending is not { } pending || clock.Now < pending.FinalizesAt) return;
+        var cutoffSecond = pending.EligibleBefore.ToUnixTimeSeconds();
+        var eligible = S.FoldedEnrollments + S.EnrollmentBuckets.Where(b => b.Key < cutoffSecond).Sum(b => b.Value);
+        var index = Index();
+        DividendPoint point;
+        if (eligible > 0)
+        {
+            var d = index.Declare(pending.Total, eligible, clock.Now, pending.EligibleBefore);
+            point = new DividendPoint(d.Sequence, d.DeclaredAt, d.Total, d.EligibleCount, d.PerCapita, d.Remainder, d.CumulativeIndex, d.EligibleBefore);
+        }
+        else
+        {
+            // Nobody was enrolled before the cutoff: the whole total stays in the fund.
+            point = new DividendPoint(pending.Sequence, clock.Now, pending.Total, 0, 0, pending.Total, index.Current, pending.EligibleBefore);
+        }
+        S.Declarations.Add(point);
+        S.LastCutoffSecond = cutoffSecond;
+        S.Pending = null;
+        await WriteOrReload();
+        dividendCache.Update(S.Declarations.ToList());
+    }
+
+    private void ScheduleFinalization()
+    {
+        _finalizeTimer?.Dispose();
+        var due = S.Pending!.FinalizesAt - clock.Now;
+        _finalizeTimer = this.RegisterGrainTimer(async () =>
+        {
+            await FinalizeIfDueAsync();
+            if (S.Pending is not null) ScheduleFinalization();
+        }, new GrainTimerCreationOptions(due < TimeSpan.FromMilliseconds(50) ? TimeSpan.FromMilliseconds(50) : due, Timeout.InfiniteTimeSpan));
+    }
+
+    private void FoldOldBuckets()
+    {
+        var foldBefore = (clock.Now - BucketRetention).ToUnixTimeSeconds();
+        if (S.Pending is { } p) foldBefore = Math.Min(foldBefore, p.EligibleBefore.ToUnixTimeSeconds());
+        if (foldBefore <= S.FoldedBefore) return;
+        foreach (var second in S.EnrollmentBuckets.Keys.Where(k => k < foldBefore).ToList())
+        {
+            S.FoldedEnrollments += S.EnrollmentBuckets[second];
+            S.EnrollmentBuckets.Remove(second);
+        }
+        S.FoldedBefore = foldBefore;
+    }
 
     private DividendIndex Index() => new(S.Declarations.Select(p =>
         new DividendDeclaration(p.Sequence, p.DeclaredAt, p.Total, p.EligibleCount, p.PerCapita, p.Remainder, p.CumulativeIndex, p.EligibleBefore)));
@@ -123,9 +196,18 @@ public sealed class FundGrain(
         }
     }
 
+    private static string Key(int sequence) => sequence.ToString(CultureInfo.InvariantCulture);
+
+    private static Outcome<T> KeyReused<T>(string key) =>
+        Outcome<T>.Refused(RejectionKind.AlreadyExists, $"idempotency key '{key}' was already used for a different request");
+
     private static InflowReceipt ToReceipt(InflowRecord r, bool replayed) =>
         new(r.InflowId, r.Source, r.Amount, r.Reference, r.BalanceAfter, r.RecordedAt, replayed);
 
+    private static DividendReceipt PendingReceipt(PendingDividend p) =>
+        new(p.Sequence, p.Total, 0, 0, 0, 0, default, false, p.EligibleBefore, Final: false, p.FinalizesAt);
+
     private static DividendReceipt ToReceipt(DividendPoint d, bool replayed) =>
-        new(d.Sequence, d.Total, d.EligibleCount, d.PerCapita, d.Remainder, d.CumulativeIndex, d.DeclaredAt, replayed, d.EligibleBefore);
+        new(d.Sequence, d.Total, d.EligibleCount, d.PerCapita, d.Remainder, d.CumulativeIndex, d.DeclaredAt, replayed, d.EligibleBefore,
+            Final: true, d.DeclaredAt);
 }

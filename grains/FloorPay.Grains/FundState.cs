@@ -11,6 +11,18 @@ public sealed class FundState
     [Id(5)] public List<InflowRecord> InflowLog { get; set; } = [];
     [Id(6)] public Dictionary<string, IdempotencyEntry> IdempotencyKeys { get; set; } = [];
     [Id(7)] public Dictionary<string, long> AppliedSequences { get; set; } = [];
+
+    /// <summary>Enrollments by Unix second of their enrollment, for the recent past (older ones are folded).</summary>
+    [Id(8)] public Dictionary<long, long> EnrollmentBuckets { get; set; } = [];
+
+    /// <summary>Enrollments before <see cref="FoldedBefore"/> (a Unix second), no longer kept per second.</summary>
+    [Id(9)] public long FoldedEnrollments { get; set; }
+    [Id(10)] public long FoldedBefore { get; set; }
+    [Id(11)] public PendingDividend? Pending { get; set; }
+
+    /// <summary>Enrollments that reached the fund after a declaration whose cutoff they precede: it undercounted them.</summary>
+    [Id(12)] public long LateEnrollments { get; set; }
+    [Id(13)] public long LastCutoffSecond { get; set; }
 }
 
 [GenerateSerializer, Alias("floorpay.InflowRecord")]
@@ -22,4 +34,15 @@ public sealed class InflowRecord
     [Id(3)] public string Reference { get; set; } = "";
     [Id(4)] public long BalanceAfter { get; set; }
     [Id(5)] public DateTimeOffset RecordedAt { get; set; }
+}
+
+/// <summary>A declared dividend waiting for the enrollments before its cutoff to reach the fund.</summary>
+[GenerateSerializer, Alias("floorpay.PendingDividend")]
+public sealed class PendingDividend
+{
+    [Id(0)] public int Sequence { get; set; }
+    [Id(1)] public string IdempotencyKey { get; set; } = "";
+    [Id(2)] public long Total { get; set; }
+    [Id(3)] public DateTimeOffset EligibleBefore { get; set; }
+    [Id(4)] public DateTimeOffset FinalizesAt { get; set; }
 }

@@ -13,11 +13,11 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System); // tests replace the clock
         services.AddSingleton(sp => new PeriodClock(sp.GetRequiredService<TimeProvider>(), policies.PeriodLength));
         services.AddSingleton<AggregateFeed>();
-        services.AddHostedService(sp => sp.GetRequiredService<AggregateFeed>());
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<AggregateFeed>());
         services.AddSingleton<IPendingAggregates>(sp => sp.GetRequiredService<AggregateFeed>());
         services.TryAddSingleton(new DividendOptions());
         services.AddSingleton<DividendIndexCache>();
-        services.AddHostedService(sp => sp.GetRequiredService<DividendIndexCache>());
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<DividendIndexCache>());
         return services;
     }
 }

@@ -7,9 +7,13 @@ using Grpc.Core;
 
 namespace FloorPay.Gateway.Services;
 
-public sealed class FundsService(IGrainFactory grains, FloorPayTopology topology, PolicyBook policies, IPendingAggregates pending)
+public sealed class FundsService(IGrainFactory grains, FloorPayTopology topology, PolicyBook policies, PeriodClock clock)
     : Funds.FundsBase
 {
+    private static readonly TimeSpan FinalizationWait = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan MinPoll = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan MaxPoll = TimeSpan.FromSeconds(1);
+
     public override async Task<V1.InflowReceipt> RecordInflow(RecordInflowRequest request, ServerCallContext context)
     {
         context.Require(ParticipantRole.Treasury);
@@ -38,9 +42,18 @@ public sealed class FundsService(IGrainFactory grains, FloorPayTopology topology
         var key = Check.Id(request.IdempotencyKey, "idempotency_key");
         var fundId = Check.Fund(request.FundId, topology);
         var total = Check.Amount(request.Total, policies.Currency, "total");
-        // The eligible count comes from the fed aggregates: deliver this silo's pending enrollments first.
-        await pending.FlushAsync(context.CancellationToken);
-        var d = (await grains.GetGrain<IFundGrain>(fundId).DeclareDividend(new DeclareDividendCommand(key, total))).Value();
+        var fund = grains.GetGrain<IFundGrain>(fundId);
+        var command = new DeclareDividendCommand(key, total);
+        var first = (await fund.DeclareDividend(command)).Value();
+        var d = first;
+        // The share is fixed a grace after the cutoff; resending the same command returns it once final.
+        var giveUp = clock.Now + FinalizationWait;
+        while (!d.Final && clock.Now < giveUp)
+        {
+            var wait = d.FinalizesAt - clock.Now;
+            await Task.Delay(wait < MinPoll ? MinPoll : wait > MaxPoll ? MaxPoll : wait, context.CancellationToken);
+            d = (await fund.DeclareDividend(command)).Value();
+        }
         return new V1.DividendDeclaration
         {
             Sequence = d.Sequence,
@@ -49,9 +62,11 @@ public sealed class FundsService(IGrainFactory grains, FloorPayTopology topology
             PerCapita = ProtoMapping.Money(d.PerCapita, policies.Currency),
             Remainder = ProtoMapping.Money(d.Remainder, policies.Currency),
             CumulativeIndex = d.CumulativeIndex,
-            DeclaredAt = Timestamp.FromDateTimeOffset(d.DeclaredAt),
-            Replayed = d.Replayed,
+            DeclaredAt = d.Final ? Timestamp.FromDateTimeOffset(d.DeclaredAt) : null,
+            Replayed = first.Replayed,
             EligibleBefore = Timestamp.FromDateTimeOffset(d.EligibleBefore),
+            Final = d.Final,
+            FinalizesAt = Timestamp.FromDateTimeOffset(d.FinalizesAt),
         };
     }
 
@@ -72,6 +87,7 @@ public sealed class FundsService(IGrainFactory grains, FloorPayTopology topology
             DividendIndex = s.DividendIndex,
             LowRunwayAlert = s.LowRunwayAlert,
             PolicyVersion = s.PolicyVersion,
+            LateEnrollments = s.LateEnrollments,
         };
         if (s.RunwayPeriods is { } runway) fund.RunwayPeriods = runway;
         return fund;

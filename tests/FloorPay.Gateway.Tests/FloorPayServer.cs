@@ -1,0 +1,154 @@
+using System.Net;
+using System.Net.Sockets;
+using FloorPay.Silo;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace FloorPay.Gateway.Tests;
+
+/// <summary>
+/// One real FloorPay process-in-a-process: the Orleans silo and the gRPC gateway built by <see cref="FloorPayHost.Build"/>,
+/// listening on free loopback ports, storing state in a SQLite file under its own data directory.
+/// Clients talk to it over real sockets: h2c gRPC on <see cref="GrpcPort"/>, JSON over HTTP/1.1 on <see cref="HttpPort"/>.
+/// </summary>
+public sealed class FloorPayServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly bool _ownsDataDirectory;
+    private bool _stopped;
+
+    private FloorPayServer(WebApplication app, string dataDirectory, bool ownsDataDirectory, int grpcPort, int httpPort)
+    {
+        _app = app;
+        _ownsDataDirectory = ownsDataDirectory;
+        DataDirectory = dataDirectory;
+        GrpcPort = grpcPort;
+        HttpPort = httpPort;
+        Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public string DataDirectory { get; }
+
+    /// <summary>The SQLite database the server writes (see StorageSettings.SqliteFile).</summary>
+    public string DatabaseFile => Path.Combine(DataDirectory, "floorpay.db");
+
+    public int GrpcPort { get; }
+
+    public int HttpPort { get; }
+
+    /// <summary>A real loopback h2c channel to the gRPC port.</summary>
+    public GrpcChannel Channel { get; }
+
+    /// <summary>An HTTP client for the JSON-transcoding port.</summary>
+    public HttpClient Http { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>
+    /// Starts a server in Development (demo participants) on free ports. Without <paramref name="dataDirectory"/> a fresh temporary
+    /// directory is used and deleted on dispose; a given directory is kept, so that a later server can reopen it.
+    /// </summary>
+    public static async Task<FloorPayServer> StartAsync(string? dataDirectory = null, Action<WebApplicationBuilder>? configure = null)
+    {
+        var owns = dataDirectory is null;
+        dataDirectory ??= NewDataDirectory();
+        var ports = FreePorts(4);
+        var (grpcPort, httpPort, siloPort, gatewayPort) = (ports[0], ports[1], ports[2], ports[3]);
+        string[] args =
+        [
+            "--environment", "Development",
+            $"--FloorPay:Listen:GrpcPort={grpcPort}",
+            $"--FloorPay:Listen:HttpPort={httpPort}",
+            $"--FloorPay:Orleans:SiloPort={siloPort}",
+            $"--FloorPay:Orleans:GatewayPort={gatewayPort}",
+            $"--FloorPay:Storage:DataDirectory={dataDirectory}",
+        ];
+        var app = FloorPayHost.Build(args, builder =>
+        {
+            // Quiet by default; FLOORPAY_TEST_LOGS=1 keeps the host's console log for diagnosing a failure.
+            if (Environment.GetEnvironmentVariable("FLOORPAY_TEST_LOGS") != "1") builder.Logging.ClearProviders();
+            configure?.Invoke(builder);
+        });
+        try
+        {
+            using var startTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await app.StartAsync(startTimeout.Token);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+        return new FloorPayServer(app, dataDirectory, owns, grpcPort, httpPort);
+    }
+
+    /// <summary>A fresh, empty directory under the system temp folder.</summary>
+    public static string NewDataDirectory()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "floorpay-gateway-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    /// <summary>Calls made through this invoker carry "authorization: Bearer <paramref name="apiKey"/>" (none when null).</summary>
+    public CallInvoker Invoker(string? apiKey) =>
+        apiKey is null
+            ? Channel.CreateCallInvoker()
+            : Channel.CreateCallInvoker().Intercept(metadata =>
+            {
+                metadata.Add("authorization", $"Bearer {apiKey}");
+                return metadata;
+            });
+
+    /// <summary>Typed clients for every FloorPay service, authenticated with <paramref name="apiKey"/>.</summary>
+    public ApiClients As(string? apiKey) => new(Invoker(apiKey));
+
+    /// <summary>Stops the host gracefully (idempotent); the data directory stays until dispose.</summary>
+    public async Task StopAsync()
+    {
+        if (_stopped) return;
+        _stopped = true;
+        Channel.Dispose();
+        Http.Dispose();
+        using var stopTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await _app.StopAsync(stopTimeout.Token);
+        }
+        finally
+        {
+            await _app.DisposeAsync();
+            SqliteConnection.ClearAllPools();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        if (!_ownsDataDirectory) return;
+        try { Directory.Delete(DataDirectory, recursive: true); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+
+    /// <summary>Distinct free loopback ports: all listeners are held open together, so no port is handed out twice.</summary>
+    private static int[] FreePorts(int count)
+    {
+        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
+        try
+        {
+            foreach (var l in listeners) l.Start();
+            return listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
+        }
+        finally
+        {
+            foreach (var l in listeners) l.Stop();
+        }
+    }
+}

@@ -1,0 +1,29 @@
+using FloorPay.V1;
+
+namespace FloorPay.Gateway.Tests;
+
+/// <summary>Common steps against a running server, each through the public gRPC API with the right participant's key.</summary>
+public static class Steps
+{
+    /// <summary>Enrolls a fresh citizen at bank-a (or <paramref name="bankKey"/>'s bank) and returns its id and response.</summary>
+    public static async Task<(string CitizenId, EnrollResponse Response)> EnrollNewCitizen(
+        this FloorPayServer server, string region = "R-NORTH", string bankKey = ApiKeys.BankA, string bankId = "bank-a")
+    {
+        var citizenId = Ids.Citizen();
+        var response = await server.As(bankKey).Citizens.EnrollAsync(Requests.Enroll(citizenId, bankId, region));
+        return (citizenId, response);
+    }
+
+    /// <summary>The statement as a reviewer (who may read any citizen) sees it.</summary>
+    public static async Task<Statement> Statement(this FloorPayServer server, string citizenId) =>
+        await server.As(ApiKeys.Reviewer).Citizens.GetStatementAsync(new GetStatementRequest { CitizenId = citizenId });
+
+    public static async Task<Policy> Policy(this FloorPayServer server) =>
+        await server.As(ApiKeys.Auditor).Policies.GetPolicyAsync(new GetPolicyRequest());
+
+    public static async Task<Fund> Fund(this FloorPayServer server) =>
+        await server.As(ApiKeys.Treasury).Funds.GetFundAsync(new GetFundRequest { FundId = Requests.Fund });
+
+    public static async Task<Region> Region(this FloorPayServer server, string regionId) =>
+        await server.As(ApiKeys.Auditor).Regions.GetRegionAsync(new GetRegionRequest { RegionId = regionId });
+}

@@ -1,0 +1,32 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FloorPay.Gateway.Tests;
+
+/// <summary>
+/// A server whose calendar the tests can move forward: to reach periods after a citizen's enrollment, or to let time pass
+/// between an enrollment and a dividend declaration without sleeping. Shared by the <see cref="TimeTravelCollection"/>.
+/// </summary>
+public sealed class TimeTravelServerFixture : IAsyncLifetime
+{
+    private FloorPayServer? _server;
+
+    public ShiftableTimeProvider Time { get; } = new();
+
+    public FloorPayServer Server => _server ?? throw new InvalidOperationException("the server has not started");
+
+    // The grain services add TimeProvider.System only if no TimeProvider is registered yet, so this one wins.
+    public async Task InitializeAsync() =>
+        _server = await FloorPayServer.StartAsync(configure: b => b.Services.AddSingleton<TimeProvider>(Time));
+
+    public async Task DisposeAsync()
+    {
+        if (_server is not null) await _server.DisposeAsync();
+    }
+}
+
+/// <summary>Test classes that move the calendar of their shared server (forward only; they run one after another).</summary>
+[CollectionDefinition(Name)]
+public sealed class TimeTravelCollection : ICollectionFixture<TimeTravelServerFixture>
+{
+    public const string Name = "time-travel FloorPay server";
+}
