@@ -1,150 +1,97 @@
+using System.Globalization;
 using FloorPay.Domain;
 
 namespace FloorPay.Grains;
 
 /// <summary>
-/// The single writer of one citizen's entitlement. A result is returned only after the state holding it is durably
-/// written with an ETag check, so a duplicate activation cannot pay twice: its write would be refused.
+/// The single writer of one citizen's entitlement. Money goes to the payout ledger only (one durable write per payout,
+/// group-committed); the answer is given after that commit. The ledger's unique keys (one payout per citizen, kind and
+/// slot; one enrollment; one payout per idempotency key) are the last line of defence: if a duplicate activation or a
+/// lost answer made this activation stale, the post conflicts, the citizen re-reads the ledger and decides again.
 /// </summary>
 public sealed class CitizenGrain(
     [PersistentState("citizen", StorageNames.State)] IPersistentState<CitizenState> state,
+    IPayoutLedger ledger,
     PolicyBook policies,
     PeriodClock clock,
     AggregateFeed feed,
     DividendIndexCache dividends) : Grain, ICitizenGrain
 {
+    private List<PayoutPosting> _payouts = [];
+
     private string CitizenId => this.GetPrimaryKeyString();
     private CitizenState S => state.State;
+    private PayoutPosting? Enrollment => _payouts.FirstOrDefault(p => p.Enrollment);
 
-    public async Task<Outcome<EnrollResult>> Enroll(EnrollCommand command)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken) =>
+        _payouts = [.. await ledger.ReadCitizenAsync(CitizenId, cancellationToken)];
+
+    public Task<Outcome<EnrollResult>> Enroll(EnrollCommand command) => DecideAndPost(() =>
     {
         var fingerprint = Fingerprint.Of("enroll", command.RegionId, command.Account.BankId, command.Account.AccountToken);
-        if (Replay(command.IdempotencyKey, fingerprint) is { } replay)
-        {
-            return replay.Rejection is { } r
-                ? new(null, r)
-                : Outcome<EnrollResult>.Ok(EnrollResultFrom(FindPayout(replay.ResultId)!, replayed: true));
-        }
+        if (ReplayPayout(command.IdempotencyKey, fingerprint) is { } replay)
+            return replay.Posting is { } p ? Decision<EnrollResult>.Done(Outcome<EnrollResult>.Ok(ToEnrollResult(p, true))) : Decision<EnrollResult>.Done(new(null, replay.Rejection));
         if (command.ActingBankId != command.Account.BankId)
-            return Outcome<EnrollResult>.Refused(RejectionKind.PermissionDenied, "a bank can enroll only its own account holders");
-        if (S.Enrolled)
-            return Outcome<EnrollResult>.Refused(RejectionKind.AlreadyExists, $"citizen {CitizenId} is already enrolled");
+            return Refuse<EnrollResult>(RejectionKind.PermissionDenied, "a bank can enroll only its own account holders");
+        if (Enrollment is not null)
+            return Refuse<EnrollResult>(RejectionKind.AlreadyExists, $"citizen {CitizenId} is already enrolled");
 
         var now = clock.Now;
         var period = clock.Current;
-        var policy = policies.For(period);
-        var (amount, reason) = FloorEntitlement.AtEnrollment(policy, period, now);
-        var payout = NewPayout(PayoutKind.Floor, period.ToString(), amount, reason, now);
+        var (amount, reason) = FloorEntitlement.AtEnrollment(policies.For(period), period, now);
+        var posting = NewPosting(PayoutKind.Floor, period.ToString(), period.ToString(), amount, reason, command.IdempotencyKey, fingerprint, now,
+            command.RegionId, command.Account, enrollment: true);
+        return Decision<EnrollResult>.Post(posting, p => ToEnrollResult(p, false));
+    });
 
-        S.Enrolled = true;
-        S.Active = true;
-        S.RegionId = command.RegionId;
-        S.Account = command.Account;
-        S.EnrolledAt = now;
-        S.EnrollmentPeriod = period.ToString();
-        S.EnrollmentKey = command.IdempotencyKey;
-        S.DividendSettledIndex = 0;
-        S.Payouts.Add(payout);
-        S.IdempotencyKeys[command.IdempotencyKey] = new() { Fingerprint = fingerprint, ResultId = payout.PayoutId };
-        await CommitAsync(() =>
-        {
-            state.State = new CitizenState();
-        });
-
-        feed.Enrolled(S.RegionId, S.EnrolledAt);
-        feed.Paid(S.RegionId, payout.Kind, payout.Period, payout.Amount);
-        return Outcome<EnrollResult>.Ok(EnrollResultFrom(payout, replayed: false));
-    }
-
-    public async Task<Outcome<PayoutReceipt>> RequestFloorPayout(FloorPayoutCommand command)
+    public Task<Outcome<PayoutReceipt>> RequestFloorPayout(FloorPayoutCommand command) => DecideAndPost(() =>
     {
-        if (Guard(command.ActingBankId) is { } refused) return new(null, refused);
+        if (Guard(command.ActingBankId) is { } refused) return Decision<PayoutReceipt>.Done(new(null, refused));
         var fingerprint = Fingerprint.Of("floor-payout", command.Period ?? "");
-        if (Replay(command.IdempotencyKey, fingerprint) is { } replay)
-            return replay.Rejection is { } r ? new(null, r) : Outcome<PayoutReceipt>.Ok(ToReceipt(FindPayout(replay.ResultId)!, true));
-
-        var current = clock.Current;
-        Period period;
-        if (string.IsNullOrEmpty(command.Period)) period = current;
-        else if (!clock.TryParse(command.Period, out period))
-            return Outcome<PayoutReceipt>.Refused(RejectionKind.InvalidArgument, $"'{command.Period}' is not a {clock.Length.ToString().ToLowerInvariant()} period");
-
-        if (period > current)
-            return Outcome<PayoutReceipt>.Refused(RejectionKind.FailedPrecondition, $"period {period} has not started yet (current: {current})");
-        if (period < Period.Parse(S.EnrollmentPeriod, clock.Length))
-            return Outcome<PayoutReceipt>.Refused(RejectionKind.FailedPrecondition, $"period {period} is before the citizen's enrollment ({S.EnrollmentPeriod})");
-        if (!S.Active)
-            return Outcome<PayoutReceipt>.Refused(RejectionKind.FailedPrecondition, "the citizen is not active");
-        var existing = S.Payouts.FirstOrDefault(p => p.Kind == PayoutKind.Floor && p.Period == period.ToString());
+        if (ReplayPayout(command.IdempotencyKey, fingerprint) is { } replay) return ReplayedReceipt(replay);
+        if (ResolvePeriod(command.Period) is not { } period)
+            return Refuse<PayoutReceipt>(RejectionKind.InvalidArgument, $"'{command.Period}' is not a {clock.Length.ToString().ToLowerInvariant()} period");
+        if (PeriodProblem(period) is { } problem) return Decision<PayoutReceipt>.Done(new(null, problem));
+        var existing = _payouts.FirstOrDefault(p => p.Kind == PayoutKind.Floor && p.Slot == period.ToString());
         if (existing is not null)
-            return Outcome<PayoutReceipt>.Refused(RejectionKind.AlreadyExists, $"the floor for {period} was already paid as {existing.PayoutId}");
+            return Refuse<PayoutReceipt>(RejectionKind.AlreadyExists, $"the floor for {period} was already paid as {existing.PayoutId}");
 
         var (amount, reason) = FloorEntitlement.ForPeriod(policies.For(period));
-        var payout = NewPayout(PayoutKind.Floor, period.ToString(), amount, reason, clock.Now);
-        S.Payouts.Add(payout);
-        S.IdempotencyKeys[command.IdempotencyKey] = new() { Fingerprint = fingerprint, ResultId = payout.PayoutId };
-        await CommitAsync(() =>
-        {
-            S.Payouts.Remove(payout);
-            S.IdempotencyKeys.Remove(command.IdempotencyKey);
-        });
+        var posting = NewPosting(PayoutKind.Floor, period.ToString(), period.ToString(), amount, reason, command.IdempotencyKey, fingerprint, clock.Now);
+        return Decision<PayoutReceipt>.Post(posting, p => ToReceipt(p, false));
+    });
 
-        feed.Paid(S.RegionId, payout.Kind, payout.Period, payout.Amount);
-        return Outcome<PayoutReceipt>.Ok(ToReceipt(payout, false));
-    }
-
-    public async Task<Outcome<PayoutReceipt>> ClaimDividends(ClaimDividendsCommand command)
+    public Task<Outcome<PayoutReceipt>> ClaimDividends(ClaimDividendsCommand command) => DecideAndPost(() =>
     {
-        if (Guard(command.ActingBankId) is { } refused) return new(null, refused);
+        if (Guard(command.ActingBankId) is { } refused) return Decision<PayoutReceipt>.Done(new(null, refused));
         var fingerprint = Fingerprint.Of("claim-dividends");
-        if (Replay(command.IdempotencyKey, fingerprint) is { } replay)
-            return replay.Rejection is { } r ? new(null, r) : Outcome<PayoutReceipt>.Ok(ToReceipt(FindPayout(replay.ResultId)!, true));
+        if (ReplayPayout(command.IdempotencyKey, fingerprint) is { } replay) return ReplayedReceipt(replay);
 
         var index = dividends.Snapshot;
-        var accrued = index.AccruedSince(S.EnrolledAt, S.DividendSettledIndex);
-        if (accrued <= 0)
-            return Outcome<PayoutReceipt>.Refused(RejectionKind.FailedPrecondition, "no dividends have accrued since the last claim");
+        var accrued = index.AccruedSince(Enrollment!.PaidAt, SettledDividendIndex());
+        if (accrued <= 0) return Refuse<PayoutReceipt>(RejectionKind.FailedPrecondition, "no dividends have accrued since the last claim");
 
         var period = clock.Current;
         var policy = policies.For(period);
-        var payout = NewPayout(PayoutKind.Dividend, period.ToString(), new Money(accrued, policy.Currency),
-            new ReasonCode(ReasonRules.DividendClaim, policy.Version), clock.Now,
-            // The settled index value is unique per claim, so it names the payout.
-            idSuffix: index.Current.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var settledBefore = S.DividendSettledIndex;
-        S.DividendSettledIndex = index.Current;
-        S.Payouts.Add(payout);
-        S.IdempotencyKeys[command.IdempotencyKey] = new() { Fingerprint = fingerprint, ResultId = payout.PayoutId };
-        await CommitAsync(() =>
-        {
-            S.DividendSettledIndex = settledBefore;
-            S.Payouts.Remove(payout);
-            S.IdempotencyKeys.Remove(command.IdempotencyKey);
-        });
-
-        feed.Paid(S.RegionId, payout.Kind, payout.Period, payout.Amount);
-        return Outcome<PayoutReceipt>.Ok(ToReceipt(payout, false));
-    }
+        // The settled index value is unique per claim, so it is the slot that keeps a claim from being paid twice.
+        var slot = index.Current.ToString(CultureInfo.InvariantCulture);
+        var posting = NewPosting(PayoutKind.Dividend, slot, period.ToString(), new Money(accrued, policy.Currency),
+            new ReasonCode(ReasonRules.DividendClaim, policy.Version), command.IdempotencyKey, fingerprint, clock.Now);
+        return Decision<PayoutReceipt>.Post(posting, p => ToReceipt(p, false));
+    });
 
     public async Task<Outcome<ContributionReceipt>> RecordContribution(ContributionCommand command)
     {
-        if (!S.Enrolled) return Outcome<ContributionReceipt>.Refused(RejectionKind.NotFound, $"citizen {CitizenId} is not enrolled");
+        if (Enrollment is null) return Outcome<ContributionReceipt>.Refused(RejectionKind.NotFound, $"citizen {CitizenId} is not enrolled");
         var fingerprint = Fingerprint.Of("contribution", command.Category, command.Minutes, command.Period ?? "", command.PlatformId);
-        if (Replay(command.IdempotencyKey, fingerprint) is { } replay)
+        if (ReplayState(command.IdempotencyKey, fingerprint) is { } replay)
         {
             if (replay.Rejection is { } r) return new(null, r);
             return Outcome<ContributionReceipt>.Ok(ToReceipt(S.Contributions.First(c => c.ContributionId == replay.ResultId), true));
         }
-
-        var current = clock.Current;
-        Period period;
-        if (string.IsNullOrEmpty(command.Period)) period = current;
-        else if (!clock.TryParse(command.Period, out period))
+        if (ResolvePeriod(command.Period) is not { } period)
             return Outcome<ContributionReceipt>.Refused(RejectionKind.InvalidArgument, $"'{command.Period}' is not a {clock.Length.ToString().ToLowerInvariant()} period");
-        if (period > current)
-            return Outcome<ContributionReceipt>.Refused(RejectionKind.FailedPrecondition, $"period {period} has not started yet");
-        if (period < Period.Parse(S.EnrollmentPeriod, clock.Length))
-            return Outcome<ContributionReceipt>.Refused(RejectionKind.FailedPrecondition, $"period {period} is before the citizen's enrollment");
+        if (PeriodProblem(period) is { } problem) return new(null, problem);
         var policy = policies.For(period);
         if (!policy.ContributionCategories.Contains(command.Category))
             return Outcome<ContributionReceipt>.Refused(RejectionKind.InvalidArgument, $"'{command.Category}' is not a contribution category of policy v{policy.Version}");
@@ -169,15 +116,15 @@ public sealed class CitizenGrain(
             S.IdempotencyKeys.Remove(command.IdempotencyKey);
         });
 
-        feed.Contributed(S.RegionId, record.Category, record.Minutes);
+        feed.Contributed(Enrollment.RegionId, record.Category, record.Minutes);
         return Outcome<ContributionReceipt>.Ok(ToReceipt(record, false));
     }
 
     public async Task<Outcome<ExemptionReceipt>> GrantExemption(ExemptionCommand command)
     {
-        if (!S.Enrolled) return Outcome<ExemptionReceipt>.Refused(RejectionKind.NotFound, $"citizen {CitizenId} is not enrolled");
+        if (Enrollment is null) return Outcome<ExemptionReceipt>.Refused(RejectionKind.NotFound, $"citizen {CitizenId} is not enrolled");
         var fingerprint = Fingerprint.Of("exemption", command.Category, command.EvidenceReference, command.ExpiresAt, command.ReviewerId);
-        if (Replay(command.IdempotencyKey, fingerprint) is { } replay)
+        if (ReplayState(command.IdempotencyKey, fingerprint) is { } replay)
         {
             if (replay.Rejection is { } r) return new(null, r);
             return Outcome<ExemptionReceipt>.Ok(ToReceipt(S.Exemptions.First(e => e.ExemptionId == replay.ResultId), true));
@@ -214,6 +161,7 @@ public sealed class CitizenGrain(
     public Task<Outcome<CitizenStatement>> GetStatement(StatementQuery query)
     {
         if (Guard(query.ActingBankId) is { } refused) return Task.FromResult(new Outcome<CitizenStatement>(null, refused));
+        var enrollment = Enrollment!;
 
         // Every period with contributions, and always the current one (with no minutes its standing is still shown).
         var periods = S.Contributions.Select(c => c.Period).Append(clock.Current.ToString()).Distinct().Order(StringComparer.Ordinal);
@@ -236,37 +184,105 @@ public sealed class CitizenGrain(
 
         var statement = new CitizenStatement(
             CitizenId,
-            S.RegionId,
-            S.Account!,
-            S.EnrolledAt,
-            S.Active,
-            S.Payouts.Select(p => ToReceipt(p, false)).ToList(),
+            enrollment.RegionId,
+            new PayoutAccount(enrollment.BankId, enrollment.AccountToken),
+            enrollment.PaidAt,
+            Active: true,
+            _payouts.Select(p => ToReceipt(p, false)).ToList(),
             contributions,
             S.Exemptions.Select(e => ToReceipt(e, false)).ToList(),
-            dividends.Snapshot.AccruedSince(S.EnrolledAt, S.DividendSettledIndex),
-            S.Payouts.Where(p => p.Kind == PayoutKind.Dividend).Sum(p => p.Amount),
+            dividends.Snapshot.AccruedSince(enrollment.PaidAt, SettledDividendIndex()),
+            _payouts.Where(p => p.Kind == PayoutKind.Dividend).Sum(p => p.Amount),
             policies.Currency);
         return Task.FromResult(Outcome<CitizenStatement>.Ok(statement));
+    }
+
+    private sealed record Decision<T>(Outcome<T>? Outcome, PayoutPosting? Posting, Func<PayoutPosting, T>? Result)
+    {
+        public static Decision<T> Done(Outcome<T> outcome) => new(outcome, null, null);
+        public static Decision<T> Post(PayoutPosting posting, Func<PayoutPosting, T> result) => new(null, posting, result);
+    }
+
+    private static Decision<T> Refuse<T>(RejectionKind kind, string message) => Decision<T>.Done(Outcome<T>.Refused(kind, message));
+
+    /// <summary>
+    /// Decides on what this activation knows; commits the resulting payout to the ledger; on a unique-key conflict
+    /// re-reads the ledger (the truth) and decides once more, which then replays or refuses.
+    /// </summary>
+    private async Task<Outcome<T>> DecideAndPost<T>(Func<Decision<T>> decide)
+    {
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            var decision = decide();
+            if (decision.Outcome is { } done) return done;
+            var posting = decision.Posting!;
+            if (await ledger.PostAsync(posting) == PostingResult.Committed)
+            {
+                _payouts.Add(posting);
+                if (posting.Enrollment) feed.Enrolled(posting.RegionId, posting.PaidAt);
+                feed.Paid(posting.RegionId, posting.Kind, posting.Period, posting.Amount);
+                return Outcome<T>.Ok(decision.Result!(posting));
+            }
+            _payouts = [.. await ledger.ReadCitizenAsync(CitizenId)];
+        }
+        return Outcome<T>.Refused(RejectionKind.AlreadyExists, "a conflicting payout was recorded concurrently");
     }
 
     /// <summary>Not enrolled → NotFound; a bank that does not hold the payout account → PermissionDenied.</summary>
     private Rejection? Guard(string? actingBankId)
     {
-        if (!S.Enrolled) return new Rejection(RejectionKind.NotFound, $"citizen {CitizenId} is not enrolled");
-        if (actingBankId is not null && actingBankId != S.Account!.BankId)
+        if (Enrollment is not { } enrollment) return new Rejection(RejectionKind.NotFound, $"citizen {CitizenId} is not enrolled");
+        if (actingBankId is not null && actingBankId != enrollment.BankId)
             return new Rejection(RejectionKind.PermissionDenied, "this citizen's payout account is held by another bank");
         return null;
     }
 
-    private sealed record ReplayHit(string ResultId, Rejection? Rejection);
-
-    private ReplayHit? Replay(string key, string fingerprint)
+    private Period? ResolvePeriod(string? text)
     {
+        if (string.IsNullOrEmpty(text)) return clock.Current;
+        return clock.TryParse(text, out var period) ? period : null;
+    }
+
+    /// <summary>Only periods from the enrollment period to the current one can be paid or credited.</summary>
+    private Rejection? PeriodProblem(Period period)
+    {
+        var current = clock.Current;
+        if (period > current)
+            return new Rejection(RejectionKind.FailedPrecondition, $"period {period} has not started yet (current: {current})");
+        var enrolled = Period.Parse(Enrollment!.Slot, clock.Length);
+        if (period < enrolled)
+            return new Rejection(RejectionKind.FailedPrecondition, $"period {period} is before the citizen's enrollment ({enrolled})");
+        return null;
+    }
+
+    private long SettledDividendIndex() =>
+        _payouts.Where(p => p.Kind == PayoutKind.Dividend).Select(p => long.Parse(p.Slot, CultureInfo.InvariantCulture)).DefaultIfEmpty(0).Max();
+
+    private sealed record ReplayHit(PayoutPosting? Posting, Rejection? Rejection);
+
+    private static Rejection KeyReused(string key) =>
+        new(RejectionKind.AlreadyExists, $"idempotency key '{key}' was already used for a different request");
+
+    /// <summary>A key already used for a payout (same content: the payout; other content: refused) or for anything else.</summary>
+    private ReplayHit? ReplayPayout(string key, string fingerprint)
+    {
+        var used = _payouts.FirstOrDefault(p => p.IdempotencyKey == key);
+        if (used is not null) return used.Fingerprint == fingerprint ? new(used, null) : new(null, KeyReused(key));
+        return S.IdempotencyKeys.ContainsKey(key) ? new(null, KeyReused(key)) : null;
+    }
+
+    private Decision<PayoutReceipt> ReplayedReceipt(ReplayHit replay) =>
+        replay.Posting is { } p
+            ? Decision<PayoutReceipt>.Done(Outcome<PayoutReceipt>.Ok(ToReceipt(p, true)))
+            : Decision<PayoutReceipt>.Done(new(null, replay.Rejection));
+
+    private sealed record StateReplay(string ResultId, Rejection? Rejection);
+
+    private StateReplay? ReplayState(string key, string fingerprint)
+    {
+        if (_payouts.Any(p => p.IdempotencyKey == key)) return new("", KeyReused(key));
         if (!S.IdempotencyKeys.TryGetValue(key, out var entry)) return null;
-        return entry.Fingerprint == fingerprint
-            ? new ReplayHit(entry.ResultId, null)
-            : new ReplayHit(entry.ResultId, new Rejection(RejectionKind.AlreadyExists,
-                $"idempotency key '{key}' was already used for a different request"));
+        return entry.Fingerprint == fingerprint ? new(entry.ResultId, null) : new(entry.ResultId, KeyReused(key));
     }
 
     /// <summary>
@@ -287,23 +303,32 @@ public sealed class CitizenGrain(
         }
     }
 
-    private PayoutRecord NewPayout(PayoutKind kind, string period, Money amount, ReasonCode reason, DateTimeOffset now, string? idSuffix = null) => new()
+    private PayoutPosting NewPosting(PayoutKind kind, string slot, string period, Money amount, ReasonCode reason, string key, string fingerprint,
+        DateTimeOffset now, string? regionId = null, PayoutAccount? account = null, bool enrollment = false)
     {
-        PayoutId = $"{CitizenId}:{(kind == PayoutKind.Floor ? "floor" : "dividend")}:{idSuffix ?? period}",
-        Kind = kind,
-        Period = period,
-        Amount = amount.MinorUnits,
-        Currency = amount.Currency,
-        ReasonCode = reason.ToString(),
-        PaidAt = now,
-    };
+        var e = Enrollment;
+        return new PayoutPosting(
+            PayoutId: $"{CitizenId}:{(kind == PayoutKind.Floor ? "floor" : "dividend")}:{slot}",
+            CitizenId: CitizenId,
+            Kind: kind,
+            Slot: slot,
+            Period: period,
+            Amount: amount.MinorUnits,
+            Currency: amount.Currency,
+            ReasonCode: reason.ToString(),
+            RegionId: regionId ?? e!.RegionId,
+            BankId: account?.BankId ?? e!.BankId,
+            AccountToken: account?.AccountToken ?? e!.AccountToken,
+            IdempotencyKey: key,
+            Fingerprint: fingerprint,
+            Enrollment: enrollment,
+            PaidAt: now);
+    }
 
-    private PayoutRecord? FindPayout(string payoutId) => S.Payouts.FirstOrDefault(p => p.PayoutId == payoutId);
+    private EnrollResult ToEnrollResult(PayoutPosting enrollment, bool replayed) =>
+        new(CitizenId, enrollment.RegionId, enrollment.PaidAt, ToReceipt(enrollment, replayed), replayed);
 
-    private EnrollResult EnrollResultFrom(PayoutRecord payout, bool replayed) =>
-        new(CitizenId, S.RegionId, S.EnrolledAt, ToReceipt(payout, replayed), replayed);
-
-    private PayoutReceipt ToReceipt(PayoutRecord p, bool replayed) =>
+    private PayoutReceipt ToReceipt(PayoutPosting p, bool replayed) =>
         new(p.PayoutId, CitizenId, p.Kind, p.Period, p.Amount, p.Currency, p.ReasonCode, p.PaidAt, replayed);
 
     private ContributionReceipt ToReceipt(ContributionRecord c, bool replayed) =>

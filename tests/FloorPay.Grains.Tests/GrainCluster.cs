@@ -48,6 +48,7 @@ public sealed class GrainCluster : IAsyncDisposable
         {
             host.Services.AddSingleton<TimeProvider>(time);
             host.Services.AddFloorPayGrainServices(Policies);
+            host.Services.AddFloorPayLedger(storage);
         });
         builder.ConfigureSilo((_, silo) => silo.AddFloorPayStorage(storage));
         var cluster = builder.Build();

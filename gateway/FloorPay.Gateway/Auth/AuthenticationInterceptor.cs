@@ -57,7 +57,7 @@ public sealed class AuthenticationInterceptor(ParticipantDirectory participants,
     {
         if (e is OperationCanceledException && context.CancellationToken.IsCancellationRequested)
             return new RpcException(new Status(StatusCode.Cancelled, "the call was cancelled"));
-        if (e is TimeoutException or OrleansException or System.Data.Common.DbException or InvalidOperationException)
+        if (e is TimeoutException or OrleansException or Grains.LedgerUnavailableException or System.Data.Common.DbException or InvalidOperationException)
         {
             log.LogWarning(e, "{Method} failed transiently", context.Method);
             return new RpcException(new Status(StatusCode.Unavailable,

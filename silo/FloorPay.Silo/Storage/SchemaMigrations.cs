@@ -44,5 +44,82 @@ public static class SchemaMigrations
                     PRIMARY KEY (service_id, grain_type, grain_n0, grain_n1, grain_key)
                 );
                 """),
+        new(2, "Append-only payout ledger: payouts and their balanced journal legs",
+            Sqlite: """
+                CREATE TABLE floorpay_payouts (
+                    payout_id TEXT NOT NULL PRIMARY KEY,
+                    citizen_id TEXT NOT NULL,
+                    kind TEXT NOT NULL CHECK (kind IN ('floor', 'dividend')),
+                    slot TEXT NOT NULL,
+                    period TEXT NOT NULL,
+                    amount INTEGER NOT NULL CHECK (amount >= 0),
+                    currency TEXT NOT NULL,
+                    reason_code TEXT NOT NULL,
+                    region_id TEXT NOT NULL,
+                    bank_id TEXT NOT NULL,
+                    account_token TEXT NOT NULL,
+                    idempotency_key TEXT NOT NULL,
+                    fingerprint TEXT NOT NULL,
+                    enrollment INTEGER NOT NULL CHECK (enrollment IN (0, 1)),
+                    paid_at_ticks INTEGER NOT NULL,
+                    UNIQUE (citizen_id, kind, slot),
+                    UNIQUE (citizen_id, idempotency_key)
+                );
+                CREATE UNIQUE INDEX floorpay_payouts_one_enrollment ON floorpay_payouts (citizen_id) WHERE enrollment = 1;
+                CREATE TABLE floorpay_journal (
+                    posting_id TEXT NOT NULL,
+                    leg INTEGER NOT NULL,
+                    account TEXT NOT NULL,
+                    amount INTEGER NOT NULL,
+                    PRIMARY KEY (posting_id, leg)
+                );
+                CREATE TRIGGER floorpay_payouts_no_update BEFORE UPDATE ON floorpay_payouts
+                    BEGIN SELECT RAISE(ABORT, 'the payout ledger is append-only: post a correcting entry instead'); END;
+                CREATE TRIGGER floorpay_payouts_no_delete BEFORE DELETE ON floorpay_payouts
+                    BEGIN SELECT RAISE(ABORT, 'the payout ledger is append-only: post a correcting entry instead'); END;
+                CREATE TRIGGER floorpay_journal_no_update BEFORE UPDATE ON floorpay_journal
+                    BEGIN SELECT RAISE(ABORT, 'the payout ledger is append-only: post a correcting entry instead'); END;
+                CREATE TRIGGER floorpay_journal_no_delete BEFORE DELETE ON floorpay_journal
+                    BEGIN SELECT RAISE(ABORT, 'the payout ledger is append-only: post a correcting entry instead'); END;
+                """,
+            PostgreSql: """
+                CREATE TABLE floorpay_payouts (
+                    payout_id varchar(200) NOT NULL PRIMARY KEY,
+                    citizen_id varchar(64) NOT NULL,
+                    kind varchar(16) NOT NULL CHECK (kind IN ('floor', 'dividend')),
+                    slot varchar(32) NOT NULL,
+                    period varchar(16) NOT NULL,
+                    amount bigint NOT NULL CHECK (amount >= 0),
+                    currency varchar(3) NOT NULL,
+                    reason_code varchar(128) NOT NULL,
+                    region_id varchar(64) NOT NULL,
+                    bank_id varchar(64) NOT NULL,
+                    account_token varchar(64) NOT NULL,
+                    idempotency_key varchar(64) NOT NULL,
+                    fingerprint varchar(64) NOT NULL,
+                    enrollment boolean NOT NULL,
+                    paid_at_ticks bigint NOT NULL,
+                    committed_at timestamptz NOT NULL DEFAULT now(),
+                    UNIQUE (citizen_id, kind, slot),
+                    UNIQUE (citizen_id, idempotency_key)
+                );
+                CREATE UNIQUE INDEX floorpay_payouts_one_enrollment ON floorpay_payouts (citizen_id) WHERE enrollment;
+                CREATE TABLE floorpay_journal (
+                    posting_id varchar(200) NOT NULL,
+                    leg smallint NOT NULL,
+                    account varchar(128) NOT NULL,
+                    amount bigint NOT NULL,
+                    PRIMARY KEY (posting_id, leg)
+                );
+                CREATE FUNCTION floorpay_append_only() RETURNS trigger LANGUAGE plpgsql AS $fn$
+                BEGIN
+                    RAISE EXCEPTION 'the payout ledger is append-only: post a correcting entry instead';
+                END
+                $fn$;
+                CREATE TRIGGER floorpay_payouts_append_only BEFORE UPDATE OR DELETE ON floorpay_payouts
+                    FOR EACH ROW EXECUTE FUNCTION floorpay_append_only();
+                CREATE TRIGGER floorpay_journal_append_only BEFORE UPDATE OR DELETE ON floorpay_journal
+                    FOR EACH ROW EXECUTE FUNCTION floorpay_append_only();
+                """),
     ];
 }

@@ -1,0 +1,107 @@
+using System.Threading.Channels;
+using FloorPay.Grains;
+
+namespace FloorPay.Silo.Storage;
+
+/// <summary>
+/// This silo's ledger writer. Postings from all citizens queue here; each writer loop takes whatever has queued
+/// (up to <see cref="LedgerOptions.MaxBatch"/>) and commits it in one transaction, so under load many payouts share a
+/// commit. Each caller is answered only after its batch committed. A failed batch fails exactly its callers, with
+/// <see cref="LedgerUnavailableException"/>, and leaves nothing behind (the transaction rolled back).
+/// </summary>
+public sealed class GroupCommitLedger : IPayoutLedger, IAsyncDisposable
+{
+    private readonly ILedgerStore _store;
+    private readonly LedgerOptions _options;
+    private readonly Channel<Pending> _queue;
+    private readonly Task[] _writers;
+    private readonly CancellationTokenSource _stopping = new();
+    private long _batches;
+    private long _postings;
+
+    private sealed record Pending(PayoutPosting Posting, TaskCompletionSource<PostingResult> Done);
+
+    internal GroupCommitLedger(ILedgerStore store, LedgerOptions options)
+    {
+        _store = store;
+        _options = options;
+        _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(options.MaxQueued)
+        {
+            SingleReader = options.Writers == 1,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _writers = Enumerable.Range(0, options.Writers).Select(_ => Task.Run(WriteLoopAsync)).ToArray();
+    }
+
+    public static GroupCommitLedger Create(StorageSettings storage, LedgerOptions options, string fundId = IFundGrain.National) =>
+        new(storage.Provider == StorageProvider.Sqlite
+                ? new SqliteLedgerStore(storage.EffectiveConnectionString, fundId)
+                : new PostgresLedgerStore(Npgsql.NpgsqlDataSource.Create(storage.EffectiveConnectionString), fundId),
+            storage.Provider == StorageProvider.Sqlite ? options with { Writers = 1 } : options);
+
+    /// <summary>Batches committed and postings in them since start: their ratio is the mean batch size.</summary>
+    public (long Batches, long Postings) Counters => (Interlocked.Read(ref _batches), Interlocked.Read(ref _postings));
+
+    public async Task<PostingResult> PostAsync(PayoutPosting posting)
+    {
+        var pending = new Pending(posting, new TaskCompletionSource<PostingResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+        await _queue.Writer.WriteAsync(pending, _stopping.Token);
+        return await pending.Done.Task;
+    }
+
+    public async Task<IReadOnlyList<PayoutPosting>> ReadCitizenAsync(string citizenId, CancellationToken cancellation = default)
+    {
+        try
+        {
+            return await _store.ReadCitizenAsync(citizenId, cancellation);
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException or InvalidOperationException)
+        {
+            throw new LedgerUnavailableException("the payout ledger could not be read", e);
+        }
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<Pending>(_options.MaxBatch);
+        var reader = _queue.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(_stopping.Token))
+            {
+                batch.Clear();
+                while (batch.Count < _options.MaxBatch && reader.TryRead(out var next)) batch.Add(next);
+                if (batch.Count == 0) continue;
+                await CommitAsync(batch);
+            }
+        }
+        catch (OperationCanceledException) { }
+    }
+
+    private async Task CommitAsync(List<Pending> batch)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(_options.CommitTimeout);
+            var inserted = await _store.InsertBatchAsync(batch.Select(p => p.Posting).ToList(), timeout.Token);
+            Interlocked.Increment(ref _batches);
+            Interlocked.Add(ref _postings, batch.Count);
+            foreach (var p in batch)
+                p.Done.TrySetResult(inserted.Contains(p.Posting.PayoutId) ? PostingResult.Committed : PostingResult.Conflict);
+        }
+        catch (Exception e)
+        {
+            var failure = new LedgerUnavailableException("the payout ledger did not commit; nothing was written, retry with the same key", e);
+            foreach (var p in batch) p.Done.TrySetException(failure);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await Task.WhenAll(_writers).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _stopping.Cancel();
+        while (_queue.Reader.TryRead(out var left))
+            left.Done.TrySetException(new LedgerUnavailableException("the silo is stopping"));
+    }
+}

@@ -1,0 +1,14 @@
+using FloorPay.Grains;
+
+namespace FloorPay.Silo.Storage;
+
+public static class LedgerServiceExtensions
+{
+    /// <summary>The payout ledger of this silo: a group-commit writer on the configured store.</summary>
+    public static IServiceCollection AddFloorPayLedger(this IServiceCollection services, StorageSettings storage, LedgerOptions? options = null)
+    {
+        services.AddSingleton(sp => GroupCommitLedger.Create(storage, options ?? new LedgerOptions()));
+        services.AddSingleton<IPayoutLedger>(sp => sp.GetRequiredService<GroupCommitLedger>());
+        return services;
+    }
+}
