@@ -1,0 +1,118 @@
+using System.Data.Common;
+using FloorPay.Grains;
+using FloorPay.Silo.Storage;
+
+namespace FloorPay.Silo.Tests;
+
+/// <summary>The payout ledger's guarantees, run against each store by the derived classes.</summary>
+public abstract class LedgerContract(StorageProvider provider) : IAsyncLifetime
+{
+    private StorageSettings _storage = null!;
+    private GroupCommitLedger _ledger = null!;
+
+    public async Task InitializeAsync()
+    {
+        _storage = await TestStores.FreshAsync(provider);
+        _ledger = GroupCommitLedger.Create(_storage, new LedgerOptions());
+    }
+
+    public async Task DisposeAsync() => await _ledger.DisposeAsync();
+
+    private static PayoutPosting Floor(string citizen, string period = "2026-11", string? key = null, bool enrollment = false, long amount = 120_000) =>
+        new($"{citizen}:floor:{period}", citizen, PayoutKind.Floor, period, period, amount, "EUR", "FLOOR_PERIOD@policy-v1",
+            "R-NORTH", "bank-a", "tok", key ?? $"key-{period}", new string('a', 64), enrollment, new DateTimeOffset(2026, 11, 10, 0, 0, 0, TimeSpan.Zero));
+
+    [Fact]
+    public async Task A_posting_commits_once_and_reads_back_exactly()
+    {
+        var posting = Floor("c1", enrollment: true);
+        Assert.Equal(PostingResult.Committed, await _ledger.PostAsync(posting));
+        Assert.Equal(PostingResult.Conflict, await _ledger.PostAsync(posting));
+        Assert.Equal(posting, Assert.Single(await _ledger.ReadCitizenAsync("c1")));
+    }
+
+    [Fact]
+    public async Task The_unique_keys_refuse_a_second_payout_for_a_period_a_second_enrollment_and_a_reused_key()
+    {
+        Assert.Equal(PostingResult.Committed, await _ledger.PostAsync(Floor("c2", "2026-11", enrollment: true)));
+        // Same citizen, kind and slot under another id (what a stale duplicate activation would try).
+        Assert.Equal(PostingResult.Conflict, await _ledger.PostAsync(Floor("c2", "2026-11", key: "other") with { PayoutId = "c2:floor:copy" }));
+        Assert.Equal(PostingResult.Conflict, await _ledger.PostAsync(Floor("c2", "2026-12", enrollment: true)));
+        Assert.Equal(PostingResult.Conflict, await _ledger.PostAsync(Floor("c2", "2027-01", key: "key-2026-11")));
+        Assert.Equal(PostingResult.Committed, await _ledger.PostAsync(Floor("c2", "2026-12")));
+        Assert.Equal(2, (await _ledger.ReadCitizenAsync("c2")).Count);
+    }
+
+    [Fact]
+    public async Task Concurrent_postings_share_commits_and_each_gets_its_own_answer()
+    {
+        var (batchesBefore, postingsBefore) = _ledger.Counters;
+        var citizens = Enumerable.Range(0, 400).Select(i => $"gc-{i}").ToList();
+        var first = await Task.WhenAll(citizens.Select(c => _ledger.PostAsync(Floor(c, enrollment: true))));
+        var again = await Task.WhenAll(citizens.Take(50).Select(c => _ledger.PostAsync(Floor(c, key: "dup") with { PayoutId = $"{c}:dup" })));
+
+        Assert.All(first, r => Assert.Equal(PostingResult.Committed, r));
+        Assert.All(again, r => Assert.Equal(PostingResult.Conflict, r));
+        var (batches, postings) = _ledger.Counters;
+        Assert.Equal(450, postings - postingsBefore);
+        Assert.True(batches - batchesBefore < 450, $"{batches - batchesBefore} commits for 450 postings: no group commit happened");
+    }
+
+    [Fact]
+    public async Task A_failed_batch_fails_its_callers_and_leaves_nothing()
+    {
+        // A negative amount violates a CHECK constraint: the whole batch's transaction must roll back.
+        var good = Floor("f1", enrollment: true);
+        var bad = Floor("f2", enrollment: true, amount: -1);
+        var results = await Task.WhenAll(
+            Capture(_ledger.PostAsync(good)), Capture(_ledger.PostAsync(bad)));
+
+        Assert.Contains(results, r => r is LedgerUnavailableException);
+        foreach (var (citizen, result) in new[] { ("f1", results[0]), ("f2", results[1]) })
+        {
+            var rows = await _ledger.ReadCitizenAsync(citizen);
+            // Committed only if it went in another batch than the bad posting; failed means no row at all.
+            Assert.Equal(result is PostingResult.Committed ? 1 : 0, rows.Count);
+        }
+        Assert.Equal(0, await ScalarAsync("SELECT COUNT(*) FROM floorpay_journal WHERE posting_id = 'f2:floor:2026-11'"));
+    }
+
+    [Fact]
+    public async Task Every_posting_has_two_legs_that_balance_and_the_journal_sums_to_zero()
+    {
+        await Task.WhenAll(Enumerable.Range(0, 30).Select(i => _ledger.PostAsync(Floor($"j-{i}", enrollment: true, amount: 1000 + i))));
+        Assert.Equal(0, await ScalarAsync("SELECT COALESCE(SUM(amount), 0) FROM floorpay_journal"));
+        Assert.Equal(60, await ScalarAsync("SELECT COUNT(*) FROM floorpay_journal"));
+        Assert.Equal(0, await ScalarAsync(
+            "SELECT COUNT(*) FROM (SELECT posting_id FROM floorpay_journal GROUP BY posting_id HAVING SUM(amount) <> 0 OR COUNT(*) <> 2) unbalanced"));
+        Assert.Equal(-(30 * 1000 + 435), await ScalarAsync("SELECT SUM(amount) FROM floorpay_journal WHERE account = 'fund:national'"));
+    }
+
+    [Fact]
+    public async Task The_ledger_is_append_only()
+    {
+        await _ledger.PostAsync(Floor("a1", enrollment: true));
+        await Assert.ThrowsAnyAsync<DbException>(() => ScalarAsync("UPDATE floorpay_payouts SET amount = 1 WHERE citizen_id = 'a1'"));
+        await Assert.ThrowsAnyAsync<DbException>(() => ScalarAsync("DELETE FROM floorpay_payouts WHERE citizen_id = 'a1'"));
+        await Assert.ThrowsAnyAsync<DbException>(() => ScalarAsync("DELETE FROM floorpay_journal"));
+        Assert.Equal(120_000, Assert.Single(await _ledger.ReadCitizenAsync("a1")).Amount);
+    }
+
+    private async Task<long> ScalarAsync(string sql)
+    {
+        await using var connection = await new SchemaMigrator(_storage).OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(await command.ExecuteScalarAsync() ?? 0L);
+    }
+
+    private static async Task<object> Capture(Task<PostingResult> task)
+    {
+        try { return await task; }
+        catch (Exception e) { return e; }
+    }
+}
+
+public sealed class LedgerOnSqlite() : LedgerContract(StorageProvider.Sqlite);
+
+public sealed class LedgerOnPostgres() : LedgerContract(StorageProvider.PostgreSql);
