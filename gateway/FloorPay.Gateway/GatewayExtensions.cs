@@ -39,6 +39,7 @@ public static class GatewayExtensions
         endpoints.MapGrpcService<FundsService>();
         endpoints.MapGrpcService<RegionsService>();
         endpoints.MapGrpcService<PoliciesService>();
+        endpoints.MapGrpcService<AuditService>();
         endpoints.MapGrpcReflectionService();
         endpoints.MapGrpcHealthChecksService();
         return endpoints;

@@ -16,6 +16,8 @@ if (args.Length > 0 && args[0] == "migrate")
     return 0;
 }
 
+if (args.Length > 0 && args[0] == "reconcile") return await ReconcileCommand.RunAsync(args[1..]);
+
 var app = FloorPayHost.Build(args);
 app.Lifetime.ApplicationStarted.Register(() =>
 {

@@ -17,4 +17,6 @@ public sealed class ApiClients(CallInvoker invoker)
     public Regions.RegionsClient Regions { get; } = new(invoker);
 
     public Policies.PoliciesClient Policies { get; } = new(invoker);
+
+    public Audit.AuditClient Audit { get; } = new(invoker);
 }

@@ -9,6 +9,8 @@ public static class LedgerServiceExtensions
     {
         services.AddSingleton(sp => GroupCommitLedger.Create(storage, options ?? new LedgerOptions()));
         services.AddSingleton<IPayoutLedger>(sp => sp.GetRequiredService<GroupCommitLedger>());
+        services.AddSingleton<ILedgerAudit>(new SqlLedgerAudit(storage));
+        services.AddSingleton<IReconciliation, Reconciliation>();
         return services;
     }
 }

@@ -1,0 +1,32 @@
+namespace FloorPay.Grains;
+
+/// <summary>Read-only aggregate queries over the payout ledger, for reconciliation.</summary>
+public interface ILedgerAudit
+{
+    Task<LedgerTotals> ReadTotalsAsync(CancellationToken cancellation = default);
+
+    /// <summary>The ids among <paramref name="payoutIds"/> that are not in the ledger.</summary>
+    Task<IReadOnlyList<string>> MissingAsync(IReadOnlyList<string> payoutIds, CancellationToken cancellation = default);
+}
+
+/// <param name="JournalSum">Sum of every journal leg: zero when the books balance.</param>
+/// <param name="UnbalancedPostings">Postings whose legs do not sum to zero or are not exactly two.</param>
+/// <param name="PayoutsWithoutLegs">Payouts with no journal legs.</param>
+/// <param name="LegsWithoutPayout">Journal postings with no payout.</param>
+/// <param name="LegAmountMismatches">Payouts whose payable leg differs from the payout amount.</param>
+/// <param name="DuplicatePeriodPayouts">(citizen, period) pairs with more than one floor payout.</param>
+/// <param name="DuplicateEnrollments">Citizens with more than one enrollment.</param>
+/// <param name="Regions">Per region: enrollments and payout tallies.</param>
+public sealed record LedgerTotals(
+    long Payouts,
+    long TotalPaid,
+    long JournalSum,
+    long UnbalancedPostings,
+    long PayoutsWithoutLegs,
+    long LegsWithoutPayout,
+    long LegAmountMismatches,
+    long DuplicatePeriodPayouts,
+    long DuplicateEnrollments,
+    IReadOnlyDictionary<string, RegionLedgerTotals> Regions);
+
+public sealed record RegionLedgerTotals(long Enrollments, IReadOnlyList<PayoutTally> Payouts);

@@ -1,0 +1,84 @@
+using System.Data.Common;
+using FloorPay.Grains;
+
+namespace FloorPay.Silo.Storage;
+
+/// <summary>The reconciliation queries over the ledger tables; plain SQL that both SQLite and PostgreSQL run.</summary>
+public sealed class SqlLedgerAudit(StorageSettings storage) : ILedgerAudit
+{
+    public async Task<LedgerTotals> ReadTotalsAsync(CancellationToken cancellation = default)
+    {
+        await using var connection = await new SchemaMigrator(storage).OpenAsync(cancellation);
+        // One snapshot for all queries, so that the numbers describe the same moment.
+        await using var tx = await connection.BeginTransactionAsync(
+            storage.Provider == StorageProvider.PostgreSql ? System.Data.IsolationLevel.RepeatableRead : System.Data.IsolationLevel.Serializable, cancellation);
+
+        async Task<long> Scalar(string sql)
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = tx;
+            command.CommandText = sql;
+            return Convert.ToInt64(await command.ExecuteScalarAsync(cancellation) ?? 0L);
+        }
+
+        var payouts = await Scalar("SELECT COUNT(*) FROM floorpay_payouts");
+        var totalPaid = await Scalar("SELECT COALESCE(SUM(amount), 0) FROM floorpay_payouts");
+        var journalSum = await Scalar("SELECT COALESCE(SUM(amount), 0) FROM floorpay_journal");
+        var unbalanced = await Scalar(
+            "SELECT COUNT(*) FROM (SELECT posting_id FROM floorpay_journal GROUP BY posting_id HAVING SUM(amount) <> 0 OR COUNT(*) <> 2) u");
+        var withoutLegs = await Scalar(
+            "SELECT COUNT(*) FROM floorpay_payouts p WHERE NOT EXISTS (SELECT 1 FROM floorpay_journal j WHERE j.posting_id = p.payout_id)");
+        var legsWithout = await Scalar(
+            "SELECT COUNT(DISTINCT posting_id) FROM floorpay_journal j WHERE NOT EXISTS (SELECT 1 FROM floorpay_payouts p WHERE p.payout_id = j.posting_id)");
+        var mismatches = await Scalar(
+            "SELECT COUNT(*) FROM floorpay_payouts p JOIN floorpay_journal j ON j.posting_id = p.payout_id AND j.leg = 2 WHERE j.amount <> p.amount");
+        var duplicatePeriods = await Scalar(
+            "SELECT COUNT(*) FROM (SELECT citizen_id, period FROM floorpay_payouts WHERE kind = 'floor' GROUP BY citizen_id, period HAVING COUNT(*) > 1) d");
+        var duplicateEnrollments = await Scalar(
+            "SELECT COUNT(*) FROM (SELECT citizen_id FROM floorpay_payouts WHERE enrollment GROUP BY citizen_id HAVING COUNT(*) > 1) d");
+
+        var regions = new Dictionary<string, (long Enrollments, List<PayoutTally> Payouts)>();
+        await using (var command = connection.CreateCommand())
+        {
+            command.Transaction = tx;
+            command.CommandText =
+                "SELECT region_id, kind, period, COUNT(*), SUM(amount), SUM(CASE WHEN enrollment THEN 1 ELSE 0 END) " +
+                "FROM floorpay_payouts GROUP BY region_id, kind, period";
+            await using var reader = await command.ExecuteReaderAsync(cancellation);
+            while (await reader.ReadAsync(cancellation))
+            {
+                var region = reader.GetString(0);
+                var entry = regions.TryGetValue(region, out var e) ? e : (Enrollments: 0L, Payouts: new List<PayoutTally>());
+                entry.Payouts.Add(new PayoutTally(LedgerColumns.Kind(reader.GetString(1)), reader.GetString(2), reader.GetInt64(3), reader.GetInt64(4)));
+                regions[region] = (entry.Enrollments + reader.GetInt64(5), entry.Payouts);
+            }
+        }
+        await tx.CommitAsync(cancellation);
+
+        return new LedgerTotals(payouts, totalPaid, journalSum, unbalanced, withoutLegs, legsWithout, mismatches, duplicatePeriods,
+            duplicateEnrollments, regions.ToDictionary(r => r.Key, r => new RegionLedgerTotals(r.Value.Enrollments, r.Value.Payouts)));
+    }
+
+    public async Task<IReadOnlyList<string>> MissingAsync(IReadOnlyList<string> payoutIds, CancellationToken cancellation = default)
+    {
+        await using var connection = await new SchemaMigrator(storage).OpenAsync(cancellation);
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var chunk in payoutIds.Distinct().Chunk(500))
+        {
+            await using var command = connection.CreateCommand();
+            var names = new List<string>();
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                var p = command.CreateParameter();
+                p.ParameterName = $"p{i}";
+                p.Value = chunk[i];
+                command.Parameters.Add(p);
+                names.Add($"@p{i}");
+            }
+            command.CommandText = $"SELECT payout_id FROM floorpay_payouts WHERE payout_id IN ({string.Join(",", names)})";
+            await using var reader = await command.ExecuteReaderAsync(cancellation);
+            while (await reader.ReadAsync(cancellation)) found.Add(reader.GetString(0));
+        }
+        return payoutIds.Where(id => !found.Contains(id)).Distinct().ToList();
+    }
+}

@@ -1,0 +1,108 @@
+using FloorPay.V1;
+using Grpc.Core;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+
+namespace FloorPay.Gateway.Tests;
+
+/// <summary>
+/// The auditor's reconciliation through the public API: it passes on an honest ledger, finds a missing acknowledged
+/// payout, and catches a journal and aggregates that were tampered with behind FloorPay's back. One server of its own,
+/// on SQLite and on PostgreSQL.
+/// </summary>
+public abstract class ReconciliationContract : IAsyncLifetime
+{
+    private FloorPayServer _server = null!;
+
+    protected abstract Task<FloorPayServer> StartAsync();
+
+    protected abstract Task ExecuteSqlAsync(FloorPayServer server, string sql);
+
+    public async Task InitializeAsync() => _server = await StartAsync();
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    private Task<ReconciliationReport> ReconcileAsync(params string[] acknowledged)
+    {
+        var request = new ReconcileRequest();
+        request.AcknowledgedPayoutIds.AddRange(acknowledged);
+        return _server.As(ApiKeys.Auditor).Audit.ReconcileAsync(request).ResponseAsync;
+    }
+
+    [Fact]
+    public async Task An_honest_ledger_reconciles_and_tampering_is_caught()
+    {
+        var bank = _server.As(ApiKeys.BankA).Citizens;
+        var receipts = await Task.WhenAll(Enumerable.Range(0, 25).Select(async i =>
+            (await bank.EnrollAsync(Requests.Enroll(Ids.Citizen(), region: i % 2 == 0 ? "R-NORTH" : "R-SOUTH"))).FirstPayout));
+
+        var honest = await ReconcileAsync(receipts.Select(r => r.PayoutId).ToArray());
+        Assert.True(honest.Passed, string.Join("\n", honest.Checks.Select(c => $"{c.Name}: {c.Passed} {c.Detail}")));
+        Assert.Equal(25, honest.Payouts);
+        Assert.Equal(receipts.Sum(r => r.Amount.MinorUnits), honest.TotalPaid.MinorUnits);
+
+        var missing = await ReconcileAsync(receipts[0].PayoutId, "nobody:floor:2026-11");
+        Assert.False(missing.Passed);
+        Assert.Contains("nobody:floor:2026-11", Assert.Single(missing.Checks, c => !c.Passed).Detail);
+
+        // Behind FloorPay's back: an unbalanced journal leg, and a payout the aggregates never heard of.
+        await ExecuteSqlAsync(_server, "INSERT INTO floorpay_journal (posting_id, leg, account, amount) VALUES ('rogue', 1, 'fund:national', -5)");
+        var tampered = await ReconcileAsync();
+        Assert.False(tampered.Passed);
+        Assert.Contains(tampered.Checks, c => c.Name == "journal balances to zero" && !c.Passed);
+        Assert.Contains(tampered.Checks, c => c.Name == "every payout is posted in the journal" && !c.Passed);
+        Assert.Contains(tampered.Checks, c => c.Name == "region aggregates equal the ledger" && c.Passed);
+    }
+
+    [Fact]
+    public async Task Only_auditors_reconcile_and_oversized_requests_are_refused()
+    {
+        foreach (var key in new[] { ApiKeys.BankA, ApiKeys.Treasury, ApiKeys.Reviewer, ApiKeys.Platform })
+        {
+            var e = await Assert.ThrowsAsync<RpcException>(() => _server.As(key).Audit.ReconcileAsync(new ReconcileRequest()).ResponseAsync);
+            Assert.Equal(StatusCode.PermissionDenied, e.StatusCode);
+        }
+        var tooMany = new ReconcileRequest();
+        tooMany.AcknowledgedPayoutIds.AddRange(Enumerable.Range(0, 10_001).Select(i => $"p{i}"));
+        var refused = await Assert.ThrowsAsync<RpcException>(() => _server.As(ApiKeys.Auditor).Audit.ReconcileAsync(tooMany).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+    }
+}
+
+public sealed class ReconciliationOnSqlite : ReconciliationContract
+{
+    protected override Task<FloorPayServer> StartAsync() => FloorPayServer.StartAsync();
+
+    protected override async Task ExecuteSqlAsync(FloorPayServer server, string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={server.DatabaseFile};Default Timeout=30");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+}
+
+public sealed class ReconciliationOnPostgres : ReconciliationContract
+{
+    private string _connectionString = "";
+
+    protected override async Task<FloorPayServer> StartAsync()
+    {
+        _connectionString = await TestPostgres.NewDatabaseAsync();
+        return await FloorPayServer.StartAsync(configure: b => b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["FloorPay:Storage:Provider"] = "PostgreSql",
+            ["FloorPay:Storage:ConnectionString"] = _connectionString,
+        }));
+    }
+
+    protected override async Task ExecuteSqlAsync(FloorPayServer server, string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+}
