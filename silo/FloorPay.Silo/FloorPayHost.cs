@@ -80,11 +80,20 @@ public static class FloorPayHost
                 o.ServiceId = config["FloorPay:Orleans:ServiceId"]!;
                 o.ClusterId = config["FloorPay:Orleans:ClusterId"]!;
             });
-            silo.UseLocalhostClustering(
-                siloPort: config.GetValue<int>("FloorPay:Orleans:SiloPort"),
-                gatewayPort: config.GetValue<int>("FloorPay:Orleans:GatewayPort"),
-                serviceId: config["FloorPay:Orleans:ServiceId"]!,
-                clusterId: config["FloorPay:Orleans:ClusterId"]!);
+            var siloPort = config.GetValue<int>("FloorPay:Orleans:SiloPort");
+            var gatewayPort = config.GetValue<int>("FloorPay:Orleans:GatewayPort");
+            if (storage.Provider == StorageProvider.PostgreSql)
+            {
+                // A cluster: membership and reminders in PostgreSQL, each silo advertising its own address.
+                var advertised = IPAddress.Parse(config["FloorPay:Orleans:AdvertisedAddress"] ?? "127.0.0.1");
+                silo.ConfigureEndpoints(advertised, siloPort, gatewayPort, listenOnAnyHostAddress: config.GetValue<bool>("FloorPay:Orleans:ListenOnAnyAddress"));
+                silo.UseAdoNetClustering(o => { o.Invariant = storage.Invariant; o.ConnectionString = storage.EffectiveConnectionString; });
+                silo.UseAdoNetReminderService(o => { o.Invariant = storage.Invariant; o.ConnectionString = storage.EffectiveConnectionString; });
+            }
+            else
+            {
+                silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: config["FloorPay:Orleans:ServiceId"]!, clusterId: config["FloorPay:Orleans:ClusterId"]!);
+            }
             silo.AddFloorPayStorage(storage);
         });
 

@@ -81,7 +81,9 @@ public sealed class SchemaMigrator(StorageSettings settings)
     private async Task WriteQueriesAsync(DbConnection connection, CancellationToken cancellation)
     {
         await using var tx = await connection.BeginTransactionAsync(cancellation);
-        foreach (var (key, text) in GrainStateQueries.For(settings.Provider))
+        var queries = GrainStateQueries.For(settings.Provider).AsEnumerable();
+        if (settings.Provider == StorageProvider.PostgreSql) queries = queries.Concat(ClusterQueries.PostgreSql);
+        foreach (var (key, text) in queries)
         {
             await ExecuteAsync(connection, tx,
                 "INSERT INTO OrleansQuery (QueryKey, QueryText) VALUES (@k, @q) ON CONFLICT (QueryKey) DO UPDATE SET QueryText = excluded.QueryText;",
