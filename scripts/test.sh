@@ -12,6 +12,8 @@ if [ -z "${FLOORPAY_TEST_POSTGRES:-}" ]; then
   pg_start_throwaway
   trap pg_stop_throwaway EXIT
   export FLOORPAY_TEST_POSTGRES="$PG_CONNECTION_STRING"
+  # Lets the PostgreSQL-restart drill restart this throwaway server (it cannot restart a server it did not start).
+  export FLOORPAY_TEST_PG_RESTART="${PG_RUN_AS[*]} $PG_BIN/pg_ctl -D $PG_DATA_DIR/data -l $PG_DATA_DIR/server.log -w -t 60 -m fast restart"
 fi
 echo "test PostgreSQL: ${FLOORPAY_TEST_POSTGRES}"
 

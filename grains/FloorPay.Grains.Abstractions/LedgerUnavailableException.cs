@@ -4,5 +4,7 @@ namespace FloorPay.Grains;
 [GenerateSerializer, Alias("floorpay.LedgerUnavailableException")]
 public sealed class LedgerUnavailableException : Exception
 {
-    public LedgerUnavailableException(string message, Exception? inner = null) : base(message, inner) { }
+    // The cause is kept as text only: driver exceptions (e.g. Npgsql's) cannot cross silos.
+    public LedgerUnavailableException(string message, Exception? cause = null)
+        : base(cause is null ? message : $"{message} ({cause.GetType().Name}: {cause.Message})") { }
 }

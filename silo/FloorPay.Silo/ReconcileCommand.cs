@@ -33,8 +33,17 @@ public static class ReconcileCommand
             request.AcknowledgedPayoutIds.AddRange(File.ReadLines(acknowledgedFile).Select(l => l.Trim()).Where(l => l.Length > 0));
 
         using var channel = GrpcChannel.ForAddress(address);
-        var report = await new Audit.AuditClient(channel).ReconcileAsync(request,
-            new Metadata { { "authorization", $"Bearer {apiKey}" } }, deadline: DateTime.UtcNow.AddMinutes(5));
+        ReconciliationReport report;
+        try
+        {
+            report = await new Audit.AuditClient(channel).ReconcileAsync(request,
+                new Metadata { { "authorization", $"Bearer {apiKey}" } }, deadline: DateTime.UtcNow.AddMinutes(5));
+        }
+        catch (RpcException e)
+        {
+            Console.Error.WriteLine($"reconciliation could not run: {e.StatusCode}: {e.Status.Detail}");
+            return 2;
+        }
 
         Console.WriteLine($"FloorPay reconciliation at {report.CheckedAt.ToDateTimeOffset():O}");
         Console.WriteLine($"ledger: {report.Payouts} payouts, {report.TotalPaid.MinorUnits} {report.TotalPaid.Currency} (minor units)");

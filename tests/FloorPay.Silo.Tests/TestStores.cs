@@ -25,7 +25,8 @@ public static class TestStores
     {
         var name = $"fp_{Guid.NewGuid():N}";
         var server = new Npgsql.NpgsqlConnectionStringBuilder(PostgresServer);
-        await using (var admin = new Npgsql.NpgsqlConnection(server.ConnectionString))
+        // Unpooled: a drill restarts the server, which leaves pooled connections dead.
+        await using (var admin = new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(server.ConnectionString) { Pooling = false }.ConnectionString))
         {
             await admin.OpenAsync();
             await using var create = admin.CreateCommand();

@@ -57,13 +57,15 @@ public sealed class AuthenticationInterceptor(ParticipantDirectory participants,
     {
         if (e is OperationCanceledException && context.CancellationToken.IsCancellationRequested)
             return new RpcException(new Status(StatusCode.Cancelled, "the call was cancelled"));
-        if (e is TimeoutException or OrleansException or Grains.LedgerUnavailableException or System.Data.Common.DbException or InvalidOperationException)
+        // Programming errors in this process are INTERNAL. Everything else comes from storage or the cluster (grains
+        // refuse callers' mistakes with a Rejection, never an exception), and nothing was acknowledged: UNAVAILABLE.
+        if (e is NullReferenceException or InvalidCastException or ArgumentException or FormatException or IndexOutOfRangeException)
         {
-            log.LogWarning(e, "{Method} failed transiently", context.Method);
-            return new RpcException(new Status(StatusCode.Unavailable,
-                "temporarily unavailable; nothing was acknowledged, retry with the same idempotency key"));
+            log.LogError(e, "{Method} failed", context.Method);
+            return new RpcException(new Status(StatusCode.Internal, "internal error"));
         }
-        log.LogError(e, "{Method} failed", context.Method);
-        return new RpcException(new Status(StatusCode.Internal, "internal error"));
+        log.LogWarning(e, "{Method} failed transiently", context.Method);
+        return new RpcException(new Status(StatusCode.Unavailable,
+            "temporarily unavailable; nothing was acknowledged, retry with the same idempotency key"));
     }
 }
