@@ -1,0 +1,42 @@
+using System.Net;
+using FloorPay.LoadTests;
+using Grpc.Net.Client;
+
+// FloorPay load tests. Today: the payout benchmark of docs/benchmarks.md (scripts/bench.sh runs it end to end).
+//   payouts --address URL --api-key KEY --bank BANK --duration S --warmup S --concurrency N --rate R
+string Option(string name, string fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+}
+
+if (args.Length == 0 || args[0] is "--help" or "-h" || args[0] != "payouts")
+{
+    Console.WriteLine("""
+        usage: FloorPay.LoadTests payouts [options]
+          --address URL       gRPC address of a FloorPay gateway (default http://127.0.0.1:5080)
+          --api-key KEY       a bank's API key (default dev-bank-a)
+          --bank ID           that bank's id (default bank-a)
+          --duration S        measured seconds per run (default 20)
+          --warmup S          unmeasured seconds before each run (default 5)
+          --concurrency N     closed-model clients (default 64; 0 skips the closed run)
+          --rate R            open-model arrivals per second (default 2000; 0 skips the open run)
+        Each request enrolls a new citizen: one durable floor payout, acknowledged after the ledger commit.
+        Prints one Markdown table row per run.
+        """);
+    return args.Length == 0 || args[0] is "--help" or "-h" ? 0 : 2;
+}
+
+var handler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan };
+using var channel = GrpcChannel.ForAddress(Option("--address", "http://127.0.0.1:5080"), new GrpcChannelOptions { HttpHandler = handler });
+var bench = new PayoutBenchmark(channel, Option("--api-key", "dev-bank-a"), Option("--bank", "bank-a"));
+var duration = TimeSpan.FromSeconds(int.Parse(Option("--duration", "20")));
+var warmUp = TimeSpan.FromSeconds(int.Parse(Option("--warmup", "5")));
+var concurrency = int.Parse(Option("--concurrency", "64"));
+var rate = int.Parse(Option("--rate", "2000"));
+
+Console.WriteLine("| run | model | ok | failed | dropped | payouts/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms |");
+Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
+if (concurrency > 0) Console.WriteLine((await bench.ClosedAsync(concurrency, duration, warmUp)).Row("capacity"));
+if (rate > 0) Console.WriteLine((await bench.OpenAsync(rate, duration, warmUp, maxInFlight: 4096)).Row("fixed rate"));
+return 0;
