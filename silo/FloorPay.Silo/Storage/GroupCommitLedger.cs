@@ -8,18 +8,23 @@ namespace FloorPay.Silo.Storage;
 /// (up to <see cref="LedgerOptions.MaxBatch"/>) and commits it in one transaction, so under load many payouts share a
 /// commit. Each caller is answered only after its batch committed. A failed batch fails exactly its callers, with
 /// <see cref="LedgerUnavailableException"/>, and leaves nothing behind (the transaction rolled back).
+/// Reads for activating citizens are grouped the same way: one query for all citizens waiting at that moment.
 /// </summary>
 public sealed class GroupCommitLedger : IPayoutLedger, IAsyncDisposable
 {
     private readonly ILedgerStore _store;
     private readonly LedgerOptions _options;
     private readonly Channel<Pending> _queue;
+    private readonly Channel<PendingRead> _reads;
+    private readonly Task[] _readers;
     private readonly Task[] _writers;
     private readonly CancellationTokenSource _stopping = new();
     private long _batches;
     private long _postings;
 
     private sealed record Pending(PayoutPosting Posting, TaskCompletionSource<PostingResult> Done);
+
+    private sealed record PendingRead(string CitizenId, TaskCompletionSource<IReadOnlyList<PayoutPosting>> Done);
 
     internal GroupCommitLedger(ILedgerStore store, LedgerOptions options)
     {
@@ -31,6 +36,8 @@ public sealed class GroupCommitLedger : IPayoutLedger, IAsyncDisposable
             FullMode = BoundedChannelFullMode.Wait,
         });
         _writers = Enumerable.Range(0, options.Writers).Select(_ => Task.Run(WriteLoopAsync)).ToArray();
+        _reads = Channel.CreateBounded<PendingRead>(new BoundedChannelOptions(options.MaxQueued) { FullMode = BoundedChannelFullMode.Wait });
+        _readers = Enumerable.Range(0, options.Writers).Select(_ => Task.Run(ReadLoopAsync)).ToArray();
     }
 
     public static GroupCommitLedger Create(StorageSettings storage, LedgerOptions options, string fundId = IFundGrain.National) =>
@@ -51,14 +58,36 @@ public sealed class GroupCommitLedger : IPayoutLedger, IAsyncDisposable
 
     public async Task<IReadOnlyList<PayoutPosting>> ReadCitizenAsync(string citizenId, CancellationToken cancellation = default)
     {
+        var pending = new PendingRead(citizenId, new TaskCompletionSource<IReadOnlyList<PayoutPosting>>(TaskCreationOptions.RunContinuationsAsynchronously));
+        await _reads.Writer.WriteAsync(pending, cancellation);
+        return await pending.Done.Task.WaitAsync(cancellation);
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        var batch = new List<PendingRead>(_options.MaxBatch);
+        var reader = _reads.Reader;
         try
         {
-            return await _store.ReadCitizenAsync(citizenId, cancellation);
+            while (await reader.WaitToReadAsync(_stopping.Token))
+            {
+                batch.Clear();
+                while (batch.Count < _options.MaxBatch && reader.TryRead(out var next)) batch.Add(next);
+                if (batch.Count == 0) continue;
+                try
+                {
+                    using var timeout = new CancellationTokenSource(_options.CommitTimeout);
+                    var found = await _store.ReadCitizensAsync(batch.Select(r => r.CitizenId).Distinct().ToList(), timeout.Token);
+                    foreach (var r in batch) r.Done.TrySetResult(found[r.CitizenId].ToList());
+                }
+                catch (Exception e)
+                {
+                    var failure = new LedgerUnavailableException("the payout ledger could not be read", e);
+                    foreach (var r in batch) r.Done.TrySetException(failure);
+                }
+            }
         }
-        catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException or InvalidOperationException)
-        {
-            throw new LedgerUnavailableException("the payout ledger could not be read", e);
-        }
+        catch (OperationCanceledException) { }
     }
 
     private async Task WriteLoopAsync()
@@ -99,9 +128,12 @@ public sealed class GroupCommitLedger : IPayoutLedger, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
-        await Task.WhenAll(_writers).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _reads.Writer.TryComplete();
+        await Task.WhenAll(_writers.Concat(_readers)).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _stopping.Cancel();
         while (_queue.Reader.TryRead(out var left))
             left.Done.TrySetException(new LedgerUnavailableException("the silo is stopping"));
+        while (_reads.Reader.TryRead(out var read))
+            read.Done.TrySetException(new LedgerUnavailableException("the silo is stopping"));
     }
 }

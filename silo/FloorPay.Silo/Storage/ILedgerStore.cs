@@ -8,5 +8,6 @@ internal interface ILedgerStore
     /// <summary>Inserts what does not conflict with a unique key, all in one transaction; returns the ids inserted.</summary>
     Task<HashSet<string>> InsertBatchAsync(IReadOnlyList<PayoutPosting> batch, CancellationToken cancellation);
 
-    Task<IReadOnlyList<PayoutPosting>> ReadCitizenAsync(string citizenId, CancellationToken cancellation);
+    /// <summary>The postings of several citizens in one query, oldest first per citizen.</summary>
+    Task<ILookup<string, PayoutPosting>> ReadCitizensAsync(IReadOnlyCollection<string> citizenIds, CancellationToken cancellation);
 }

@@ -57,14 +57,14 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
         return inserted;
     }
 
-    public async Task<IReadOnlyList<PayoutPosting>> ReadCitizenAsync(string citizenId, CancellationToken cancellation)
+    public async Task<ILookup<string, PayoutPosting>> ReadCitizensAsync(IReadOnlyCollection<string> citizenIds, CancellationToken cancellation)
     {
         await using var command = dataSource.CreateCommand(
-            $"SELECT {LedgerColumns.Select} FROM floorpay_payouts WHERE citizen_id = @citizen_id ORDER BY paid_at_ticks, payout_id;");
-        command.Parameters.Add(new NpgsqlParameter("citizen_id", NpgsqlDbType.Text) { Value = citizenId });
+            $"SELECT {LedgerColumns.Select} FROM floorpay_payouts WHERE citizen_id = ANY(@ids) ORDER BY citizen_id, paid_at_ticks, payout_id;");
+        command.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = citizenIds.ToArray() });
         var postings = new List<PayoutPosting>();
         await using var reader = await command.ExecuteReaderAsync(cancellation);
         while (await reader.ReadAsync(cancellation)) postings.Add(LedgerColumns.Read(reader));
-        return postings;
+        return postings.ToLookup(p => p.CitizenId, StringComparer.Ordinal);
     }
 }

@@ -80,16 +80,21 @@ internal sealed class SqliteLedgerStore(string connectionString, string fundId) 
         return [.. inserted.Keys];
     }
 
-    public async Task<IReadOnlyList<PayoutPosting>> ReadCitizenAsync(string citizenId, CancellationToken cancellation)
+    public async Task<ILookup<string, PayoutPosting>> ReadCitizensAsync(IReadOnlyCollection<string> citizenIds, CancellationToken cancellation)
     {
         await using var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(cancellation);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {LedgerColumns.Select} FROM floorpay_payouts WHERE citizen_id = @c ORDER BY paid_at_ticks, payout_id;";
-        command.Parameters.AddWithValue("@c", citizenId);
+        var names = citizenIds.Select((id, i) =>
+        {
+            command.Parameters.AddWithValue($"@c{i}", id);
+            return $"@c{i}";
+        }).ToList();
+        command.CommandText =
+            $"SELECT {LedgerColumns.Select} FROM floorpay_payouts WHERE citizen_id IN ({string.Join(",", names)}) ORDER BY citizen_id, paid_at_ticks, payout_id;";
         var postings = new List<PayoutPosting>();
         await using var reader = await command.ExecuteReaderAsync(cancellation);
         while (await reader.ReadAsync(cancellation)) postings.Add(LedgerColumns.Read(reader));
-        return postings;
+        return postings.ToLookup(p => p.CitizenId, StringComparer.Ordinal);
     }
 }
