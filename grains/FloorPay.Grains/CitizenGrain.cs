@@ -4,13 +4,14 @@ using FloorPay.Domain;
 namespace FloorPay.Grains;
 
 /// <summary>
-/// The single writer of one citizen's entitlement. Money goes to the payout ledger only (one durable write per payout,
-/// group-committed); the answer is given after that commit. The ledger's unique keys (one payout per citizen, kind and
-/// slot; one enrollment; one payout per idempotency key) are the last line of defence: if a duplicate activation or a
-/// lost answer made this activation stale, the post conflicts, the citizen re-reads the ledger and decides again.
+/// The single writer of one citizen's entitlement. Everything it decides is an append-only record in the ledger store:
+/// payouts (one durable, group-committed write each, with their journal legs), contributions and exemptions; the answer
+/// is given after that commit, and an activation rebuilds itself from one (grouped) read of those records. The unique
+/// keys (one payout per citizen, kind and slot; one enrollment; one record per id and per idempotency key) are the last
+/// line of defence: if a duplicate activation or a lost answer made this activation stale, the write conflicts, the
+/// citizen re-reads its records and decides again.
 /// </summary>
 public sealed class CitizenGrain(
-    [PersistentState("citizen", StorageNames.State)] IPersistentState<CitizenState> state,
     IPayoutLedger ledger,
     PolicyBook policies,
     PeriodClock clock,
@@ -18,13 +19,21 @@ public sealed class CitizenGrain(
     DividendIndexCache dividends) : Grain, ICitizenGrain
 {
     private List<PayoutPosting> _payouts = [];
+    private List<ContributionEntry> _contributions = [];
+    private List<ExemptionEntry> _exemptions = [];
 
     private string CitizenId => this.GetPrimaryKeyString();
-    private CitizenState S => state.State;
     private PayoutPosting? Enrollment => _payouts.FirstOrDefault(p => p.Enrollment);
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken) =>
-        _payouts = [.. await ledger.ReadCitizenAsync(CitizenId, cancellationToken)];
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => ReloadAsync(cancellationToken);
+
+    private async Task ReloadAsync(CancellationToken cancellation = default)
+    {
+        var history = await ledger.ReadHistoryAsync(CitizenId, cancellation);
+        _payouts = [.. history.Payouts];
+        _contributions = [.. history.Contributions];
+        _exemptions = [.. history.Exemptions];
+    }
 
     public Task<Outcome<EnrollResult>> Enroll(EnrollCommand command) => DecideAndPost(() =>
     {
@@ -82,80 +91,70 @@ public sealed class CitizenGrain(
 
     public async Task<Outcome<ContributionReceipt>> RecordContribution(ContributionCommand command)
     {
-        if (Enrollment is null) return Outcome<ContributionReceipt>.Refused(RejectionKind.NotFound, $"citizen {CitizenId} is not enrolled");
-        var fingerprint = Fingerprint.Of("contribution", command.Category, command.Minutes, command.Period ?? "", command.PlatformId);
-        if (ReplayState(command.IdempotencyKey, fingerprint) is { } replay)
+        for (var attempt = 0; attempt < 2; attempt++)
         {
-            if (replay.Rejection is { } r) return new(null, r);
-            return Outcome<ContributionReceipt>.Ok(ToReceipt(S.Contributions.First(c => c.ContributionId == replay.ResultId), true));
+            if (Enrollment is null) return Outcome<ContributionReceipt>.Refused(RejectionKind.NotFound, $"citizen {CitizenId} is not enrolled");
+            var fingerprint = Fingerprint.Of("contribution", command.Category, command.Minutes, command.Period ?? "", command.PlatformId);
+            if (KeyUse(command.IdempotencyKey, fingerprint) is { } used)
+            {
+                if (used.Rejection is { } r) return new(null, r);
+                return Outcome<ContributionReceipt>.Ok(ToReceipt(_contributions.First(c => c.IdempotencyKey == command.IdempotencyKey), true));
+            }
+            if (ResolvePeriod(command.Period) is not { } period)
+                return Outcome<ContributionReceipt>.Refused(RejectionKind.InvalidArgument, $"'{command.Period}' is not a {clock.Length.ToString().ToLowerInvariant()} period");
+            if (PeriodProblem(period) is { } problem) return new(null, problem);
+            var policy = policies.For(period);
+            if (!policy.ContributionCategories.Contains(command.Category))
+                return Outcome<ContributionReceipt>.Refused(RejectionKind.InvalidArgument, $"'{command.Category}' is not a contribution category of policy v{policy.Version}");
+            if (command.Minutes <= 0 || command.Minutes > period.Days * 24 * 60)
+                return Outcome<ContributionReceipt>.Refused(RejectionKind.InvalidArgument, "minutes must be positive and fit in the period");
+
+            var entry = new ContributionEntry(
+                $"{CitizenId}:contribution:{_contributions.Count + 1}", CitizenId, command.Category, command.Minutes, period.ToString(),
+                command.PlatformId, new ReasonCode(ReasonRules.ContributionRecorded, policy.Version).ToString(),
+                command.IdempotencyKey, fingerprint, clock.Now);
+            if (await ledger.RecordAsync(entry) == PostingResult.Committed)
+            {
+                _contributions.Add(entry);
+                feed.Contributed(Enrollment.RegionId, entry.Category, entry.Minutes);
+                return Outcome<ContributionReceipt>.Ok(ToReceipt(entry, false));
+            }
+            await ReloadAsync();
         }
-        if (ResolvePeriod(command.Period) is not { } period)
-            return Outcome<ContributionReceipt>.Refused(RejectionKind.InvalidArgument, $"'{command.Period}' is not a {clock.Length.ToString().ToLowerInvariant()} period");
-        if (PeriodProblem(period) is { } problem) return new(null, problem);
-        var policy = policies.For(period);
-        if (!policy.ContributionCategories.Contains(command.Category))
-            return Outcome<ContributionReceipt>.Refused(RejectionKind.InvalidArgument, $"'{command.Category}' is not a contribution category of policy v{policy.Version}");
-        if (command.Minutes <= 0 || command.Minutes > period.Days * 24 * 60)
-            return Outcome<ContributionReceipt>.Refused(RejectionKind.InvalidArgument, "minutes must be positive and fit in the period");
-
-        var record = new ContributionRecord
-        {
-            ContributionId = $"{CitizenId}:contribution:{S.Contributions.Count + 1}",
-            Category = command.Category,
-            Minutes = command.Minutes,
-            Period = period.ToString(),
-            PlatformId = command.PlatformId,
-            ReasonCode = new ReasonCode(ReasonRules.ContributionRecorded, policy.Version).ToString(),
-            RecordedAt = clock.Now,
-        };
-        S.Contributions.Add(record);
-        S.IdempotencyKeys[command.IdempotencyKey] = new() { Fingerprint = fingerprint, ResultId = record.ContributionId };
-        await CommitAsync(() =>
-        {
-            S.Contributions.Remove(record);
-            S.IdempotencyKeys.Remove(command.IdempotencyKey);
-        });
-
-        feed.Contributed(Enrollment.RegionId, record.Category, record.Minutes);
-        return Outcome<ContributionReceipt>.Ok(ToReceipt(record, false));
+        return Outcome<ContributionReceipt>.Refused(RejectionKind.AlreadyExists, "a conflicting record was written concurrently");
     }
 
     public async Task<Outcome<ExemptionReceipt>> GrantExemption(ExemptionCommand command)
     {
-        if (Enrollment is null) return Outcome<ExemptionReceipt>.Refused(RejectionKind.NotFound, $"citizen {CitizenId} is not enrolled");
-        var fingerprint = Fingerprint.Of("exemption", command.Category, command.EvidenceReference, command.ExpiresAt, command.ReviewerId);
-        if (ReplayState(command.IdempotencyKey, fingerprint) is { } replay)
+        for (var attempt = 0; attempt < 2; attempt++)
         {
-            if (replay.Rejection is { } r) return new(null, r);
-            return Outcome<ExemptionReceipt>.Ok(ToReceipt(S.Exemptions.First(e => e.ExemptionId == replay.ResultId), true));
+            if (Enrollment is null) return Outcome<ExemptionReceipt>.Refused(RejectionKind.NotFound, $"citizen {CitizenId} is not enrolled");
+            var fingerprint = Fingerprint.Of("exemption", command.Category, command.EvidenceReference, command.ExpiresAt, command.ReviewerId);
+            if (KeyUse(command.IdempotencyKey, fingerprint) is { } used)
+            {
+                if (used.Rejection is { } r) return new(null, r);
+                return Outcome<ExemptionReceipt>.Ok(ToReceipt(_exemptions.First(e => e.IdempotencyKey == command.IdempotencyKey), true));
+            }
+
+            var now = clock.Now;
+            var policy = policies.For(clock.Current);
+            // The same enumerated list for everyone: there is no category outside it and no discretionary waiver (rule 6).
+            if (!policy.ExemptionCategories.Contains(command.Category))
+                return Outcome<ExemptionReceipt>.Refused(RejectionKind.InvalidArgument, $"'{command.Category}' is not an exemption category of policy v{policy.Version}");
+            if (command.ExpiresAt <= now)
+                return Outcome<ExemptionReceipt>.Refused(RejectionKind.InvalidArgument, "an exemption must expire in the future");
+
+            var entry = new ExemptionEntry(
+                $"{CitizenId}:exemption:{_exemptions.Count + 1}", CitizenId, command.Category, command.EvidenceReference, now, command.ExpiresAt,
+                command.ReviewerId, new ReasonCode(ReasonRules.ExemptionGranted, policy.Version).ToString(), command.IdempotencyKey, fingerprint);
+            if (await ledger.RecordAsync(entry) == PostingResult.Committed)
+            {
+                _exemptions.Add(entry);
+                return Outcome<ExemptionReceipt>.Ok(ToReceipt(entry, false));
+            }
+            await ReloadAsync();
         }
-
-        var now = clock.Now;
-        var policy = policies.For(clock.Current);
-        // The same enumerated list for everyone: there is no category outside it and no discretionary waiver (rule 6).
-        if (!policy.ExemptionCategories.Contains(command.Category))
-            return Outcome<ExemptionReceipt>.Refused(RejectionKind.InvalidArgument, $"'{command.Category}' is not an exemption category of policy v{policy.Version}");
-        if (command.ExpiresAt <= now)
-            return Outcome<ExemptionReceipt>.Refused(RejectionKind.InvalidArgument, "an exemption must expire in the future");
-
-        var record = new ExemptionRecord
-        {
-            ExemptionId = $"{CitizenId}:exemption:{S.Exemptions.Count + 1}",
-            Category = command.Category,
-            EvidenceReference = command.EvidenceReference,
-            GrantedAt = now,
-            ExpiresAt = command.ExpiresAt,
-            ReviewerId = command.ReviewerId,
-            ReasonCode = new ReasonCode(ReasonRules.ExemptionGranted, policy.Version).ToString(),
-        };
-        S.Exemptions.Add(record);
-        S.IdempotencyKeys[command.IdempotencyKey] = new() { Fingerprint = fingerprint, ResultId = record.ExemptionId };
-        await CommitAsync(() =>
-        {
-            S.Exemptions.Remove(record);
-            S.IdempotencyKeys.Remove(command.IdempotencyKey);
-        });
-        return Outcome<ExemptionReceipt>.Ok(ToReceipt(record, false));
+        return Outcome<ExemptionReceipt>.Refused(RejectionKind.AlreadyExists, "a conflicting record was written concurrently");
     }
 
     public Task<Outcome<CitizenStatement>> GetStatement(StatementQuery query)
@@ -164,15 +163,15 @@ public sealed class CitizenGrain(
         var enrollment = Enrollment!;
 
         // Every period with contributions, and always the current one (with no minutes its standing is still shown).
-        var periods = S.Contributions.Select(c => c.Period).Append(clock.Current.ToString()).Distinct().Order(StringComparer.Ordinal);
+        var periods = _contributions.Select(c => c.Period).Append(clock.Current.ToString()).Distinct().Order(StringComparer.Ordinal);
         var contributions = periods
             .Select(p =>
             {
                 var period = Period.Parse(p, clock.Length);
                 var policy = policies.For(period);
-                var recorded = S.Contributions.Where(c => c.Period == p).ToList();
+                var recorded = _contributions.Where(c => c.Period == p).ToList();
                 var total = recorded.Sum(c => (long)c.Minutes);
-                var exempt = S.Exemptions.Any(e => ContributionStanding.Covers(e.GrantedAt, e.ExpiresAt, period));
+                var exempt = _exemptions.Any(e => ContributionStanding.Covers(e.GrantedAt, e.ExpiresAt, period));
                 return new ContributionPeriodSummary(
                     p,
                     recorded.GroupBy(c => c.Category).ToDictionary(c => c.Key, c => c.Sum(x => (long)x.Minutes)),
@@ -190,7 +189,7 @@ public sealed class CitizenGrain(
             Active: true,
             _payouts.Select(p => ToReceipt(p, false)).ToList(),
             contributions,
-            S.Exemptions.Select(e => ToReceipt(e, false)).ToList(),
+            _exemptions.Select(e => ToReceipt(e, false)).ToList(),
             dividends.Snapshot.AccruedSince(enrollment.PaidAt, SettledDividendIndex()),
             _payouts.Where(p => p.Kind == PayoutKind.Dividend).Sum(p => p.Amount),
             policies.Currency);
@@ -223,7 +222,7 @@ public sealed class CitizenGrain(
                 feed.Paid(posting.RegionId, posting.Kind, posting.Period, posting.Amount);
                 return Outcome<T>.Ok(decision.Result!(posting));
             }
-            _payouts = [.. await ledger.ReadCitizenAsync(CitizenId)];
+            await ReloadAsync();
         }
         return Outcome<T>.Refused(RejectionKind.AlreadyExists, "a conflicting payout was recorded concurrently");
     }
@@ -263,12 +262,12 @@ public sealed class CitizenGrain(
     private static Rejection KeyReused(string key) =>
         new(RejectionKind.AlreadyExists, $"idempotency key '{key}' was already used for a different request");
 
-    /// <summary>A key already used for a payout (same content: the payout; other content: refused) or for anything else.</summary>
+    /// <summary>A key already used for a payout (same content: the payout; other content: refused) or for a record.</summary>
     private ReplayHit? ReplayPayout(string key, string fingerprint)
     {
         var used = _payouts.FirstOrDefault(p => p.IdempotencyKey == key);
         if (used is not null) return used.Fingerprint == fingerprint ? new(used, null) : new(null, KeyReused(key));
-        return S.IdempotencyKeys.ContainsKey(key) ? new(null, KeyReused(key)) : null;
+        return KeyUse(key, "") is not null ? new(null, KeyReused(key)) : null;
     }
 
     private Decision<PayoutReceipt> ReplayedReceipt(ReplayHit replay) =>
@@ -276,31 +275,16 @@ public sealed class CitizenGrain(
             ? Decision<PayoutReceipt>.Done(Outcome<PayoutReceipt>.Ok(ToReceipt(p, true)))
             : Decision<PayoutReceipt>.Done(new(null, replay.Rejection));
 
-    private sealed record StateReplay(string ResultId, Rejection? Rejection);
+    private sealed record KeyHit(Rejection? Rejection);
 
-    private StateReplay? ReplayState(string key, string fingerprint)
+    /// <summary>Whether a contribution or exemption used this key: with the same content (replay) or not (refused); payouts too.</summary>
+    private KeyHit? KeyUse(string key, string fingerprint)
     {
-        if (_payouts.Any(p => p.IdempotencyKey == key)) return new("", KeyReused(key));
-        if (!S.IdempotencyKeys.TryGetValue(key, out var entry)) return null;
-        return entry.Fingerprint == fingerprint ? new(entry.ResultId, null) : new(entry.ResultId, KeyReused(key));
-    }
-
-    /// <summary>
-    /// Writes the state; if the write fails the in-memory change is undone and the activation is dropped,
-    /// so the next call re-reads what storage really holds (another activation may have written).
-    /// </summary>
-    private async Task CommitAsync(Action undo)
-    {
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            undo();
-            DeactivateOnIdle();
-            throw;
-        }
+        if (_payouts.Any(p => p.IdempotencyKey == key)) return new(KeyReused(key));
+        var fingerprintUsed = _contributions.FirstOrDefault(c => c.IdempotencyKey == key)?.Fingerprint
+            ?? _exemptions.FirstOrDefault(e => e.IdempotencyKey == key)?.Fingerprint;
+        if (fingerprintUsed is null) return null;
+        return new(fingerprintUsed == fingerprint ? null : KeyReused(key));
     }
 
     private PayoutPosting NewPosting(PayoutKind kind, string slot, string period, Money amount, ReasonCode reason, string key, string fingerprint,
@@ -331,9 +315,9 @@ public sealed class CitizenGrain(
     private PayoutReceipt ToReceipt(PayoutPosting p, bool replayed) =>
         new(p.PayoutId, CitizenId, p.Kind, p.Period, p.Amount, p.Currency, p.ReasonCode, p.PaidAt, replayed);
 
-    private ContributionReceipt ToReceipt(ContributionRecord c, bool replayed) =>
+    private ContributionReceipt ToReceipt(ContributionEntry c, bool replayed) =>
         new(c.ContributionId, CitizenId, c.Category, c.Minutes, c.Period, c.ReasonCode, replayed);
 
-    private ExemptionReceipt ToReceipt(ExemptionRecord e, bool replayed) =>
+    private ExemptionReceipt ToReceipt(ExemptionEntry e, bool replayed) =>
         new(e.ExemptionId, CitizenId, e.Category, e.EvidenceReference, e.ExpiresAt, e.ReasonCode, replayed);
 }

@@ -6,18 +6,27 @@ public enum PostingResult
     Committed,
 
     /// <summary>
-    /// Refused by a unique key: this citizen already has a payout of this kind for this slot, an enrollment, or a
-    /// payout under this idempotency key. Nothing was written; re-read the citizen's postings to see what exists.
+    /// Refused by a unique key: this citizen already has a payout of this kind for this slot, an enrollment, a record
+    /// with this id, or one under this idempotency key. Nothing was written; re-read the citizen to see what exists.
     /// </summary>
     Conflict,
 }
 
-/// <summary>The append-only payout ledger (double-entry journal plus the payouts it posts).</summary>
+/// <summary>
+/// The append-only record of citizens: the payout ledger (payouts and their double-entry journal legs) and the civic
+/// records (contributions, exemptions). Writes are group-committed; nothing is ever updated or deleted.
+/// </summary>
 public interface IPayoutLedger
 {
     /// <summary>Commits the payout and its balanced journal legs, or nothing. Throws <see cref="LedgerUnavailableException"/>.</summary>
     Task<PostingResult> PostAsync(PayoutPosting posting);
 
-    /// <summary>Every payout of one citizen, oldest first.</summary>
-    Task<IReadOnlyList<PayoutPosting>> ReadCitizenAsync(string citizenId, CancellationToken cancellation = default);
+    /// <summary>Commits a contribution record, or nothing. Throws <see cref="LedgerUnavailableException"/>.</summary>
+    Task<PostingResult> RecordAsync(ContributionEntry contribution);
+
+    /// <summary>Commits an exemption record, or nothing. Throws <see cref="LedgerUnavailableException"/>.</summary>
+    Task<PostingResult> RecordAsync(ExemptionEntry exemption);
+
+    /// <summary>Everything recorded about one citizen.</summary>
+    Task<CitizenHistory> ReadHistoryAsync(string citizenId, CancellationToken cancellation = default);
 }

@@ -98,6 +98,29 @@ public abstract class LedgerContract(StorageProvider provider) : IAsyncLifetime
         Assert.Equal(120_000, Assert.Single(await _ledger.ReadCitizenAsync("a1")).Amount);
     }
 
+    [Fact]
+    public async Task Civic_records_are_unique_per_id_and_key_read_back_with_the_payouts_and_append_only()
+    {
+        var at = new DateTimeOffset(2026, 11, 12, 9, 30, 0, TimeSpan.Zero);
+        var contribution = new ContributionEntry("r1:contribution:1", "r1", "care", 90, "2026-11", "platform", "CONTRIBUTION_RECORDED@policy-v1", "k-c", new string('c', 64), at);
+        var exemption = new ExemptionEntry("r1:exemption:1", "r1", "illness", "ev-7", at, at.AddDays(30), "reviewer", "EXEMPTION_GRANTED@policy-v1", "k-e", new string('e', 64));
+        var results = await Task.WhenAll(_ledger.PostAsync(Floor("r1", enrollment: true)), _ledger.RecordAsync(contribution), _ledger.RecordAsync(exemption));
+        Assert.All(results, r => Assert.Equal(PostingResult.Committed, r));
+
+        Assert.Equal(PostingResult.Conflict, await _ledger.RecordAsync(contribution with { ContributionId = "r1:contribution:2" })); // same key
+        Assert.Equal(PostingResult.Conflict, await _ledger.RecordAsync(contribution with { IdempotencyKey = "k-other" }));         // same id
+        Assert.Equal(PostingResult.Conflict, await _ledger.RecordAsync(exemption with { ExemptionId = "r1:exemption:2" }));
+
+        var history = await _ledger.ReadHistoryAsync("r1");
+        Assert.Single(history.Payouts);
+        Assert.Equal(contribution, Assert.Single(history.Contributions));
+        Assert.Equal(exemption, Assert.Single(history.Exemptions));
+        Assert.Empty((await _ledger.ReadHistoryAsync("nobody")).Payouts);
+
+        await Assert.ThrowsAnyAsync<DbException>(() => ScalarAsync("UPDATE floorpay_contributions SET minutes = 1"));
+        await Assert.ThrowsAnyAsync<DbException>(() => ScalarAsync("DELETE FROM floorpay_exemptions"));
+    }
+
     private async Task<long> ScalarAsync(string sql)
     {
         await using var connection = await new SchemaMigrator(_storage).OpenAsync();

@@ -22,9 +22,9 @@ public sealed class GroupCommitLedger : IPayoutLedger, IAsyncDisposable
     private long _batches;
     private long _postings;
 
-    private sealed record Pending(PayoutPosting Posting, TaskCompletionSource<PostingResult> Done);
+    private sealed record Pending(object Entry, string Id, TaskCompletionSource<PostingResult> Done);
 
-    private sealed record PendingRead(string CitizenId, TaskCompletionSource<IReadOnlyList<PayoutPosting>> Done);
+    private sealed record PendingRead(string CitizenId, TaskCompletionSource<CitizenHistory> Done);
 
     internal GroupCommitLedger(ILedgerStore store, LedgerOptions options)
     {
@@ -49,19 +49,28 @@ public sealed class GroupCommitLedger : IPayoutLedger, IAsyncDisposable
     /// <summary>Batches committed and postings in them since start: their ratio is the mean batch size.</summary>
     public (long Batches, long Postings) Counters => (Interlocked.Read(ref _batches), Interlocked.Read(ref _postings));
 
-    public async Task<PostingResult> PostAsync(PayoutPosting posting)
+    public Task<PostingResult> PostAsync(PayoutPosting posting) => EnqueueAsync(posting);
+
+    public Task<PostingResult> RecordAsync(ContributionEntry contribution) => EnqueueAsync(contribution);
+
+    public Task<PostingResult> RecordAsync(ExemptionEntry exemption) => EnqueueAsync(exemption);
+
+    private async Task<PostingResult> EnqueueAsync(object entry)
     {
-        var pending = new Pending(posting, new TaskCompletionSource<PostingResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(entry, CivicColumns.IdOf(entry), new TaskCompletionSource<PostingResult>(TaskCreationOptions.RunContinuationsAsynchronously));
         await _queue.Writer.WriteAsync(pending, _stopping.Token);
         return await pending.Done.Task;
     }
 
-    public async Task<IReadOnlyList<PayoutPosting>> ReadCitizenAsync(string citizenId, CancellationToken cancellation = default)
+    public async Task<CitizenHistory> ReadHistoryAsync(string citizenId, CancellationToken cancellation = default)
     {
-        var pending = new PendingRead(citizenId, new TaskCompletionSource<IReadOnlyList<PayoutPosting>>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new PendingRead(citizenId, new TaskCompletionSource<CitizenHistory>(TaskCreationOptions.RunContinuationsAsynchronously));
         await _reads.Writer.WriteAsync(pending, cancellation);
         return await pending.Done.Task.WaitAsync(cancellation);
     }
+
+    public async Task<IReadOnlyList<PayoutPosting>> ReadCitizenAsync(string citizenId, CancellationToken cancellation = default) =>
+        (await ReadHistoryAsync(citizenId, cancellation)).Payouts;
 
     private async Task ReadLoopAsync()
     {
@@ -78,7 +87,7 @@ public sealed class GroupCommitLedger : IPayoutLedger, IAsyncDisposable
                 {
                     using var timeout = new CancellationTokenSource(_options.CommitTimeout);
                     var found = await _store.ReadCitizensAsync(batch.Select(r => r.CitizenId).Distinct().ToList(), timeout.Token);
-                    foreach (var r in batch) r.Done.TrySetResult(found[r.CitizenId].ToList());
+                    foreach (var r in batch) r.Done.TrySetResult(found.GetValueOrDefault(r.CitizenId) ?? CitizenHistory.Empty);
                 }
                 catch (Exception e)
                 {
@@ -112,11 +121,13 @@ public sealed class GroupCommitLedger : IPayoutLedger, IAsyncDisposable
         try
         {
             using var timeout = new CancellationTokenSource(_options.CommitTimeout);
-            var inserted = await _store.InsertBatchAsync(batch.Select(p => p.Posting).ToList(), timeout.Token);
+            // Two entries with one id in a batch (duplicate activations on one silo): only the first may be inserted.
+            var candidates = batch.DistinctBy(p => p.Id).ToList();
+            var inserted = await _store.InsertBatchAsync(candidates.Select(p => p.Entry).ToList(), timeout.Token);
             Interlocked.Increment(ref _batches);
             Interlocked.Add(ref _postings, batch.Count);
             foreach (var p in batch)
-                p.Done.TrySetResult(inserted.Contains(p.Posting.PayoutId) ? PostingResult.Committed : PostingResult.Conflict);
+                p.Done.TrySetResult(inserted.Contains(p.Id) && candidates.Contains(p) ? PostingResult.Committed : PostingResult.Conflict);
         }
         catch (Exception e)
         {

@@ -2,12 +2,27 @@ using FloorPay.Grains;
 
 namespace FloorPay.Silo.Storage;
 
-/// <summary>One dialect's way to commit a batch of postings in one transaction and read them back.</summary>
+/// <summary>One dialect's way to commit a batch of entries in one transaction and read citizens back.</summary>
 internal interface ILedgerStore
 {
-    /// <summary>Inserts what does not conflict with a unique key, all in one transaction; returns the ids inserted.</summary>
-    Task<HashSet<string>> InsertBatchAsync(IReadOnlyList<PayoutPosting> batch, CancellationToken cancellation);
+    /// <summary>
+    /// Inserts the entries (payouts with their journal legs, contributions, exemptions) that do not conflict with a
+    /// unique key, all in one transaction; returns the ids inserted.
+    /// </summary>
+    Task<HashSet<string>> InsertBatchAsync(IReadOnlyList<object> batch, CancellationToken cancellation);
 
-    /// <summary>The postings of several citizens in one query, oldest first per citizen.</summary>
-    Task<ILookup<string, PayoutPosting>> ReadCitizensAsync(IReadOnlyCollection<string> citizenIds, CancellationToken cancellation);
+    /// <summary>The records of several citizens in one round trip, oldest first per citizen.</summary>
+    Task<IReadOnlyDictionary<string, CitizenHistory>> ReadCitizensAsync(IReadOnlyCollection<string> citizenIds, CancellationToken cancellation);
+}
+
+internal static class CitizenHistories
+{
+    public static IReadOnlyDictionary<string, CitizenHistory> Group(
+        IReadOnlyCollection<string> citizenIds, List<PayoutPosting> payouts, List<ContributionEntry> contributions, List<ExemptionEntry> exemptions)
+    {
+        var p = payouts.ToLookup(x => x.CitizenId, StringComparer.Ordinal);
+        var c = contributions.ToLookup(x => x.CitizenId, StringComparer.Ordinal);
+        var e = exemptions.ToLookup(x => x.CitizenId, StringComparer.Ordinal);
+        return citizenIds.Distinct().ToDictionary(id => id, id => new CitizenHistory(p[id].ToList(), c[id].ToList(), e[id].ToList()), StringComparer.Ordinal);
+    }
 }

@@ -155,5 +155,74 @@ public static class SchemaMigrations
                 );
                 CREATE INDEX floorpay_reminders_by_hash ON floorpay_reminders (service_id, grain_hash);
                 """),
+        new(4, "Append-only civic records: contributions and exemptions",
+            Sqlite: """
+                CREATE TABLE floorpay_contributions (
+                    contribution_id TEXT NOT NULL PRIMARY KEY,
+                    citizen_id TEXT NOT NULL,
+                    category TEXT NOT NULL,
+                    minutes INTEGER NOT NULL CHECK (minutes > 0),
+                    period TEXT NOT NULL,
+                    platform_id TEXT NOT NULL,
+                    reason_code TEXT NOT NULL,
+                    idempotency_key TEXT NOT NULL,
+                    fingerprint TEXT NOT NULL,
+                    recorded_at_ticks INTEGER NOT NULL,
+                    UNIQUE (citizen_id, idempotency_key)
+                );
+                CREATE TABLE floorpay_exemptions (
+                    exemption_id TEXT NOT NULL PRIMARY KEY,
+                    citizen_id TEXT NOT NULL,
+                    category TEXT NOT NULL,
+                    evidence_reference TEXT NOT NULL,
+                    granted_at_ticks INTEGER NOT NULL,
+                    expires_at_ticks INTEGER NOT NULL,
+                    reviewer_id TEXT NOT NULL,
+                    reason_code TEXT NOT NULL,
+                    idempotency_key TEXT NOT NULL,
+                    fingerprint TEXT NOT NULL,
+                    UNIQUE (citizen_id, idempotency_key)
+                );
+                CREATE TRIGGER floorpay_contributions_no_update BEFORE UPDATE ON floorpay_contributions
+                    BEGIN SELECT RAISE(ABORT, 'civic records are append-only'); END;
+                CREATE TRIGGER floorpay_contributions_no_delete BEFORE DELETE ON floorpay_contributions
+                    BEGIN SELECT RAISE(ABORT, 'civic records are append-only'); END;
+                CREATE TRIGGER floorpay_exemptions_no_update BEFORE UPDATE ON floorpay_exemptions
+                    BEGIN SELECT RAISE(ABORT, 'civic records are append-only'); END;
+                CREATE TRIGGER floorpay_exemptions_no_delete BEFORE DELETE ON floorpay_exemptions
+                    BEGIN SELECT RAISE(ABORT, 'civic records are append-only'); END;
+                """,
+            PostgreSql: """
+                CREATE TABLE floorpay_contributions (
+                    contribution_id varchar(200) NOT NULL PRIMARY KEY,
+                    citizen_id varchar(64) NOT NULL,
+                    category varchar(64) NOT NULL,
+                    minutes integer NOT NULL CHECK (minutes > 0),
+                    period varchar(16) NOT NULL,
+                    platform_id varchar(64) NOT NULL,
+                    reason_code varchar(128) NOT NULL,
+                    idempotency_key varchar(64) NOT NULL,
+                    fingerprint varchar(64) NOT NULL,
+                    recorded_at_ticks bigint NOT NULL,
+                    UNIQUE (citizen_id, idempotency_key)
+                );
+                CREATE TABLE floorpay_exemptions (
+                    exemption_id varchar(200) NOT NULL PRIMARY KEY,
+                    citizen_id varchar(64) NOT NULL,
+                    category varchar(64) NOT NULL,
+                    evidence_reference varchar(64) NOT NULL,
+                    granted_at_ticks bigint NOT NULL,
+                    expires_at_ticks bigint NOT NULL,
+                    reviewer_id varchar(64) NOT NULL,
+                    reason_code varchar(128) NOT NULL,
+                    idempotency_key varchar(64) NOT NULL,
+                    fingerprint varchar(64) NOT NULL,
+                    UNIQUE (citizen_id, idempotency_key)
+                );
+                CREATE TRIGGER floorpay_contributions_append_only BEFORE UPDATE OR DELETE ON floorpay_contributions
+                    FOR EACH ROW EXECUTE FUNCTION floorpay_append_only();
+                CREATE TRIGGER floorpay_exemptions_append_only BEFORE UPDATE OR DELETE ON floorpay_exemptions
+                    FOR EACH ROW EXECUTE FUNCTION floorpay_append_only();
+                """),
     ];
 }

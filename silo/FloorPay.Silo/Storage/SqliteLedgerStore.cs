@@ -5,96 +5,98 @@ using Microsoft.Data.Sqlite;
 namespace FloorPay.Silo.Storage;
 
 /// <summary>
-/// SQLite ledger: one IMMEDIATE transaction per batch, a multi-row insert that skips conflicting payouts and
-/// returns the inserted ones, then their journal legs. SQLite has a single writer, so batching is what scales it.
+/// SQLite ledger: one IMMEDIATE transaction per batch; per kind of entry a multi-row insert that skips conflicting
+/// rows and returns the inserted ones, then the journal legs of the inserted payouts. SQLite has a single writer, so
+/// batching is what scales it.
 /// </summary>
 internal sealed class SqliteLedgerStore(string connectionString, string fundId) : ILedgerStore
 {
-    public async Task<HashSet<string>> InsertBatchAsync(IReadOnlyList<PayoutPosting> batch, CancellationToken cancellation)
+    public async Task<HashSet<string>> InsertBatchAsync(IReadOnlyList<object> entries, CancellationToken cancellation)
     {
         await using var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(cancellation);
         await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellation);
+        var inserted = new HashSet<string>(StringComparer.Ordinal);
 
-        var inserted = new Dictionary<string, PayoutPosting>(StringComparer.Ordinal);
-        await using (var insert = connection.CreateCommand())
+        var payouts = entries.OfType<PayoutPosting>().ToList();
+        if (payouts.Count > 0)
         {
-            insert.Transaction = tx;
-            var sql = new StringBuilder($"INSERT INTO floorpay_payouts ({LedgerColumns.Insert}) VALUES ");
-            for (var i = 0; i < batch.Count; i++)
-            {
-                var p = batch[i];
-                if (i > 0) sql.Append(',');
-                sql.Append($"(@a{i},@b{i},@c{i},@d{i},@e{i},@f{i},@g{i},@h{i},@i{i},@j{i},@k{i},@l{i},@m{i},@n{i},@o{i})");
-                insert.Parameters.AddWithValue($"@a{i}", p.PayoutId);
-                insert.Parameters.AddWithValue($"@b{i}", p.CitizenId);
-                insert.Parameters.AddWithValue($"@c{i}", LedgerColumns.Kind(p.Kind));
-                insert.Parameters.AddWithValue($"@d{i}", p.Slot);
-                insert.Parameters.AddWithValue($"@e{i}", p.Period);
-                insert.Parameters.AddWithValue($"@f{i}", p.Amount);
-                insert.Parameters.AddWithValue($"@g{i}", p.Currency);
-                insert.Parameters.AddWithValue($"@h{i}", p.ReasonCode);
-                insert.Parameters.AddWithValue($"@i{i}", p.RegionId);
-                insert.Parameters.AddWithValue($"@j{i}", p.BankId);
-                insert.Parameters.AddWithValue($"@k{i}", p.AccountToken);
-                insert.Parameters.AddWithValue($"@l{i}", p.IdempotencyKey);
-                insert.Parameters.AddWithValue($"@m{i}", p.Fingerprint);
-                insert.Parameters.AddWithValue($"@n{i}", p.Enrollment ? 1 : 0);
-                insert.Parameters.AddWithValue($"@o{i}", p.PaidAt.UtcTicks);
-            }
-            sql.Append(" ON CONFLICT DO NOTHING RETURNING payout_id;");
-            insert.CommandText = sql.ToString();
-            var byId = batch.ToDictionary(p => p.PayoutId, StringComparer.Ordinal);
-            await using var reader = await insert.ExecuteReaderAsync(cancellation);
-            while (await reader.ReadAsync(cancellation))
-            {
-                var id = reader.GetString(0);
-                inserted[id] = byId[id];
-            }
+            var added = await InsertRowsAsync(connection, tx, "floorpay_payouts", LedgerColumns.Insert, "payout_id", payouts, p =>
+                [p.PayoutId, p.CitizenId, LedgerColumns.Kind(p.Kind), p.Slot, p.Period, p.Amount, p.Currency, p.ReasonCode, p.RegionId,
+                 p.BankId, p.AccountToken, p.IdempotencyKey, p.Fingerprint, p.Enrollment ? 1 : 0, p.PaidAt.UtcTicks], cancellation);
+            var legs = payouts.Where(p => added.Contains(p.PayoutId))
+                .SelectMany(p => LedgerColumns.Legs(fundId, p).Select((leg, i) => (p.PayoutId, Leg: i + 1, leg.Account, leg.Amount)))
+                .ToList();
+            if (legs.Count > 0)
+                await InsertRowsAsync(connection, tx, "floorpay_journal", "posting_id, leg, account, amount", null, legs,
+                    l => [l.PayoutId, l.Leg, l.Account, l.Amount], cancellation);
+            inserted.UnionWith(added);
         }
+        var contributions = entries.OfType<ContributionEntry>().ToList();
+        if (contributions.Count > 0)
+            inserted.UnionWith(await InsertRowsAsync(connection, tx, "floorpay_contributions", CivicColumns.Contribution, "contribution_id", contributions, c =>
+                [c.ContributionId, c.CitizenId, c.Category, c.Minutes, c.Period, c.PlatformId, c.ReasonCode, c.IdempotencyKey, c.Fingerprint,
+                 c.RecordedAt.UtcTicks], cancellation));
+        var exemptions = entries.OfType<ExemptionEntry>().ToList();
+        if (exemptions.Count > 0)
+            inserted.UnionWith(await InsertRowsAsync(connection, tx, "floorpay_exemptions", CivicColumns.Exemption, "exemption_id", exemptions, e =>
+                [e.ExemptionId, e.CitizenId, e.Category, e.EvidenceReference, e.GrantedAt.UtcTicks, e.ExpiresAt.UtcTicks, e.ReviewerId,
+                 e.ReasonCode, e.IdempotencyKey, e.Fingerprint], cancellation));
 
-        if (inserted.Count > 0)
-        {
-            await using var legs = connection.CreateCommand();
-            legs.Transaction = tx;
-            var sql = new StringBuilder("INSERT INTO floorpay_journal (posting_id, leg, account, amount) VALUES ");
-            var n = 0;
-            foreach (var p in inserted.Values)
-            {
-                var leg = 0;
-                foreach (var (account, amount) in LedgerColumns.Legs(fundId, p))
-                {
-                    if (n > 0) sql.Append(',');
-                    sql.Append($"(@p{n},@l{n},@a{n},@m{n})");
-                    legs.Parameters.AddWithValue($"@p{n}", p.PayoutId);
-                    legs.Parameters.AddWithValue($"@l{n}", ++leg);
-                    legs.Parameters.AddWithValue($"@a{n}", account);
-                    legs.Parameters.AddWithValue($"@m{n}", amount);
-                    n++;
-                }
-            }
-            legs.CommandText = sql.ToString();
-            await legs.ExecuteNonQueryAsync(cancellation);
-        }
         await tx.CommitAsync(cancellation);
-        return [.. inserted.Keys];
+        return inserted;
     }
 
-    public async Task<ILookup<string, PayoutPosting>> ReadCitizensAsync(IReadOnlyCollection<string> citizenIds, CancellationToken cancellation)
+    /// <summary>One multi-row INSERT that skips rows conflicting with a unique key; returns the ids of the rows inserted.</summary>
+    private static async Task<HashSet<string>> InsertRowsAsync<T>(SqliteConnection connection, SqliteTransaction tx, string table, string columns,
+        string? idColumn, IReadOnlyList<T> rows, Func<T, object[]> values, CancellationToken cancellation)
     {
+        await using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        var sql = new StringBuilder($"INSERT INTO {table} ({columns}) VALUES ");
+        var n = 0;
+        for (var r = 0; r < rows.Count; r++)
+        {
+            sql.Append(r == 0 ? "(" : ",(");
+            var row = values(rows[r]);
+            for (var c = 0; c < row.Length; c++)
+            {
+                if (c > 0) sql.Append(',');
+                sql.Append("@p").Append(n);
+                command.Parameters.AddWithValue($"@p{n++}", row[c]);
+            }
+            sql.Append(')');
+        }
+        sql.Append(idColumn is null ? ";" : $" ON CONFLICT DO NOTHING RETURNING {idColumn};");
+        command.CommandText = sql.ToString();
+        var inserted = new HashSet<string>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        while (await reader.ReadAsync(cancellation)) inserted.Add(reader.GetString(0));
+        return inserted;
+    }
+
+    public async Task<IReadOnlyDictionary<string, CitizenHistory>> ReadCitizensAsync(IReadOnlyCollection<string> citizenIds, CancellationToken cancellation)
+    {
+        var ids = citizenIds.Distinct().ToList();
         await using var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(cancellation);
-        await using var command = connection.CreateCommand();
-        var names = citizenIds.Select((id, i) =>
+        async Task<List<T>> Read<T>(string columns, string table, string order, Func<Microsoft.Data.Sqlite.SqliteDataReader, T> read)
         {
-            command.Parameters.AddWithValue($"@c{i}", id);
-            return $"@c{i}";
-        }).ToList();
-        command.CommandText =
-            $"SELECT {LedgerColumns.Select} FROM floorpay_payouts WHERE citizen_id IN ({string.Join(",", names)}) ORDER BY citizen_id, paid_at_ticks, payout_id;";
-        var postings = new List<PayoutPosting>();
-        await using var reader = await command.ExecuteReaderAsync(cancellation);
-        while (await reader.ReadAsync(cancellation)) postings.Add(LedgerColumns.Read(reader));
-        return postings.ToLookup(p => p.CitizenId, StringComparer.Ordinal);
+            await using var command = connection.CreateCommand();
+            var names = ids.Select((id, i) =>
+            {
+                command.Parameters.AddWithValue($"@c{i}", id);
+                return $"@c{i}";
+            }).ToList();
+            command.CommandText = $"SELECT {columns} FROM {table} WHERE citizen_id IN ({string.Join(",", names)}) ORDER BY citizen_id, {order};";
+            var rows = new List<T>();
+            await using var reader = await command.ExecuteReaderAsync(cancellation);
+            while (await reader.ReadAsync(cancellation)) rows.Add(read(reader));
+            return rows;
+        }
+        var payouts = await Read(LedgerColumns.Select, "floorpay_payouts", "paid_at_ticks, payout_id", LedgerColumns.Read);
+        var contributions = await Read(CivicColumns.Contribution, "floorpay_contributions", "recorded_at_ticks, contribution_id", CivicColumns.ReadContribution);
+        var exemptions = await Read(CivicColumns.Exemption, "floorpay_exemptions", "granted_at_ticks, exemption_id", CivicColumns.ReadExemption);
+        return CitizenHistories.Group(ids, payouts, contributions, exemptions);
     }
 }

@@ -1,0 +1,31 @@
+using System.Data.Common;
+using FloorPay.Grains;
+
+namespace FloorPay.Silo.Storage;
+
+/// <summary>How contribution and exemption entries map to their rows, for both dialects.</summary>
+internal static class CivicColumns
+{
+    public const string Contribution =
+        "contribution_id, citizen_id, category, minutes, period, platform_id, reason_code, idempotency_key, fingerprint, recorded_at_ticks";
+
+    public const string Exemption =
+        "exemption_id, citizen_id, category, evidence_reference, granted_at_ticks, expires_at_ticks, reviewer_id, reason_code, idempotency_key, fingerprint";
+
+    public static ContributionEntry ReadContribution(DbDataReader r) => new(
+        r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt32(3), r.GetString(4), r.GetString(5), r.GetString(6),
+        r.GetString(7), r.GetString(8), new DateTimeOffset(r.GetInt64(9), TimeSpan.Zero));
+
+    public static ExemptionEntry ReadExemption(DbDataReader r) => new(
+        r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), new DateTimeOffset(r.GetInt64(4), TimeSpan.Zero),
+        new DateTimeOffset(r.GetInt64(5), TimeSpan.Zero), r.GetString(6), r.GetString(7), r.GetString(8), r.GetString(9));
+
+    /// <summary>The id that identifies an entry of any kind in a batch (the kinds' id formats do not overlap).</summary>
+    public static string IdOf(object entry) => entry switch
+    {
+        PayoutPosting p => p.PayoutId,
+        ContributionEntry c => c.ContributionId,
+        ExemptionEntry e => e.ExemptionId,
+        _ => throw new ArgumentException($"not a ledger entry: {entry.GetType().Name}"),
+    };
+}
