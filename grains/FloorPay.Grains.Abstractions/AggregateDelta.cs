@@ -2,8 +2,7 @@ namespace FloorPay.Grains;
 
 /// <summary>
 /// A batch of changes for one region or fund, fed asynchronously from the citizens of one silo.
-/// (FeedId, Sequence) lets the receiver apply each batch once even when a send is retried. Enrollments are also
-/// counted by the Unix second of their enrollment instant, so a fund can count exactly who enrolled before a cutoff.
+/// (FeedId, Sequence) lets the receiver apply each batch once even when a send is retried.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("floorpay.AggregateDelta")]
 public sealed record AggregateDelta(
@@ -11,8 +10,7 @@ public sealed record AggregateDelta(
     [property: Id(1)] long Sequence,
     [property: Id(2)] long Enrollments,
     [property: Id(3)] IReadOnlyList<PayoutTally> Payouts,
-    [property: Id(4)] IReadOnlyDictionary<string, long> ContributionMinutes,
-    [property: Id(5)] IReadOnlyDictionary<long, long> EnrollmentsBySecond);
+    [property: Id(4)] IReadOnlyDictionary<string, long> ContributionMinutes);
 
 /// <summary>Count and amount of payouts of one kind in one period.</summary>
 [GenerateSerializer, Immutable, Alias("floorpay.PayoutTally")]

@@ -61,5 +61,4 @@ public sealed record FundSummary(
     [property: Id(8)] long DividendIndex,
     [property: Id(9)] long? RunwayPeriods,
     [property: Id(10)] bool LowRunwayAlert,
-    [property: Id(11)] int PolicyVersion,
-    [property: Id(12)] long LateEnrollments);
+    [property: Id(11)] int PolicyVersion);

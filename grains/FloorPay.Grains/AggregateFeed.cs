@@ -25,11 +25,11 @@ public sealed class AggregateFeed(IGrainFactory grains, ILogger<AggregateFeed> l
     public TimeSpan FlushInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 
     private abstract record FeedEvent(string RegionId);
-    private sealed record EnrolledEvent(string RegionId, long EnrolledSecond) : FeedEvent(RegionId);
+    private sealed record EnrolledEvent(string RegionId) : FeedEvent(RegionId);
     private sealed record PaidEvent(string RegionId, PayoutKind Kind, string Period, long Amount) : FeedEvent(RegionId);
     private sealed record ContributedEvent(string RegionId, string Category, long Minutes) : FeedEvent(RegionId);
 
-    public void Enrolled(string regionId, DateTimeOffset enrolledAt) => _events.Enqueue(new EnrolledEvent(regionId, enrolledAt.ToUnixTimeSeconds()));
+    public void Enrolled(string regionId) => _events.Enqueue(new EnrolledEvent(regionId));
 
     public void Paid(string regionId, PayoutKind kind, string period, long amount) => _events.Enqueue(new PaidEvent(regionId, kind, period, amount));
 
@@ -131,7 +131,6 @@ public sealed class AggregateFeed(IGrainFactory grains, ILogger<AggregateFeed> l
     private sealed class DeltaBuilder
     {
         private long _enrollments;
-        private readonly Dictionary<long, long> _enrollmentsBySecond = [];
         private readonly Dictionary<(PayoutKind, string), (long Count, long Amount)> _payouts = [];
         private readonly Dictionary<string, long> _minutes = [];
 
@@ -139,10 +138,7 @@ public sealed class AggregateFeed(IGrainFactory grains, ILogger<AggregateFeed> l
         {
             switch (e)
             {
-                case EnrolledEvent en:
-                    _enrollments++;
-                    _enrollmentsBySecond[en.EnrolledSecond] = _enrollmentsBySecond.GetValueOrDefault(en.EnrolledSecond) + 1;
-                    break;
+                case EnrolledEvent: _enrollments++; break;
                 case PaidEvent p:
                     var (count, amount) = _payouts.GetValueOrDefault((p.Kind, p.Period));
                     _payouts[(p.Kind, p.Period)] = (count + 1, checked(amount + p.Amount));
@@ -156,7 +152,6 @@ public sealed class AggregateFeed(IGrainFactory grains, ILogger<AggregateFeed> l
             sequence,
             _enrollments,
             _payouts.Select(kv => new PayoutTally(kv.Key.Item1, kv.Key.Item2, kv.Value.Count, kv.Value.Amount)).ToList(),
-            new Dictionary<string, long>(_minutes),
-            new Dictionary<long, long>(_enrollmentsBySecond));
+            new Dictionary<string, long>(_minutes));
     }
 }

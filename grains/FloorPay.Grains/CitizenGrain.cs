@@ -218,7 +218,7 @@ public sealed class CitizenGrain(
             if (await ledger.PostAsync(posting) == PostingResult.Committed)
             {
                 _payouts.Add(posting);
-                if (posting.Enrollment) feed.Enrolled(posting.RegionId, posting.PaidAt);
+                if (posting.Enrollment) feed.Enrolled(posting.RegionId);
                 feed.Paid(posting.RegionId, posting.Kind, posting.Period, posting.Amount);
                 return Outcome<T>.Ok(decision.Result!(posting));
             }

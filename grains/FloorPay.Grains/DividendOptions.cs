@@ -4,8 +4,9 @@ namespace FloorPay.Grains;
 public sealed class DividendOptions
 {
     /// <summary>
-    /// Citizens enrolled within this long before a declaration are not yet eligible for it: the fund's enrolled count
-    /// reaches it asynchronously, and must include everyone it pays. Must exceed the aggregate feed's delivery delay.
+    /// How long after a declaration's cutoff its share is fixed by counting, in the ledger, the enrollments before the
+    /// cutoff. Must exceed the longest an enrollment can take to commit (the ledger's enrollment age limit plus its
+    /// commit timeout), so that no eligible enrollment commits after the count.
     /// </summary>
-    public TimeSpan EligibilityGrace { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan EligibilityGrace { get; set; } = TimeSpan.FromSeconds(8);
 }

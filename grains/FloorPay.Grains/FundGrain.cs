@@ -12,11 +12,9 @@ public sealed class FundGrain(
     PolicyBook policies,
     PeriodClock clock,
     DividendIndexCache dividendCache,
-    DividendOptions dividendOptions) : Grain, IFundGrain
+    DividendOptions dividendOptions,
+    ILedgerAudit ledger) : Grain, IFundGrain
 {
-    // Per-second enrollment counts are kept this long; older ones are folded into one total.
-    private static readonly TimeSpan BucketRetention = TimeSpan.FromMinutes(10);
-
     private IGrainTimer? _finalizeTimer;
 
     private FundState S => state.State;
@@ -71,8 +69,8 @@ public sealed class FundGrain(
             return Outcome<DividendReceipt>.Refused(RejectionKind.FailedPrecondition,
                 $"dividend {pending.Sequence} is being finalized until {pending.FinalizesAt:O}; declare again after that");
 
-        // Eligible: enrolled before the next whole second (enrollments are counted per second). The share is fixed a
-        // grace later, when every enrollment before the cutoff has reached this fund through the aggregate feed.
+        // Eligible: enrolled before the next whole second. The share is fixed a grace later, counting the enrollments
+        // before the cutoff in the ledger once all of them have either committed or failed.
         var now = clock.Now;
         var cutoff = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds() + (now.UtcTicks % TimeSpan.TicksPerSecond == 0 ? 0 : 1));
         var sequence = S.Declarations.Count + 1;
@@ -94,18 +92,11 @@ public sealed class FundGrain(
     {
         if (!PayoutTallies.FirstTime(S.AppliedSequences, delta)) return;
         S.EnrolledCount += delta.Enrollments;
-        foreach (var (second, count) in delta.EnrollmentsBySecond)
-        {
-            if (S.Declarations.Count > 0 && second < S.LastCutoffSecond) S.LateEnrollments += count;
-            if (second < S.FoldedBefore) S.FoldedEnrollments += count;
-            else S.EnrollmentBuckets[second] = S.EnrollmentBuckets.GetValueOrDefault(second) + count;
-        }
         foreach (var t in delta.Payouts)
         {
             if (t.Kind == PayoutKind.Floor) S.FloorOutflows = checked(S.FloorOutflows + t.Amount);
             else S.DividendOutflows = checked(S.DividendOutflows + t.Amount);
         }
-        FoldOldBuckets();
         await WriteOrReload();
     }
 
@@ -125,8 +116,7 @@ public sealed class FundGrain(
             Index().Current,
             runway,
             FundRunway.IsLow(runway, policy.LowRunwayAlertPeriods),
-            policy.Version,
-            S.LateEnrollments));
+            policy.Version));
     }
 
     public Task<IReadOnlyList<DividendPoint>> GetDividendIndex() => Task.FromResult<IReadOnlyList<DividendPoint>>(S.Declarations.ToList());
@@ -134,8 +124,9 @@ public sealed class FundGrain(
     private async Task FinalizeIfDueAsync()
     {
         if (S.Pending is not { } pending || clock.Now < pending.FinalizesAt) return;
-        var cutoffSecond = pending.EligibleBefore.ToUnixTimeSeconds();
-        var eligible = S.FoldedEnrollments + S.EnrollmentBuckets.Where(b => b.Key < cutoffSecond).Sum(b => b.Value);
+        // The ledger, not the fed count, says who enrolled before the cutoff: exact even if a silo crash lost feed deltas.
+        // By now every enrollment before the cutoff has committed or failed (the grace exceeds their commit time).
+        var eligible = await ledger.CountEnrollmentsBeforeAsync(pending.EligibleBefore);
         var index = Index();
         DividendPoint point;
         if (eligible > 0)
@@ -149,7 +140,6 @@ public sealed class FundGrain(
             point = new DividendPoint(pending.Sequence, clock.Now, pending.Total, 0, 0, pending.Total, index.Current, pending.EligibleBefore);
         }
         S.Declarations.Add(point);
-        S.LastCutoffSecond = cutoffSecond;
         S.Pending = null;
         await WriteOrReload();
         dividendCache.Update(S.Declarations.ToList());
@@ -164,19 +154,6 @@ public sealed class FundGrain(
             await FinalizeIfDueAsync();
             if (S.Pending is not null) ScheduleFinalization();
         }, new GrainTimerCreationOptions(due < TimeSpan.FromMilliseconds(50) ? TimeSpan.FromMilliseconds(50) : due, Timeout.InfiniteTimeSpan));
-    }
-
-    private void FoldOldBuckets()
-    {
-        var foldBefore = (clock.Now - BucketRetention).ToUnixTimeSeconds();
-        if (S.Pending is { } p) foldBefore = Math.Min(foldBefore, p.EligibleBefore.ToUnixTimeSeconds());
-        if (foldBefore <= S.FoldedBefore) return;
-        foreach (var second in S.EnrollmentBuckets.Keys.Where(k => k < foldBefore).ToList())
-        {
-            S.FoldedEnrollments += S.EnrollmentBuckets[second];
-            S.EnrollmentBuckets.Remove(second);
-        }
-        S.FoldedBefore = foldBefore;
     }
 
     private DividendIndex Index() => new(S.Declarations.Select(p =>

@@ -11,18 +11,7 @@ public sealed class FundState
     [Id(5)] public List<InflowRecord> InflowLog { get; set; } = [];
     [Id(6)] public Dictionary<string, IdempotencyEntry> IdempotencyKeys { get; set; } = [];
     [Id(7)] public Dictionary<string, long> AppliedSequences { get; set; } = [];
-
-    /// <summary>Enrollments by Unix second of their enrollment, for the recent past (older ones are folded).</summary>
-    [Id(8)] public Dictionary<long, long> EnrollmentBuckets { get; set; } = [];
-
-    /// <summary>Enrollments before <see cref="FoldedBefore"/> (a Unix second), no longer kept per second.</summary>
-    [Id(9)] public long FoldedEnrollments { get; set; }
-    [Id(10)] public long FoldedBefore { get; set; }
     [Id(11)] public PendingDividend? Pending { get; set; }
-
-    /// <summary>Enrollments that reached the fund after a declaration whose cutoff they precede: it undercounted them.</summary>
-    [Id(12)] public long LateEnrollments { get; set; }
-    [Id(13)] public long LastCutoffSecond { get; set; }
 }
 
 [GenerateSerializer, Alias("floorpay.InflowRecord")]

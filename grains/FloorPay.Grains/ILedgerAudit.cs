@@ -5,6 +5,9 @@ public interface ILedgerAudit
 {
     Task<LedgerTotals> ReadTotalsAsync(CancellationToken cancellation = default);
 
+    /// <summary>Citizens whose enrollment the ledger records strictly before <paramref name="cutoff"/>.</summary>
+    Task<long> CountEnrollmentsBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellation = default);
+
     /// <summary>The ids among <paramref name="payoutIds"/> that are not in the ledger.</summary>
     Task<IReadOnlyList<string>> MissingAsync(IReadOnlyList<string> payoutIds, CancellationToken cancellation = default);
 }

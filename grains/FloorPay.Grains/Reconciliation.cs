@@ -31,6 +31,7 @@ public sealed class Reconciliation(IGrainFactory grains, ILedgerAudit ledger, IP
         checks.Add(Check("no citizen is paid twice for a period", totals.DuplicatePeriodPayouts == 0 && totals.DuplicateEnrollments == 0,
             $"{totals.DuplicatePeriodPayouts} (citizen, period) pairs paid more than once, {totals.DuplicateEnrollments} citizens enrolled more than once"));
         checks.AddRange(aggregateChecks);
+        checks.Add(await CheckDividendsAsync(cancellation));
         var missing = acknowledgedPayoutIds.Count == 0 ? [] : await ledger.MissingAsync(acknowledgedPayoutIds, cancellation);
         checks.Add(Check("every acknowledged payout exists", missing.Count == 0,
             missing.Count == 0
@@ -72,6 +73,20 @@ public sealed class Reconciliation(IGrainFactory grains, ILedgerAudit ledger, IP
             $"floor outflows {fund.FloorOutflows} (ledger {floor}), dividend outflows {fund.DividendOutflows} (ledger {dividend}), " +
             $"enrolled {fund.EnrolledCount} (ledger {enrolled})"));
         return checks;
+    }
+
+    /// <summary>Each dividend was shared by exactly the citizens the ledger shows enrolled before its cutoff.</summary>
+    private async Task<ReconciliationCheck> CheckDividendsAsync(CancellationToken cancellation)
+    {
+        var problems = new List<string>();
+        var declarations = await grains.GetGrain<IFundGrain>(IFundGrain.National).GetDividendIndex();
+        foreach (var d in declarations)
+        {
+            var enrolled = await ledger.CountEnrollmentsBeforeAsync(d.EligibleBefore, cancellation);
+            if (enrolled != d.EligibleCount) problems.Add($"dividend {d.Sequence}: shared by {d.EligibleCount}, ledger shows {enrolled} enrolled before its cutoff");
+        }
+        return Check("every dividend is shared by exactly the citizens enrolled before its cutoff", problems.Count == 0,
+            problems.Count == 0 ? $"{declarations.Count} dividends match the ledger" : string.Join("; ", problems.Take(10)));
     }
 
     private static ReconciliationCheck Check(string name, bool passed, string detail) => new(name, passed, detail);

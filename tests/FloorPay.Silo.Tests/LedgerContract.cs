@@ -20,7 +20,10 @@ public abstract class LedgerContract(StorageProvider provider) : IAsyncLifetime
 
     private static PayoutPosting Floor(string citizen, string period = "2026-11", string? key = null, bool enrollment = false, long amount = 120_000) =>
         new($"{citizen}:floor:{period}", citizen, PayoutKind.Floor, period, period, amount, "EUR", "FLOOR_PERIOD@policy-v1",
-            "R-NORTH", "bank-a", "tok", key ?? $"key-{period}", new string('a', 64), enrollment, new DateTimeOffset(2026, 11, 10, 0, 0, 0, TimeSpan.Zero));
+            "R-NORTH", "bank-a", "tok", key ?? $"key-{period}", new string('a', 64), enrollment, Now());
+
+    // Stamped now (to the microsecond-exact tick the store keeps): older enrollments are refused as stale.
+    private static DateTimeOffset Now() => new(DateTimeOffset.UtcNow.UtcTicks, TimeSpan.Zero);
 
     [Fact]
     public async Task A_posting_commits_once_and_reads_back_exactly()
@@ -119,6 +122,15 @@ public abstract class LedgerContract(StorageProvider provider) : IAsyncLifetime
 
         await Assert.ThrowsAnyAsync<DbException>(() => ScalarAsync("UPDATE floorpay_contributions SET minutes = 1"));
         await Assert.ThrowsAnyAsync<DbException>(() => ScalarAsync("DELETE FROM floorpay_exemptions"));
+    }
+
+    [Fact]
+    public async Task An_enrollment_stamped_too_long_ago_is_refused_retryably_and_not_written()
+    {
+        var stale = Floor("s1", enrollment: true) with { PaidAt = Now().AddMinutes(-1) };
+        await Assert.ThrowsAsync<LedgerUnavailableException>(() => _ledger.PostAsync(stale));
+        Assert.Empty(await _ledger.ReadCitizenAsync("s1"));
+        Assert.Equal(PostingResult.Committed, await _ledger.PostAsync(stale with { PaidAt = Now() }));
     }
 
     private async Task<long> ScalarAsync(string sql)

@@ -87,7 +87,6 @@ public sealed class FundsService(IGrainFactory grains, FloorPayTopology topology
             DividendIndex = s.DividendIndex,
             LowRunwayAlert = s.LowRunwayAlert,
             PolicyVersion = s.PolicyVersion,
-            LateEnrollments = s.LateEnrollments,
         };
         if (s.RunwayPeriods is { } runway) fund.RunwayPeriods = runway;
         return fund;

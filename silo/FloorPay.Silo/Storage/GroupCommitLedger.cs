@@ -14,6 +14,7 @@ public sealed class GroupCommitLedger : IPayoutLedger, IAsyncDisposable
 {
     private readonly ILedgerStore _store;
     private readonly LedgerOptions _options;
+    private readonly TimeProvider _time;
     private readonly Channel<Pending> _queue;
     private readonly Channel<PendingRead> _reads;
     private readonly Task[] _readers;
@@ -26,10 +27,11 @@ public sealed class GroupCommitLedger : IPayoutLedger, IAsyncDisposable
 
     private sealed record PendingRead(string CitizenId, TaskCompletionSource<CitizenHistory> Done);
 
-    internal GroupCommitLedger(ILedgerStore store, LedgerOptions options)
+    internal GroupCommitLedger(ILedgerStore store, LedgerOptions options, TimeProvider time)
     {
         _store = store;
         _options = options;
+        _time = time;
         _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(options.MaxQueued)
         {
             SingleReader = options.Writers == 1,
@@ -40,11 +42,13 @@ public sealed class GroupCommitLedger : IPayoutLedger, IAsyncDisposable
         _readers = Enumerable.Range(0, options.Writers).Select(_ => Task.Run(ReadLoopAsync)).ToArray();
     }
 
-    public static GroupCommitLedger Create(StorageSettings storage, LedgerOptions options, string fundId = IFundGrain.National) =>
+    /// <param name="time">The clock the grains stamp enrollments with (to enforce <see cref="LedgerOptions.MaxEnrollmentAge"/>).</param>
+    public static GroupCommitLedger Create(StorageSettings storage, LedgerOptions options, TimeProvider? time = null, string fundId = IFundGrain.National) =>
         new(storage.Provider == StorageProvider.Sqlite
                 ? new SqliteLedgerStore(storage.EffectiveConnectionString, fundId)
                 : new PostgresLedgerStore(Npgsql.NpgsqlDataSource.Create(storage.EffectiveConnectionString), fundId),
-            storage.Provider == StorageProvider.Sqlite ? options with { Writers = 1 } : options);
+            storage.Provider == StorageProvider.Sqlite ? options with { Writers = 1 } : options,
+            time ?? TimeProvider.System);
 
     /// <summary>Batches committed and postings in them since start: their ratio is the mean batch size.</summary>
     public (long Batches, long Postings) Counters => (Interlocked.Read(ref _batches), Interlocked.Read(ref _postings));
@@ -118,6 +122,17 @@ public sealed class GroupCommitLedger : IPayoutLedger, IAsyncDisposable
 
     private async Task CommitAsync(List<Pending> batch)
     {
+        // An enrollment stamped too long ago is refused (retryable; the retry gets a fresh stamp): a dividend's eligible
+        // count is taken a bounded time after its cutoff, and must not miss an enrollment stamped before it.
+        var oldest = _time.GetUtcNow() - _options.MaxEnrollmentAge;
+        var stale = batch.Where(p => p.Entry is PayoutPosting { Enrollment: true } e && e.PaidAt < oldest).ToList();
+        if (stale.Count > 0)
+        {
+            var tooOld = new LedgerUnavailableException("the enrollment waited too long to be committed; nothing was written, retry with the same key");
+            foreach (var p in stale) p.Done.TrySetException(tooOld);
+            batch = batch.Except(stale).ToList();
+            if (batch.Count == 0) return;
+        }
         try
         {
             using var timeout = new CancellationTokenSource(_options.CommitTimeout);

@@ -14,4 +14,10 @@ public sealed record LedgerOptions
 
     /// <summary>A batch not committed within this time fails its callers (retryable) instead of hanging them.</summary>
     public TimeSpan CommitTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// An enrollment whose batch starts later than this after its stamp is refused (retryable). With the commit
+    /// timeout, this bounds when an enrollment can commit: keep their sum below FloorPay:Dividends:EligibilityGrace.
+    /// </summary>
+    public TimeSpan MaxEnrollmentAge { get; init; } = TimeSpan.FromSeconds(2);
 }

@@ -224,5 +224,8 @@ public static class SchemaMigrations
                 CREATE TRIGGER floorpay_exemptions_append_only BEFORE UPDATE OR DELETE ON floorpay_exemptions
                     FOR EACH ROW EXECUTE FUNCTION floorpay_append_only();
                 """),
+        new(5, "Index of enrollments by instant, for dividend eligibility counts",
+            Sqlite: "CREATE INDEX floorpay_payouts_enrollments ON floorpay_payouts (paid_at_ticks) WHERE enrollment = 1;",
+            PostgreSql: "CREATE INDEX floorpay_payouts_enrollments ON floorpay_payouts (paid_at_ticks) WHERE enrollment;"),
     ];
 }

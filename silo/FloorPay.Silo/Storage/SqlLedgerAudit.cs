@@ -59,6 +59,18 @@ public sealed class SqlLedgerAudit(StorageSettings storage) : ILedgerAudit
             duplicateEnrollments, regions.ToDictionary(r => r.Key, r => new RegionLedgerTotals(r.Value.Enrollments, r.Value.Payouts)));
     }
 
+    public async Task<long> CountEnrollmentsBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellation = default)
+    {
+        await using var connection = await new SchemaMigrator(storage).OpenAsync(cancellation);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM floorpay_payouts WHERE enrollment AND paid_at_ticks < @cutoff";
+        var p = command.CreateParameter();
+        p.ParameterName = "cutoff";
+        p.Value = cutoff.UtcTicks;
+        command.Parameters.Add(p);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellation) ?? 0L);
+    }
+
     public async Task<IReadOnlyList<string>> MissingAsync(IReadOnlyList<string> payoutIds, CancellationToken cancellation = default)
     {
         await using var connection = await new SchemaMigrator(storage).OpenAsync(cancellation);
