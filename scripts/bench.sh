@@ -3,7 +3,7 @@
 #  1. a throwaway PostgreSQL on loopback (the same tuning as the tests: fsync and synchronous_commit on);
 #  2. baseline: raw single-row durable INSERTs into that PostgreSQL with pgbench (16 clients, autocommit);
 #  3. one FloorPay process (Release) on that PostgreSQL, and the load runner against its gRPC port:
-#     capacity (closed model) and a fixed arrival rate (open model, latency from intended start).
+#     a fixed arrival rate first (open model, latency from intended start), then capacity (closed model).
 # Options are passed to the load runner (e.g. --duration 30 --rate 2000 --concurrency 64).
 set -euo pipefail
 cd "$(dirname "$0")/.."

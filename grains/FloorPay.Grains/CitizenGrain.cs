@@ -11,6 +11,9 @@ namespace FloorPay.Grains;
 /// line of defence: if a duplicate activation or a lost answer made this activation stale, the write conflicts, the
 /// citizen re-reads its records and decides again.
 /// </summary>
+// A citizen is touched a few times per period: collect idle activations soon, or a surge of millions of enrollments
+// would keep millions of activations in memory.
+[CollectionAgeLimit(Minutes = 2)]
 public sealed class CitizenGrain(
     IPayoutLedger ledger,
     PolicyBook policies,
