@@ -35,7 +35,7 @@ log=$(mktemp)
 DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development dotnet silo/FloorPay.Silo/bin/Release/net10.0/FloorPay.Silo.dll \
   --FloorPay:Storage:Provider=PostgreSql "--FloorPay:Storage:ConnectionString=$PG_CONNECTION_STRING" \
   --FloorPay:Listen:GrpcPort=5280 --FloorPay:Listen:HttpPort=5281 --FloorPay:Orleans:SiloPort=11280 --FloorPay:Orleans:GatewayPort=30280 \
-  --Logging:LogLevel:Default=Warning > "$log" 2>&1 &
+  --Logging:LogLevel:Default=Warning ${FLOORPAY_BENCH_SILO_ARGS:-} > "${FLOORPAY_BENCH_SILO_LOG:-$log}" 2>&1 &
 silo_pid=$!
 for _ in $(seq 1 120); do curl -sf -o /dev/null http://127.0.0.1:5281/ && break; sleep 0.5; done
 

@@ -14,12 +14,15 @@ namespace FloorPay.LoadTests;
 /// </summary>
 public sealed class PayoutBenchmark(GrpcChannel channel, string apiKey, string bankId)
 {
-    public sealed record Result(string Model, long Ok, long Failed, long Dropped, TimeSpan Duration, LongHistogram Latency)
+    public sealed record Result(string Model, long Ok, long Failed, long Dropped, TimeSpan Duration, LongHistogram Latency, LongHistogram? SendLag = null)
     {
+        /// <summary>How late the runner itself started requests (p99, ms): part of the latency that is not the server's.</summary>
+        public string SendLagP99 => SendLag is null ? "-" : (SendLag.GetValueAtPercentile(99) / 1000.0).ToString("F1");
+
         public double PerSecond => Ok / Duration.TotalSeconds;
 
         public string Row(string name) =>
-            $"| {name} | {Model} | {Ok} | {Failed} | {Dropped} | {PerSecond:F0} | {Ms(50)} | {Ms(90)} | {Ms(99)} | {Ms(99.9)} | {Latency.GetMaxValue() / (double)TimeUnit.Milliseconds:F1} |";
+            $"| {name} | {Model} | {Ok} | {Failed} | {Dropped} | {PerSecond:F0} | {Ms(50)} | {Ms(90)} | {Ms(99)} | {Ms(99.9)} | {Latency.GetMaxValue() / (double)TimeUnit.Milliseconds:F1} | {SendLagP99} |";
 
         private string Ms(double percentile) => (Latency.GetValueAtPercentile(percentile) / (double)TimeUnit.Milliseconds).ToString("F1");
 
@@ -84,6 +87,7 @@ public sealed class PayoutBenchmark(GrpcChannel channel, string apiKey, string b
     public async Task<Result> OpenAsync(int ratePerSecond, TimeSpan duration, TimeSpan warmUp, int maxInFlight)
     {
         var latency = new LongHistogram(60_000_000, 3);
+        var lag = new LongHistogram(60_000_000, 3);
         long ok = 0, failed = 0, dropped = 0;
         var inFlight = new SemaphoreSlim(maxInFlight);
         var interval = Stopwatch.Frequency / (double)ratePerSecond;
@@ -107,6 +111,11 @@ public sealed class PayoutBenchmark(GrpcChannel channel, string apiKey, string b
             {
                 try
                 {
+                    if (measured)
+                    {
+                        var late = (long)Stopwatch.GetElapsedTime(intended).TotalMicroseconds;
+                        lock (lag) lag.RecordValue(Math.Clamp(late, 0, 60_000_000));
+                    }
                     var success = await SendAsync();
                     if (!measured) return;
                     // From the intended start, not the actual one: queueing in the client counts too.
@@ -118,6 +127,6 @@ public sealed class PayoutBenchmark(GrpcChannel channel, string apiKey, string b
             }));
         }
         await Task.WhenAll(tasks);
-        return new Result($"open, {ratePerSecond}/s", ok, failed, dropped, duration, latency);
+        return new Result($"open, {ratePerSecond}/s", ok, failed, dropped, duration, latency, lag);
     }
 }

@@ -35,8 +35,8 @@ var warmUp = TimeSpan.FromSeconds(int.Parse(Option("--warmup", "5")));
 var concurrency = int.Parse(Option("--concurrency", "64"));
 var rate = int.Parse(Option("--rate", "2000"));
 
-Console.WriteLine("| run | model | ok | failed | dropped | payouts/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms |");
-Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
+Console.WriteLine("| run | model | ok | failed | dropped | payouts/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | runner send lag p99 ms |");
+Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
 // The fixed-rate run goes first, on a fresh process; the capacity run then pushes it as hard as it goes.
 if (rate > 0) Console.WriteLine((await bench.OpenAsync(rate, duration, warmUp, maxInFlight: 4096)).Row("fixed rate"));
 if (concurrency > 0) Console.WriteLine((await bench.ClosedAsync(concurrency, duration, warmUp)).Row("capacity"));

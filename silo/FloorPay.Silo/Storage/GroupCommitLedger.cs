@@ -15,11 +15,13 @@ public sealed class GroupCommitLedger : IPayoutLedger, IAsyncDisposable
     private readonly ILedgerStore _store;
     private readonly LedgerOptions _options;
     private readonly TimeProvider _time;
+    private readonly ILogger? _log;
     private readonly Channel<Pending> _queue;
     private readonly Channel<PendingRead> _reads;
     private readonly Task[] _readers;
     private readonly Task[] _writers;
     private readonly CancellationTokenSource _stopping = new();
+    private static readonly TimeSpan SlowCommit = TimeSpan.FromMilliseconds(50);
     private long _batches;
     private long _postings;
 
@@ -27,8 +29,9 @@ public sealed class GroupCommitLedger : IPayoutLedger, IAsyncDisposable
 
     private sealed record PendingRead(string CitizenId, TaskCompletionSource<CitizenHistory> Done);
 
-    internal GroupCommitLedger(ILedgerStore store, LedgerOptions options, TimeProvider time)
+    internal GroupCommitLedger(ILedgerStore store, LedgerOptions options, TimeProvider time, ILogger? log = null)
     {
+        _log = log;
         _store = store;
         _options = options;
         _time = time;
@@ -43,12 +46,14 @@ public sealed class GroupCommitLedger : IPayoutLedger, IAsyncDisposable
     }
 
     /// <param name="time">The clock the grains stamp enrollments with (to enforce <see cref="LedgerOptions.MaxEnrollmentAge"/>).</param>
-    public static GroupCommitLedger Create(StorageSettings storage, LedgerOptions options, TimeProvider? time = null, string fundId = IFundGrain.National) =>
+    public static GroupCommitLedger Create(StorageSettings storage, LedgerOptions options, TimeProvider? time = null, ILogger? log = null,
+        string fundId = IFundGrain.National) =>
         new(storage.Provider == StorageProvider.Sqlite
                 ? new SqliteLedgerStore(storage.EffectiveConnectionString, fundId)
                 : new PostgresLedgerStore(Npgsql.NpgsqlDataSource.Create(storage.EffectiveConnectionString), fundId),
             storage.Provider == StorageProvider.Sqlite ? options with { Writers = 1 } : options,
-            time ?? TimeProvider.System);
+            time ?? TimeProvider.System,
+            log);
 
     /// <summary>Batches committed and postings in them since start: their ratio is the mean batch size.</summary>
     public (long Batches, long Postings) Counters => (Interlocked.Read(ref _batches), Interlocked.Read(ref _postings));
@@ -138,7 +143,10 @@ public sealed class GroupCommitLedger : IPayoutLedger, IAsyncDisposable
             using var timeout = new CancellationTokenSource(_options.CommitTimeout);
             // Two entries with one id in a batch (duplicate activations on one silo): only the first may be inserted.
             var candidates = batch.DistinctBy(p => p.Id).ToList();
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var inserted = await _store.InsertBatchAsync(candidates.Select(p => p.Entry).ToList(), timeout.Token);
+            var took = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+            if (took > SlowCommit) _log?.LogWarning("slow ledger commit: {Entries} entries in {Milliseconds} ms", candidates.Count, (int)took.TotalMilliseconds);
             Interlocked.Increment(ref _batches);
             Interlocked.Add(ref _postings, batch.Count);
             foreach (var p in batch)

@@ -7,7 +7,8 @@ public static class LedgerServiceExtensions
     /// <summary>The payout ledger of this silo: a group-commit writer on the configured store.</summary>
     public static IServiceCollection AddFloorPayLedger(this IServiceCollection services, StorageSettings storage, LedgerOptions? options = null)
     {
-        services.AddSingleton(sp => GroupCommitLedger.Create(storage, options ?? new LedgerOptions(), sp.GetService<TimeProvider>()));
+        services.AddSingleton(sp => GroupCommitLedger.Create(storage, options ?? new LedgerOptions(), sp.GetService<TimeProvider>(),
+            sp.GetService<ILoggerFactory>()?.CreateLogger<GroupCommitLedger>()));
         services.AddSingleton<IPayoutLedger>(sp => sp.GetRequiredService<GroupCommitLedger>());
         services.AddSingleton<ILedgerAudit>(new SqlLedgerAudit(storage));
         services.AddSingleton<IReconciliation, Reconciliation>();
