@@ -40,6 +40,7 @@ public static class GatewayExtensions
         endpoints.MapGrpcService<RegionsService>();
         endpoints.MapGrpcService<PoliciesService>();
         endpoints.MapGrpcService<AuditService>();
+        endpoints.MapGrpcService<AppealsService>();
         endpoints.MapGrpcReflectionService();
         endpoints.MapGrpcHealthChecksService();
         return endpoints;

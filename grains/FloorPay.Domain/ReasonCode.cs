@@ -30,6 +30,15 @@ public static class ReasonRules
     /// <summary>Exemption granted from the enumerated list with evidence and expiry (rule 6).</summary>
     public const string ExemptionGranted = "EXEMPTION_GRANTED";
 
+    /// <summary>An appeal filed against a decision, waiting for a human reviewer (rule 9).</summary>
+    public const string AppealFiled = "APPEAL_FILED";
+
+    /// <summary>An appeal upheld by a reviewer, with a corrective payment if one was ordered (rule 9).</summary>
+    public const string AppealUpheld = "APPEAL_UPHELD";
+
+    /// <summary>An appeal rejected by a reviewer, with the reviewer's reasons (rule 9).</summary>
+    public const string AppealRejected = "APPEAL_REJECTED";
+
     /// <summary>Quota met by recorded minutes.</summary>
     public const string QuotaMet = "QUOTA_MET";
 

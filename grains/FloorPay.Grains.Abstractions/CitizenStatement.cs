@@ -13,7 +13,8 @@ public sealed record CitizenStatement(
     [property: Id(7)] IReadOnlyList<ExemptionReceipt> Exemptions,
     [property: Id(8)] long DividendsAccrued,
     [property: Id(9)] long DividendsPaid,
-    [property: Id(10)] string Currency);
+    [property: Id(10)] string Currency,
+    [property: Id(11)] IReadOnlyList<AppealView> Appeals);
 
 /// <summary>Minutes recorded in one period, by category, against the published quota.</summary>
 [GenerateSerializer, Immutable, Alias("floorpay.ContributionPeriodSummary")]

@@ -20,6 +20,14 @@ public interface ICitizenGrain : IGrainWithStringKey
     [Alias("GrantExemption")]
     Task<Outcome<ExemptionReceipt>> GrantExemption(ExemptionCommand command);
 
+    /// <summary>Files an appeal against one of this citizen's decisions, for a human reviewer (rule 9).</summary>
+    [Alias("FileAppeal")]
+    Task<Outcome<AppealView>> FileAppeal(FileAppealCommand command);
+
+    /// <summary>Records a reviewer's resolution; an upheld appeal may pay a correction, once.</summary>
+    [Alias("ResolveAppeal")]
+    Task<Outcome<AppealView>> ResolveAppeal(ResolveAppealCommand command);
+
     [Alias("GetStatement"), ReadOnly]
     Task<Outcome<CitizenStatement>> GetStatement(StatementQuery query);
 }

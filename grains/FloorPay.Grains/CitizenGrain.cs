@@ -24,6 +24,8 @@ public sealed class CitizenGrain(
     private List<PayoutPosting> _payouts = [];
     private List<ContributionEntry> _contributions = [];
     private List<ExemptionEntry> _exemptions = [];
+    private List<AppealEntry> _appeals = [];
+    private List<AppealResolutionEntry> _resolutions = [];
 
     private string CitizenId => this.GetPrimaryKeyString();
     private PayoutPosting? Enrollment => _payouts.FirstOrDefault(p => p.Enrollment);
@@ -36,6 +38,8 @@ public sealed class CitizenGrain(
         _payouts = [.. history.Payouts];
         _contributions = [.. history.Contributions];
         _exemptions = [.. history.Exemptions];
+        _appeals = [.. history.Appeals];
+        _resolutions = [.. history.Resolutions];
     }
 
     public Task<Outcome<EnrollResult>> Enroll(EnrollCommand command) => DecideAndPost(() =>
@@ -160,6 +164,106 @@ public sealed class CitizenGrain(
         return Outcome<ExemptionReceipt>.Refused(RejectionKind.AlreadyExists, "a conflicting record was written concurrently");
     }
 
+    public async Task<Outcome<AppealView>> FileAppeal(FileAppealCommand command)
+    {
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            if (Guard(command.ActingBankId) is { } refused) return new(null, refused);
+            var fingerprint = Fingerprint.Of("appeal", command.DecisionId, command.Ground, command.EvidenceReference ?? "", command.FiledBy);
+            if (_appeals.FirstOrDefault(a => a.IdempotencyKey == command.IdempotencyKey) is { } filed)
+                return filed.Fingerprint == fingerprint ? Outcome<AppealView>.Ok(ToView(filed, true)) : new(null, KeyReused(command.IdempotencyKey));
+            if (KeyUse(command.IdempotencyKey, "") is not null || _resolutions.Any(r => r.IdempotencyKey == command.IdempotencyKey))
+                return new(null, KeyReused(command.IdempotencyKey));
+            if (!AppealGrounds.All.Contains(command.Ground))
+                return Outcome<AppealView>.Refused(RejectionKind.InvalidArgument, $"ground must be one of: {string.Join(", ", AppealGrounds.All)}");
+            // A decision recorded here must exist; other references (e.g. a refusal's reason code) are taken as given.
+            if (command.DecisionId.StartsWith(CitizenId + ":", StringComparison.Ordinal) && !RecordExists(command.DecisionId))
+                return Outcome<AppealView>.Refused(RejectionKind.NotFound, $"decision {command.DecisionId} does not exist");
+
+            var entry = new AppealEntry($"{CitizenId}:appeal:{_appeals.Count + 1}", CitizenId, command.DecisionId, command.Ground,
+                command.EvidenceReference, command.FiledBy, clock.Now, command.IdempotencyKey, fingerprint);
+            if (await ledger.RecordAsync(entry) == PostingResult.Committed)
+            {
+                _appeals.Add(entry);
+                return Outcome<AppealView>.Ok(ToView(entry, false));
+            }
+            await ReloadAsync();
+        }
+        return Outcome<AppealView>.Refused(RejectionKind.AlreadyExists, "a conflicting record was written concurrently");
+    }
+
+    public async Task<Outcome<AppealView>> ResolveAppeal(ResolveAppealCommand command)
+    {
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            if (Enrollment is null) return Outcome<AppealView>.Refused(RejectionKind.NotFound, $"citizen {CitizenId} is not enrolled");
+            if (_appeals.FirstOrDefault(a => a.AppealId == command.AppealId) is not { } appeal)
+                return Outcome<AppealView>.Refused(RejectionKind.NotFound, $"appeal {command.AppealId} does not exist");
+            var fingerprint = Fingerprint.Of("resolve-appeal", command.AppealId, command.Outcome, command.Reason, command.CorrectiveAmount, command.ReviewerId);
+            if (_resolutions.FirstOrDefault(r => r.AppealId == appeal.AppealId) is { } resolved)
+            {
+                if (resolved.IdempotencyKey != command.IdempotencyKey)
+                    return Outcome<AppealView>.Refused(RejectionKind.AlreadyExists, $"appeal {appeal.AppealId} was already resolved");
+                return resolved.Fingerprint == fingerprint ? Outcome<AppealView>.Ok(ToView(appeal, true)) : new(null, KeyReused(command.IdempotencyKey));
+            }
+            var correction = CorrectionFor(appeal);
+            if (correction is not null && (correction.IdempotencyKey != command.IdempotencyKey || correction.Fingerprint != fingerprint))
+                return correction.IdempotencyKey == command.IdempotencyKey
+                    ? new(null, KeyReused(command.IdempotencyKey))
+                    : Outcome<AppealView>.Refused(RejectionKind.AlreadyExists, $"a correction for {appeal.AppealId} was already paid under another key: resend that request");
+            // The correction of an earlier, interrupted attempt carries this key; any other use of the key is a reuse.
+            var keyTaken = (correction is null || correction.IdempotencyKey != command.IdempotencyKey) && KeyUse(command.IdempotencyKey, "") is not null;
+            if (keyTaken || _appeals.Any(a => a.IdempotencyKey == command.IdempotencyKey) || _resolutions.Any(r => r.IdempotencyKey == command.IdempotencyKey))
+                return new(null, KeyReused(command.IdempotencyKey));
+            if (command.Outcome == AppealOutcome.Rejected && command.CorrectiveAmount != 0)
+                return Outcome<AppealView>.Refused(RejectionKind.InvalidArgument, "only an upheld appeal can order a corrective payment");
+
+            var policy = policies.For(clock.Current);
+            var reason = new ReasonCode(command.Outcome == AppealOutcome.Upheld ? ReasonRules.AppealUpheld : ReasonRules.AppealRejected, policy.Version);
+            if (command.CorrectiveAmount > 0 && correction is null)
+            {
+                // The correction is a payout like any other: once per appeal (its slot), answered after its commit.
+                var posting = NewPosting(PayoutKind.Correction, AppealNumber(appeal), clock.Current.ToString(), new Money(command.CorrectiveAmount, policy.Currency),
+                    reason, command.IdempotencyKey, fingerprint, clock.Now);
+                if (await ledger.PostAsync(posting) != PostingResult.Committed)
+                {
+                    await ReloadAsync();
+                    continue;
+                }
+                _payouts.Add(posting);
+                feed.Paid(posting.RegionId, posting.Kind, posting.Period, posting.Amount);
+            }
+            var resolution = new AppealResolutionEntry(appeal.AppealId, CitizenId, command.Outcome, command.Reason, command.CorrectiveAmount,
+                command.ReviewerId, clock.Now, reason.ToString(), command.IdempotencyKey, fingerprint);
+            if (await ledger.RecordAsync(resolution) == PostingResult.Committed)
+            {
+                _resolutions.Add(resolution);
+                return Outcome<AppealView>.Ok(ToView(appeal, false));
+            }
+            await ReloadAsync();
+        }
+        return Outcome<AppealView>.Refused(RejectionKind.AlreadyExists, "a conflicting record was written concurrently");
+    }
+
+    private static string AppealNumber(AppealEntry appeal) => appeal.AppealId[(appeal.AppealId.LastIndexOf(':') + 1)..];
+
+    private PayoutPosting? CorrectionFor(AppealEntry appeal) =>
+        _payouts.FirstOrDefault(p => p.Kind == PayoutKind.Correction && p.Slot == AppealNumber(appeal));
+
+    private bool RecordExists(string id) =>
+        _payouts.Any(p => p.PayoutId == id) || _contributions.Any(c => c.ContributionId == id) ||
+        _exemptions.Any(e => e.ExemptionId == id) || _appeals.Any(a => a.AppealId == id);
+
+    private AppealView ToView(AppealEntry a, bool replayed)
+    {
+        var resolution = _resolutions.FirstOrDefault(r => r.AppealId == a.AppealId);
+        var correction = resolution is null ? null : CorrectionFor(a);
+        var filedCode = new ReasonCode(ReasonRules.AppealFiled, policies.For(Period.Containing(a.FiledAt, clock.Length)).Version).ToString();
+        return new AppealView(a.AppealId, CitizenId, a.DecisionId, a.Ground, a.EvidenceReference, a.FiledBy, a.FiledAt,
+            resolution?.Outcome, resolution?.Reason, resolution?.ReviewerId, resolution?.ResolvedAt,
+            correction is null ? null : ToReceipt(correction, false), resolution?.ReasonCode ?? filedCode, replayed);
+    }
+
     public Task<Outcome<CitizenStatement>> GetStatement(StatementQuery query)
     {
         if (Guard(query.ActingBankId) is { } refused) return Task.FromResult(new Outcome<CitizenStatement>(null, refused));
@@ -195,7 +299,8 @@ public sealed class CitizenGrain(
             _exemptions.Select(e => ToReceipt(e, false)).ToList(),
             dividends.Snapshot.AccruedSince(enrollment.PaidAt, SettledDividendIndex()),
             _payouts.Where(p => p.Kind == PayoutKind.Dividend).Sum(p => p.Amount),
-            policies.Currency);
+            policies.Currency,
+            _appeals.Select(a => ToView(a, false)).ToList());
         return Task.FromResult(Outcome<CitizenStatement>.Ok(statement));
     }
 
@@ -295,7 +400,7 @@ public sealed class CitizenGrain(
     {
         var e = Enrollment;
         return new PayoutPosting(
-            PayoutId: $"{CitizenId}:{(kind == PayoutKind.Floor ? "floor" : "dividend")}:{slot}",
+            PayoutId: $"{CitizenId}:{kind.ToString().ToLowerInvariant()}:{slot}",
             CitizenId: CitizenId,
             Kind: kind,
             Slot: slot,

@@ -26,11 +26,38 @@ public sealed record ExemptionEntry(
     string IdempotencyKey,
     string Fingerprint);
 
+/// <summary>An appeal filed against a decision: an append-only record.</summary>
+public sealed record AppealEntry(
+    string AppealId,
+    string CitizenId,
+    string DecisionId,
+    string Ground,
+    string? EvidenceReference,
+    string FiledBy,
+    DateTimeOffset FiledAt,
+    string IdempotencyKey,
+    string Fingerprint);
+
+/// <summary>The one resolution of an appeal: an append-only record (unique per appeal).</summary>
+public sealed record AppealResolutionEntry(
+    string AppealId,
+    string CitizenId,
+    AppealOutcome Outcome,
+    string Reason,
+    long CorrectiveAmount,
+    string ReviewerId,
+    DateTimeOffset ResolvedAt,
+    string ReasonCode,
+    string IdempotencyKey,
+    string Fingerprint);
+
 /// <summary>Everything recorded about one citizen, oldest first: what a citizen activation rebuilds itself from.</summary>
 public sealed record CitizenHistory(
     IReadOnlyList<PayoutPosting> Payouts,
     IReadOnlyList<ContributionEntry> Contributions,
-    IReadOnlyList<ExemptionEntry> Exemptions)
+    IReadOnlyList<ExemptionEntry> Exemptions,
+    IReadOnlyList<AppealEntry> Appeals,
+    IReadOnlyList<AppealResolutionEntry> Resolutions)
 {
-    public static readonly CitizenHistory Empty = new([], [], []);
+    public static readonly CitizenHistory Empty = new([], [], [], [], []);
 }

@@ -94,8 +94,9 @@ public sealed class FundGrain(
         S.EnrolledCount += delta.Enrollments;
         foreach (var t in delta.Payouts)
         {
-            if (t.Kind == PayoutKind.Floor) S.FloorOutflows = checked(S.FloorOutflows + t.Amount);
-            else S.DividendOutflows = checked(S.DividendOutflows + t.Amount);
+            // Corrections ordered by appeals are paid from the floor budget.
+            if (t.Kind == PayoutKind.Dividend) S.DividendOutflows = checked(S.DividendOutflows + t.Amount);
+            else S.FloorOutflows = checked(S.FloorOutflows + t.Amount);
         }
         await WriteOrReload();
     }

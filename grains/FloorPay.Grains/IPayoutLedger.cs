@@ -27,6 +27,12 @@ public interface IPayoutLedger
     /// <summary>Commits an exemption record, or nothing. Throws <see cref="LedgerUnavailableException"/>.</summary>
     Task<PostingResult> RecordAsync(ExemptionEntry exemption);
 
+    /// <summary>Commits an appeal record, or nothing.</summary>
+    Task<PostingResult> RecordAsync(AppealEntry appeal);
+
+    /// <summary>Commits an appeal's resolution, or nothing (one resolution per appeal).</summary>
+    Task<PostingResult> RecordAsync(AppealResolutionEntry resolution);
+
     /// <summary>Everything recorded about one citizen.</summary>
     Task<CitizenHistory> ReadHistoryAsync(string citizenId, CancellationToken cancellation = default);
 }

@@ -65,7 +65,7 @@ public sealed class Reconciliation(IGrainFactory grains, ILedgerAudit ledger, IP
             regionProblems.Count == 0 ? $"{regionIds.Count} regions match" : string.Join("; ", regionProblems.Take(10))));
 
         var fund = await grains.GetGrain<IFundGrain>(IFundGrain.National).GetSummary();
-        var floor = totals.Regions.Values.SelectMany(r => r.Payouts).Where(p => p.Kind == PayoutKind.Floor).Sum(p => p.Amount);
+        var floor = totals.Regions.Values.SelectMany(r => r.Payouts).Where(p => p.Kind != PayoutKind.Dividend).Sum(p => p.Amount);
         var dividend = totals.Regions.Values.SelectMany(r => r.Payouts).Where(p => p.Kind == PayoutKind.Dividend).Sum(p => p.Amount);
         var enrolled = totals.Regions.Values.Sum(r => r.Enrollments);
         checks.Add(Check("fund aggregates equal the ledger",

@@ -19,4 +19,6 @@ public sealed class ApiClients(CallInvoker invoker)
     public Policies.PoliciesClient Policies { get; } = new(invoker);
 
     public Audit.AuditClient Audit { get; } = new(invoker);
+
+    public Appeals.AppealsClient Appeals { get; } = new(invoker);
 }

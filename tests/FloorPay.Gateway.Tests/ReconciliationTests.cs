@@ -36,10 +36,23 @@ public abstract class ReconciliationContract : IAsyncLifetime
         var receipts = await Task.WhenAll(Enumerable.Range(0, 25).Select(async i =>
             (await bank.EnrollAsync(Requests.Enroll(Ids.Citizen(), region: i % 2 == 0 ? "R-NORTH" : "R-SOUTH"))).FirstPayout));
 
-        var honest = await ReconcileAsync(receipts.Select(r => r.PayoutId).ToArray());
+        // An appeal upheld with a correction is a payout too: it must reconcile like the others.
+        var appeal = await _server.As(ApiKeys.BankA).Appeals.FileAppealAsync(new FileAppealRequest
+        {
+            IdempotencyKey = "appeal-1", CitizenId = receipts[0].CitizenId, DecisionId = receipts[0].PayoutId, Ground = "amount-wrong",
+        });
+        var resolved = await _server.As(ApiKeys.Reviewer).Appeals.ResolveAppealAsync(new ResolveAppealRequest
+        {
+            IdempotencyKey = "resolve-1", CitizenId = receipts[0].CitizenId, AppealId = appeal.AppealId, Outcome = AppealOutcome.Upheld,
+            Reason = "underpaid", CorrectiveAmount = Requests.Money(777),
+        });
+        var history = await _server.As(ApiKeys.Reviewer).Citizens.GetStatementAsync(new GetStatementRequest { CitizenId = receipts[0].CitizenId });
+        Assert.Equal("underpaid", Assert.Single(history.Appeals).ResolutionReason);
+
+        var honest = await ReconcileAsync(receipts.Select(r => r.PayoutId).Append(resolved.CorrectivePayout.PayoutId).ToArray());
         Assert.True(honest.Passed, string.Join("\n", honest.Checks.Select(c => $"{c.Name}: {c.Passed} {c.Detail}")));
-        Assert.Equal(25, honest.Payouts);
-        Assert.Equal(receipts.Sum(r => r.Amount.MinorUnits), honest.TotalPaid.MinorUnits);
+        Assert.Equal(26, honest.Payouts);
+        Assert.Equal(receipts.Sum(r => r.Amount.MinorUnits) + 777, honest.TotalPaid.MinorUnits);
 
         var missing = await ReconcileAsync(receipts[0].PayoutId, "nobody:floor:2026-11");
         Assert.False(missing.Passed);

@@ -62,6 +62,7 @@ public sealed class CitizensService(IGrainFactory grains, FloorPayTopology topol
             return period;
         }));
         statement.Exemptions.AddRange(s.Exemptions.Select(ProtoMapping.Receipt));
+        statement.Appeals.AddRange(s.Appeals.Select(ProtoMapping.Appeal));
         return statement;
     }
 }

@@ -11,6 +11,7 @@ internal static class ProtoMapping
     {
         PayoutKind.Floor => V1.PayoutKind.Floor,
         PayoutKind.Dividend => V1.PayoutKind.Dividend,
+        PayoutKind.Correction => V1.PayoutKind.Correction,
         _ => V1.PayoutKind.Unspecified,
     };
 
@@ -47,6 +48,33 @@ internal static class ProtoMapping
         ReasonCode = r.ReasonCode,
         Replayed = r.Replayed,
     };
+
+    public static V1.Appeal Appeal(AppealView a)
+    {
+        var appeal = new V1.Appeal
+        {
+            AppealId = a.AppealId,
+            CitizenId = a.CitizenId,
+            DecisionId = a.DecisionId,
+            Ground = a.Ground,
+            EvidenceReference = a.EvidenceReference ?? "",
+            FiledBy = a.FiledBy,
+            FiledAt = Timestamp.FromDateTimeOffset(a.FiledAt),
+            Outcome = a.Outcome switch
+            {
+                AppealOutcome.Upheld => V1.AppealOutcome.Upheld,
+                AppealOutcome.Rejected => V1.AppealOutcome.Rejected,
+                _ => V1.AppealOutcome.Unspecified,
+            },
+            ResolutionReason = a.ResolutionReason ?? "",
+            ResolvedBy = a.ResolvedBy ?? "",
+            ReasonCode = a.ReasonCode,
+            Replayed = a.Replayed,
+        };
+        if (a.ResolvedAt is { } resolvedAt) appeal.ResolvedAt = Timestamp.FromDateTimeOffset(resolvedAt);
+        if (a.CorrectivePayout is { } payout) appeal.CorrectivePayout = Receipt(payout);
+        return appeal;
+    }
 
     public static V1.Region Region(RegionSummary s, string currency)
     {

@@ -20,12 +20,32 @@ internal static class CivicColumns
         r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), new DateTimeOffset(r.GetInt64(4), TimeSpan.Zero),
         new DateTimeOffset(r.GetInt64(5), TimeSpan.Zero), r.GetString(6), r.GetString(7), r.GetString(8), r.GetString(9));
 
+    public const string Appeal =
+        "appeal_id, citizen_id, decision_id, ground, evidence_reference, filed_by, filed_at_ticks, idempotency_key, fingerprint";
+
+    public const string Resolution =
+        "appeal_id, citizen_id, outcome, reason, corrective_amount, reviewer_id, resolved_at_ticks, reason_code, idempotency_key, fingerprint";
+
+    public static AppealEntry ReadAppeal(DbDataReader r) => new(
+        r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4), r.GetString(5),
+        new DateTimeOffset(r.GetInt64(6), TimeSpan.Zero), r.GetString(7), r.GetString(8));
+
+    public static AppealResolutionEntry ReadResolution(DbDataReader r) => new(
+        r.GetString(0), r.GetString(1), Outcome(r.GetString(2)), r.GetString(3), r.GetInt64(4), r.GetString(5),
+        new DateTimeOffset(r.GetInt64(6), TimeSpan.Zero), r.GetString(7), r.GetString(8), r.GetString(9));
+
+    public static string Outcome(AppealOutcome outcome) => outcome == AppealOutcome.Upheld ? "upheld" : "rejected";
+
+    public static AppealOutcome Outcome(string outcome) => outcome == "upheld" ? AppealOutcome.Upheld : AppealOutcome.Rejected;
+
     /// <summary>The id that identifies an entry of any kind in a batch (the kinds' id formats do not overlap).</summary>
     public static string IdOf(object entry) => entry switch
     {
         PayoutPosting p => p.PayoutId,
         ContributionEntry c => c.ContributionId,
         ExemptionEntry e => e.ExemptionId,
+        AppealEntry a => a.AppealId,
+        AppealResolutionEntry r => $"resolution:{r.AppealId}",
         _ => throw new ArgumentException($"not a ledger entry: {entry.GetType().Name}"),
     };
 }

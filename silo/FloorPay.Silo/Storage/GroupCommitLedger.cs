@@ -64,6 +64,10 @@ public sealed class GroupCommitLedger : IPayoutLedger, IAsyncDisposable
 
     public Task<PostingResult> RecordAsync(ExemptionEntry exemption) => EnqueueAsync(exemption);
 
+    public Task<PostingResult> RecordAsync(AppealEntry appeal) => EnqueueAsync(appeal);
+
+    public Task<PostingResult> RecordAsync(AppealResolutionEntry resolution) => EnqueueAsync(resolution);
+
     private async Task<PostingResult> EnqueueAsync(object entry)
     {
         var pending = new Pending(entry, CivicColumns.IdOf(entry), new TaskCompletionSource<PostingResult>(TaskCreationOptions.RunContinuationsAsynchronously));

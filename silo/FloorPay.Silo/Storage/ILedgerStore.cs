@@ -18,11 +18,15 @@ internal interface ILedgerStore
 internal static class CitizenHistories
 {
     public static IReadOnlyDictionary<string, CitizenHistory> Group(
-        IReadOnlyCollection<string> citizenIds, List<PayoutPosting> payouts, List<ContributionEntry> contributions, List<ExemptionEntry> exemptions)
+        IReadOnlyCollection<string> citizenIds, List<PayoutPosting> payouts, List<ContributionEntry> contributions, List<ExemptionEntry> exemptions,
+        List<AppealEntry> appeals, List<AppealResolutionEntry> resolutions)
     {
         var p = payouts.ToLookup(x => x.CitizenId, StringComparer.Ordinal);
         var c = contributions.ToLookup(x => x.CitizenId, StringComparer.Ordinal);
         var e = exemptions.ToLookup(x => x.CitizenId, StringComparer.Ordinal);
-        return citizenIds.Distinct().ToDictionary(id => id, id => new CitizenHistory(p[id].ToList(), c[id].ToList(), e[id].ToList()), StringComparer.Ordinal);
+        var a = appeals.ToLookup(x => x.CitizenId, StringComparer.Ordinal);
+        var r = resolutions.ToLookup(x => x.CitizenId, StringComparer.Ordinal);
+        return citizenIds.Distinct().ToDictionary(id => id,
+            id => new CitizenHistory(p[id].ToList(), c[id].ToList(), e[id].ToList(), a[id].ToList(), r[id].ToList()), StringComparer.Ordinal);
     }
 }

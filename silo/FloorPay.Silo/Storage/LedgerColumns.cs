@@ -16,6 +16,7 @@ internal static class LedgerColumns
     {
         PayoutKind.Floor => "floor",
         PayoutKind.Dividend => "dividend",
+        PayoutKind.Correction => "correction",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
@@ -23,6 +24,7 @@ internal static class LedgerColumns
     {
         "floor" => PayoutKind.Floor,
         "dividend" => PayoutKind.Dividend,
+        "correction" => PayoutKind.Correction,
         _ => throw new InvalidDataException($"unknown payout kind '{kind}' in the ledger"),
     };
 

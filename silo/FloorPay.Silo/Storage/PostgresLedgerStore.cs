@@ -46,6 +46,22 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
         RETURNING exemption_id;
         """;
 
+    private const string AppealsSql = $"""
+        INSERT INTO floorpay_appeals ({CivicColumns.Appeal})
+        SELECT * FROM unnest(@appeal_id, @citizen_id, @decision_id, @ground, @evidence_reference, @filed_by, @filed_at_ticks,
+                             @idempotency_key, @fingerprint)
+        ON CONFLICT DO NOTHING
+        RETURNING appeal_id;
+        """;
+
+    private const string ResolutionsSql = $"""
+        INSERT INTO floorpay_appeal_resolutions ({CivicColumns.Resolution})
+        SELECT * FROM unnest(@appeal_id, @citizen_id, @outcome, @reason, @corrective_amount, @reviewer_id, @resolved_at_ticks,
+                             @reason_code, @idempotency_key, @fingerprint)
+        ON CONFLICT DO NOTHING
+        RETURNING 'resolution:' || appeal_id;
+        """;
+
     public async Task<HashSet<string>> InsertBatchAsync(IReadOnlyList<object> entries, CancellationToken cancellation)
     {
         await using var batch = dataSource.CreateBatch();
@@ -104,6 +120,39 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
             batch.BatchCommands.Add(c);
         }
 
+        var appeals = entries.OfType<AppealEntry>().ToList();
+        if (appeals.Count > 0)
+        {
+            var c = new NpgsqlBatchCommand(AppealsSql);
+            Text(c, "appeal_id", appeals, x => x.AppealId);
+            Text(c, "citizen_id", appeals, x => x.CitizenId);
+            Text(c, "decision_id", appeals, x => x.DecisionId);
+            Text(c, "ground", appeals, x => x.Ground);
+            c.Parameters.Add(new NpgsqlParameter("evidence_reference", NpgsqlDbType.Array | NpgsqlDbType.Text)
+                { Value = appeals.Select(x => (object?)x.EvidenceReference ?? DBNull.Value).ToArray() });
+            Text(c, "filed_by", appeals, x => x.FiledBy);
+            Array(c, "filed_at_ticks", NpgsqlDbType.Bigint, appeals.Select(x => x.FiledAt.UtcTicks).ToArray());
+            Text(c, "idempotency_key", appeals, x => x.IdempotencyKey);
+            Text(c, "fingerprint", appeals, x => x.Fingerprint);
+            batch.BatchCommands.Add(c);
+        }
+        var resolutions = entries.OfType<AppealResolutionEntry>().ToList();
+        if (resolutions.Count > 0)
+        {
+            var c = new NpgsqlBatchCommand(ResolutionsSql);
+            Text(c, "appeal_id", resolutions, x => x.AppealId);
+            Text(c, "citizen_id", resolutions, x => x.CitizenId);
+            Text(c, "outcome", resolutions, x => CivicColumns.Outcome(x.Outcome));
+            Text(c, "reason", resolutions, x => x.Reason);
+            Array(c, "corrective_amount", NpgsqlDbType.Bigint, resolutions.Select(x => x.CorrectiveAmount).ToArray());
+            Text(c, "reviewer_id", resolutions, x => x.ReviewerId);
+            Array(c, "resolved_at_ticks", NpgsqlDbType.Bigint, resolutions.Select(x => x.ResolvedAt.UtcTicks).ToArray());
+            Text(c, "reason_code", resolutions, x => x.ReasonCode);
+            Text(c, "idempotency_key", resolutions, x => x.IdempotencyKey);
+            Text(c, "fingerprint", resolutions, x => x.Fingerprint);
+            batch.BatchCommands.Add(c);
+        }
+
         var inserted = new HashSet<string>(StringComparer.Ordinal);
         await using var reader = await batch.ExecuteReaderAsync(cancellation);
         do
@@ -123,6 +172,8 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
             $"SELECT {LedgerColumns.Select} FROM floorpay_payouts WHERE citizen_id = ANY(@ids) ORDER BY citizen_id, paid_at_ticks, payout_id",
             $"SELECT {CivicColumns.Contribution} FROM floorpay_contributions WHERE citizen_id = ANY(@ids) ORDER BY citizen_id, recorded_at_ticks, contribution_id",
             $"SELECT {CivicColumns.Exemption} FROM floorpay_exemptions WHERE citizen_id = ANY(@ids) ORDER BY citizen_id, granted_at_ticks, exemption_id",
+            $"SELECT {CivicColumns.Appeal} FROM floorpay_appeals WHERE citizen_id = ANY(@ids) ORDER BY citizen_id, filed_at_ticks, appeal_id",
+            $"SELECT {CivicColumns.Resolution} FROM floorpay_appeal_resolutions WHERE citizen_id = ANY(@ids) ORDER BY citizen_id, resolved_at_ticks, appeal_id",
         })
         {
             var c = new NpgsqlBatchCommand(sql);
@@ -138,7 +189,13 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
         while (await reader.ReadAsync(cancellation)) contributions.Add(CivicColumns.ReadContribution(reader));
         await reader.NextResultAsync(cancellation);
         while (await reader.ReadAsync(cancellation)) exemptions.Add(CivicColumns.ReadExemption(reader));
-        return CitizenHistories.Group(ids, payouts, contributions, exemptions);
+        var appeals = new List<AppealEntry>();
+        var resolutions = new List<AppealResolutionEntry>();
+        await reader.NextResultAsync(cancellation);
+        while (await reader.ReadAsync(cancellation)) appeals.Add(CivicColumns.ReadAppeal(reader));
+        await reader.NextResultAsync(cancellation);
+        while (await reader.ReadAsync(cancellation)) resolutions.Add(CivicColumns.ReadResolution(reader));
+        return CitizenHistories.Group(ids, payouts, contributions, exemptions, appeals, resolutions);
     }
 
     private static void Text<T>(NpgsqlBatchCommand c, string name, List<T> rows, Func<T, string> value) =>

@@ -49,7 +49,7 @@ public static class SchemaMigrations
                 CREATE TABLE floorpay_payouts (
                     payout_id TEXT NOT NULL PRIMARY KEY,
                     citizen_id TEXT NOT NULL,
-                    kind TEXT NOT NULL CHECK (kind IN ('floor', 'dividend')),
+                    kind TEXT NOT NULL CHECK (kind IN ('floor', 'dividend', 'correction')),
                     slot TEXT NOT NULL,
                     period TEXT NOT NULL,
                     amount INTEGER NOT NULL CHECK (amount >= 0),
@@ -86,7 +86,7 @@ public static class SchemaMigrations
                 CREATE TABLE floorpay_payouts (
                     payout_id varchar(200) NOT NULL PRIMARY KEY,
                     citizen_id varchar(64) NOT NULL,
-                    kind varchar(16) NOT NULL CHECK (kind IN ('floor', 'dividend')),
+                    kind varchar(16) NOT NULL CHECK (kind IN ('floor', 'dividend', 'correction')),
                     slot varchar(32) NOT NULL,
                     period varchar(16) NOT NULL,
                     amount bigint NOT NULL CHECK (amount >= 0),
@@ -227,5 +227,72 @@ public static class SchemaMigrations
         new(5, "Index of enrollments by instant, for dividend eligibility counts",
             Sqlite: "CREATE INDEX floorpay_payouts_enrollments ON floorpay_payouts (paid_at_ticks) WHERE enrollment = 1;",
             PostgreSql: "CREATE INDEX floorpay_payouts_enrollments ON floorpay_payouts (paid_at_ticks) WHERE enrollment;"),
+        new(6, "Append-only appeals and their resolutions (one per appeal)",
+            Sqlite: """
+                CREATE TABLE floorpay_appeals (
+                    appeal_id TEXT NOT NULL PRIMARY KEY,
+                    citizen_id TEXT NOT NULL,
+                    decision_id TEXT NOT NULL,
+                    ground TEXT NOT NULL,
+                    evidence_reference TEXT NULL,
+                    filed_by TEXT NOT NULL,
+                    filed_at_ticks INTEGER NOT NULL,
+                    idempotency_key TEXT NOT NULL,
+                    fingerprint TEXT NOT NULL,
+                    UNIQUE (citizen_id, idempotency_key)
+                );
+                CREATE TABLE floorpay_appeal_resolutions (
+                    appeal_id TEXT NOT NULL PRIMARY KEY REFERENCES floorpay_appeals (appeal_id),
+                    citizen_id TEXT NOT NULL,
+                    outcome TEXT NOT NULL CHECK (outcome IN ('upheld', 'rejected')),
+                    reason TEXT NOT NULL,
+                    corrective_amount INTEGER NOT NULL CHECK (corrective_amount >= 0),
+                    reviewer_id TEXT NOT NULL,
+                    resolved_at_ticks INTEGER NOT NULL,
+                    reason_code TEXT NOT NULL,
+                    idempotency_key TEXT NOT NULL,
+                    fingerprint TEXT NOT NULL,
+                    UNIQUE (citizen_id, idempotency_key)
+                );
+                CREATE TRIGGER floorpay_appeals_no_update BEFORE UPDATE ON floorpay_appeals
+                    BEGIN SELECT RAISE(ABORT, 'appeals are append-only'); END;
+                CREATE TRIGGER floorpay_appeals_no_delete BEFORE DELETE ON floorpay_appeals
+                    BEGIN SELECT RAISE(ABORT, 'appeals are append-only'); END;
+                CREATE TRIGGER floorpay_appeal_resolutions_no_update BEFORE UPDATE ON floorpay_appeal_resolutions
+                    BEGIN SELECT RAISE(ABORT, 'appeals are append-only'); END;
+                CREATE TRIGGER floorpay_appeal_resolutions_no_delete BEFORE DELETE ON floorpay_appeal_resolutions
+                    BEGIN SELECT RAISE(ABORT, 'appeals are append-only'); END;
+                """,
+            PostgreSql: """
+                CREATE TABLE floorpay_appeals (
+                    appeal_id varchar(200) NOT NULL PRIMARY KEY,
+                    citizen_id varchar(64) NOT NULL,
+                    decision_id varchar(200) NOT NULL,
+                    ground varchar(64) NOT NULL,
+                    evidence_reference varchar(64) NULL,
+                    filed_by varchar(64) NOT NULL,
+                    filed_at_ticks bigint NOT NULL,
+                    idempotency_key varchar(64) NOT NULL,
+                    fingerprint varchar(64) NOT NULL,
+                    UNIQUE (citizen_id, idempotency_key)
+                );
+                CREATE TABLE floorpay_appeal_resolutions (
+                    appeal_id varchar(200) NOT NULL PRIMARY KEY REFERENCES floorpay_appeals (appeal_id),
+                    citizen_id varchar(64) NOT NULL,
+                    outcome varchar(16) NOT NULL CHECK (outcome IN ('upheld', 'rejected')),
+                    reason varchar(500) NOT NULL,
+                    corrective_amount bigint NOT NULL CHECK (corrective_amount >= 0),
+                    reviewer_id varchar(64) NOT NULL,
+                    resolved_at_ticks bigint NOT NULL,
+                    reason_code varchar(128) NOT NULL,
+                    idempotency_key varchar(64) NOT NULL,
+                    fingerprint varchar(64) NOT NULL,
+                    UNIQUE (citizen_id, idempotency_key)
+                );
+                CREATE TRIGGER floorpay_appeals_append_only BEFORE UPDATE OR DELETE ON floorpay_appeals
+                    FOR EACH ROW EXECUTE FUNCTION floorpay_append_only();
+                CREATE TRIGGER floorpay_appeal_resolutions_append_only BEFORE UPDATE OR DELETE ON floorpay_appeal_resolutions
+                    FOR EACH ROW EXECUTE FUNCTION floorpay_append_only();
+                """),
     ];
 }

@@ -43,13 +43,24 @@ internal sealed class SqliteLedgerStore(string connectionString, string fundId) 
                 [e.ExemptionId, e.CitizenId, e.Category, e.EvidenceReference, e.GrantedAt.UtcTicks, e.ExpiresAt.UtcTicks, e.ReviewerId,
                  e.ReasonCode, e.IdempotencyKey, e.Fingerprint], cancellation));
 
+        var appeals = entries.OfType<AppealEntry>().ToList();
+        if (appeals.Count > 0)
+            inserted.UnionWith(await InsertRowsAsync(connection, tx, "floorpay_appeals", CivicColumns.Appeal, "appeal_id", appeals, a =>
+                [a.AppealId, a.CitizenId, a.DecisionId, a.Ground, (object?)a.EvidenceReference ?? DBNull.Value, a.FiledBy, a.FiledAt.UtcTicks,
+                 a.IdempotencyKey, a.Fingerprint], cancellation));
+        var resolutions = entries.OfType<AppealResolutionEntry>().ToList();
+        if (resolutions.Count > 0)
+            inserted.UnionWith((await InsertRowsAsync(connection, tx, "floorpay_appeal_resolutions", CivicColumns.Resolution, "appeal_id", resolutions, r =>
+                [r.AppealId, r.CitizenId, CivicColumns.Outcome(r.Outcome), r.Reason, r.CorrectiveAmount, r.ReviewerId, r.ResolvedAt.UtcTicks,
+                 r.ReasonCode, r.IdempotencyKey, r.Fingerprint], cancellation)).Select(id => $"resolution:{id}"));
+
         await tx.CommitAsync(cancellation);
         return inserted;
     }
 
     /// <summary>One multi-row INSERT that skips rows conflicting with a unique key; returns the ids of the rows inserted.</summary>
     private static async Task<HashSet<string>> InsertRowsAsync<T>(SqliteConnection connection, SqliteTransaction tx, string table, string columns,
-        string? idColumn, IReadOnlyList<T> rows, Func<T, object[]> values, CancellationToken cancellation)
+        string? idColumn, IReadOnlyList<T> rows, Func<T, object?[]> values, CancellationToken cancellation)
     {
         await using var command = connection.CreateCommand();
         command.Transaction = tx;
@@ -63,7 +74,7 @@ internal sealed class SqliteLedgerStore(string connectionString, string fundId) 
             {
                 if (c > 0) sql.Append(',');
                 sql.Append("@p").Append(n);
-                command.Parameters.AddWithValue($"@p{n++}", row[c]);
+                command.Parameters.AddWithValue($"@p{n++}", row[c] ?? DBNull.Value);
             }
             sql.Append(')');
         }
@@ -97,6 +108,8 @@ internal sealed class SqliteLedgerStore(string connectionString, string fundId) 
         var payouts = await Read(LedgerColumns.Select, "floorpay_payouts", "paid_at_ticks, payout_id", LedgerColumns.Read);
         var contributions = await Read(CivicColumns.Contribution, "floorpay_contributions", "recorded_at_ticks, contribution_id", CivicColumns.ReadContribution);
         var exemptions = await Read(CivicColumns.Exemption, "floorpay_exemptions", "granted_at_ticks, exemption_id", CivicColumns.ReadExemption);
-        return CitizenHistories.Group(ids, payouts, contributions, exemptions);
+        var appeals = await Read(CivicColumns.Appeal, "floorpay_appeals", "filed_at_ticks, appeal_id", CivicColumns.ReadAppeal);
+        var resolutions = await Read(CivicColumns.Resolution, "floorpay_appeal_resolutions", "resolved_at_ticks, appeal_id", CivicColumns.ReadResolution);
+        return CitizenHistories.Group(ids, payouts, contributions, exemptions, appeals, resolutions);
     }
 }
