@@ -150,7 +150,9 @@ public sealed class GroupCommitLedger : IPayoutLedger, IAsyncDisposable
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var inserted = await _store.InsertBatchAsync(candidates.Select(p => p.Entry).ToList(), timeout.Token);
             var took = System.Diagnostics.Stopwatch.GetElapsedTime(started);
-            if (took > SlowCommit) _log?.LogWarning("slow ledger commit: {Entries} entries in {Milliseconds} ms", candidates.Count, (int)took.TotalMilliseconds);
+            if (took > SlowCommit)
+                _log?.LogWarning("slow ledger commit: {Entries} entries in {Milliseconds} ms (GC pauses so far {Pause} ms, gen2 collections {Gen2})",
+                    candidates.Count, (int)took.TotalMilliseconds, (int)GC.GetTotalPauseDuration().TotalMilliseconds, GC.CollectionCount(2));
             Interlocked.Increment(ref _batches);
             Interlocked.Add(ref _postings, batch.Count);
             foreach (var p in batch)
