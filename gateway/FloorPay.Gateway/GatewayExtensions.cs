@@ -41,6 +41,7 @@ public static class GatewayExtensions
         endpoints.MapGrpcService<PoliciesService>();
         endpoints.MapGrpcService<AuditService>();
         endpoints.MapGrpcService<AppealsService>();
+        endpoints.MapGrpcService<BulkService>();
         endpoints.MapGrpcReflectionService();
         endpoints.MapGrpcHealthChecksService();
         return endpoints;

@@ -21,4 +21,6 @@ public sealed class ApiClients(CallInvoker invoker)
     public Audit.AuditClient Audit { get; } = new(invoker);
 
     public Appeals.AppealsClient Appeals { get; } = new(invoker);
+
+    public Bulk.BulkClient Bulk { get; } = new(invoker);
 }

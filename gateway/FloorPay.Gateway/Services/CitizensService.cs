@@ -12,16 +12,8 @@ public sealed class CitizensService(IGrainFactory grains, FloorPayTopology topol
     public override async Task<EnrollResponse> Enroll(EnrollRequest request, ServerCallContext context)
     {
         var bank = context.Require(ParticipantRole.Bank);
-        var key = Check.Id(request.IdempotencyKey, "idempotency_key");
-        var citizenId = Check.Id(request.CitizenId, "citizen_id");
-        if (request.PayoutAccount is null) throw Check.Invalid("payout_account is required");
-        var bankId = Check.Id(request.PayoutAccount.BankId, "payout_account.bank_id");
-        var token = Check.Id(request.PayoutAccount.AccountToken, "payout_account.account_token");
-        var region = Check.Region(request.RegionId, topology);
-        if (bankId != bank.BankId) throw new RpcException(new Status(StatusCode.PermissionDenied, "a bank can enroll only accounts it holds"));
-
-        var result = (await grains.GetGrain<ICitizenGrain>(citizenId)
-            .Enroll(new EnrollCommand(key, region, new Grains.PayoutAccount(bankId, token), bank.BankId!))).Value();
+        var (citizenId, command) = Commands.Enroll(request, bank, topology);
+        var result = (await grains.GetGrain<ICitizenGrain>(citizenId).Enroll(command)).Value();
         return new EnrollResponse
         {
             CitizenId = result.CitizenId,

@@ -11,11 +11,8 @@ public sealed class PayoutsService(IGrainFactory grains, PeriodClock clock) : Pa
     public override async Task<V1.PayoutReceipt> RequestFloorPayout(FloorPayoutRequest request, ServerCallContext context)
     {
         var bank = context.Require(ParticipantRole.Bank);
-        var key = Check.Id(request.IdempotencyKey, "idempotency_key");
-        var citizenId = Check.Id(request.CitizenId, "citizen_id");
-        var period = Check.OptionalPeriod(request.Period, clock);
-        var receipt = (await grains.GetGrain<ICitizenGrain>(citizenId)
-            .RequestFloorPayout(new FloorPayoutCommand(key, period, bank.BankId!))).Value();
+        var (citizenId, command) = Commands.FloorPayout(request, bank, clock);
+        var receipt = (await grains.GetGrain<ICitizenGrain>(citizenId).RequestFloorPayout(command)).Value();
         return ProtoMapping.Receipt(receipt);
     }
 
