@@ -40,7 +40,7 @@ silo_pid=$!
 for _ in $(seq 1 120); do curl -sf -o /dev/null http://127.0.0.1:5281/ && break; sleep 0.5; done
 
 dotnet loadtests/FloorPay.LoadTests/bin/Release/net10.0/FloorPay.LoadTests.dll payouts --address http://127.0.0.1:5280 "$@" | tee /tmp/floorpay-bench.md
-best=$(awk -F'|' '/capacity/ {gsub(/ /, "", $7); print $7}' /tmp/floorpay-bench.md)
+best=$(awk -F'|' '/^\| capacity / {gsub(/ /, "", $7); print $7}' /tmp/floorpay-bench.md)
 [ -n "$best" ] && [ -n "$raw" ] && awk -v b="$best" -v r="$raw" 'BEGIN { printf "ratio: FloorPay durable payouts/s over raw single-row inserts/s = %.2f\n", b / r }'
 payouts=$(psql_ -c "SELECT COUNT(*) FROM floorpay_payouts")
 echo "ledger rows after the run: $payouts"

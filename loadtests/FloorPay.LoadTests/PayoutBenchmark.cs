@@ -58,6 +58,45 @@ public sealed class PayoutBenchmark(GrpcChannel channel, string apiKey, string b
         }
     }
 
+    /// <summary>
+    /// Closed model over bulk envelopes: each client sends envelopes of <paramref name="envelopeSize"/> enrollments.
+    /// Throughput counts items (payouts); latency is per envelope.
+    /// </summary>
+    public async Task<Result> BulkAsync(int concurrency, int envelopeSize, TimeSpan duration, TimeSpan warmUp)
+    {
+        var policy = await new Policies.PoliciesClient(channel).GetPolicyAsync(new GetPolicyRequest(), _auth);
+        if (policy.FirstPayout != "full") throw new InvalidOperationException("the bulk benchmark needs a policy whose first payout is full");
+        var bulk = new Bulk.BulkClient(channel);
+        var latency = new LongHistogram(60_000_000, 3);
+        long ok = 0, failed = 0;
+        var warmEnd = DateTime.UtcNow + warmUp;
+        var end = warmEnd + duration;
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            while (DateTime.UtcNow < end)
+            {
+                var envelope = new EnrollEnvelope { EnvelopeId = $"env-{_run}-{Interlocked.Increment(ref _sequence)}", ControlCount = envelopeSize };
+                for (var i = 0; i < envelopeSize; i++) envelope.Items.Add(NextRequest());
+                envelope.ControlAmount = new Money { MinorUnits = policy.FloorAmount.MinorUnits * envelopeSize, Currency = policy.Currency };
+                var measured = DateTime.UtcNow >= warmEnd;
+                var start = Stopwatch.GetTimestamp();
+                try
+                {
+                    var result = await bulk.EnrollBatchAsync(envelope, _auth, deadline: DateTime.UtcNow.AddSeconds(60));
+                    if (!measured) continue;
+                    Interlocked.Add(ref ok, result.Succeeded);
+                    Interlocked.Add(ref failed, result.Failed);
+                }
+                catch (RpcException)
+                {
+                    if (measured) Interlocked.Add(ref failed, envelopeSize);
+                }
+                if (measured) lock (latency) latency.RecordValue(Math.Min((long)Stopwatch.GetElapsedTime(start).TotalMicroseconds, 60_000_000));
+            }
+        }));
+        return new Result($"bulk, {concurrency} clients × {envelopeSize} items", ok, failed, 0, duration, latency);
+    }
+
     public async Task<Result> ClosedAsync(int concurrency, TimeSpan duration, TimeSpan warmUp)
     {
         var latency = new LongHistogram(60_000_000, 3);
