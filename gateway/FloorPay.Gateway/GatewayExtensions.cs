@@ -21,9 +21,12 @@ public static class GatewayExtensions
         var participants = configuration.GetSection("FloorPay:Participants").Get<List<ParticipantConfig>>() ?? [];
         services.AddSingleton(new ParticipantDirectory(participants, environment.IsDevelopment()));
 
+        services.AddSingleton(configuration.GetSection("FloorPay:Admission").Get<AdmissionOptions>() ?? new AdmissionOptions());
+        services.AddSingleton<AdmissionInterceptor>();
         services.AddGrpc(o =>
         {
             o.Interceptors.Add<AuthenticationInterceptor>();
+            o.Interceptors.Add<AdmissionInterceptor>();
             o.EnableDetailedErrors = false;
         }).AddJsonTranscoding();
         services.AddGrpcReflection();

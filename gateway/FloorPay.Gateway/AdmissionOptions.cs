@@ -1,0 +1,17 @@
+namespace FloorPay.Gateway;
+
+/// <summary>Configuration section "FloorPay:Admission": bounds that turn overload into fast, explicit refusals.</summary>
+public sealed class AdmissionOptions
+{
+    /// <summary>Mutating calls in flight on this gateway; beyond it, RESOURCE_EXHAUSTED at once.</summary>
+    public int MaxWritesInFlight { get; set; } = 4096;
+
+    /// <summary>Read calls (statements, policy, funds, regions) in flight, bounded separately so reads stay cheap.</summary>
+    public int MaxReadsInFlight { get; set; } = 2048;
+
+    /// <summary>Calls in flight for any one participant, so that one bank cannot take all the capacity.</summary>
+    public int MaxInFlightPerParticipant { get; set; } = 2048;
+
+    /// <summary>The retry-after hint sent with a refusal.</summary>
+    public int RetryAfterMilliseconds { get; set; } = 250;
+}
