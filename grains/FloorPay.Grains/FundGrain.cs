@@ -49,7 +49,7 @@ public sealed class FundGrain(
         S.Inflows = checked(S.Inflows + command.Amount);
         S.InflowLog.Add(record);
         S.IdempotencyKeys[command.IdempotencyKey] = new() { Fingerprint = fingerprint, ResultId = record.InflowId };
-        await WriteOrReload();
+        await state.WriteOrReloadAsync();
         return Outcome<InflowReceipt>.Ok(ToReceipt(record, false));
     }
 
@@ -83,7 +83,7 @@ public sealed class FundGrain(
             FinalizesAt = cutoff + dividendOptions.EligibilityGrace,
         };
         S.IdempotencyKeys[command.IdempotencyKey] = new() { Fingerprint = fingerprint, ResultId = Key(sequence) };
-        await WriteOrReload();
+        await state.WriteOrReloadAsync();
         ScheduleFinalization();
         return Outcome<DividendReceipt>.Ok(PendingReceipt(S.Pending));
     }
@@ -98,7 +98,7 @@ public sealed class FundGrain(
             if (t.Kind == PayoutKind.Dividend) S.DividendOutflows = checked(S.DividendOutflows + t.Amount);
             else S.FloorOutflows = checked(S.FloorOutflows + t.Amount);
         }
-        await WriteOrReload();
+        await state.WriteOrReloadAsync();
     }
 
     public Task<FundSummary> GetSummary()
@@ -142,7 +142,7 @@ public sealed class FundGrain(
         }
         S.Declarations.Add(point);
         S.Pending = null;
-        await WriteOrReload();
+        await state.WriteOrReloadAsync();
         dividendCache.Update(S.Declarations.ToList());
     }
 
@@ -159,20 +159,6 @@ public sealed class FundGrain(
 
     private DividendIndex Index() => new(S.Declarations.Select(p =>
         new DividendDeclaration(p.Sequence, p.DeclaredAt, p.Total, p.EligibleCount, p.PerCapita, p.Remainder, p.CumulativeIndex, p.EligibleBefore)));
-
-    private async Task WriteOrReload()
-    {
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            // The in-memory state is ahead of storage now; re-read it before serving anything else.
-            await state.ReadStateAsync();
-            throw;
-        }
-    }
 
     private static string Key(int sequence) => sequence.ToString(CultureInfo.InvariantCulture);
 

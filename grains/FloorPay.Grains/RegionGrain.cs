@@ -12,13 +12,13 @@ public sealed class RegionGrain(
         PayoutTallies.Merge(s.Payouts, delta.Payouts);
         foreach (var (category, minutes) in delta.ContributionMinutes)
             s.ContributionMinutes[category] = s.ContributionMinutes.GetValueOrDefault(category) + minutes;
-        await WriteOrReload();
+        await state.WriteOrReloadAsync();
     }
 
     public async Task SetOpenOpportunities(string category, int count)
     {
         state.State.OpenOpportunities[category] = count;
-        await WriteOrReload();
+        await state.WriteOrReloadAsync();
     }
 
     public Task<RegionSummary> GetSummary()
@@ -30,19 +30,5 @@ public sealed class RegionGrain(
             s.Payouts.OrderBy(p => p.Period, StringComparer.Ordinal).ThenBy(p => p.Kind).ToList(),
             new Dictionary<string, long>(s.ContributionMinutes),
             new Dictionary<string, int>(s.OpenOpportunities)));
-    }
-
-    private async Task WriteOrReload()
-    {
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            // The in-memory state is ahead of storage now; re-read it before serving anything else.
-            await state.ReadStateAsync();
-            throw;
-        }
     }
 }
