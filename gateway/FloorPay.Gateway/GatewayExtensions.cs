@@ -23,6 +23,7 @@ public static class GatewayExtensions
 
         services.AddSingleton(configuration.GetSection("FloorPay:Admission").Get<AdmissionOptions>() ?? new AdmissionOptions());
         services.AddSingleton<AdmissionInterceptor>();
+        services.AddSingleton(configuration.GetSection("FloorPay:Instructions").Get<InstructionStreamOptions>() ?? new InstructionStreamOptions());
         services.AddGrpc(o =>
         {
             o.Interceptors.Add<AuthenticationInterceptor>();
@@ -45,6 +46,7 @@ public static class GatewayExtensions
         endpoints.MapGrpcService<AuditService>();
         endpoints.MapGrpcService<AppealsService>();
         endpoints.MapGrpcService<BulkService>();
+        endpoints.MapGrpcService<InstructionsService>();
         endpoints.MapGrpcReflectionService();
         endpoints.MapGrpcHealthChecksService();
         return endpoints;

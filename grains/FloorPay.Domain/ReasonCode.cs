@@ -39,6 +39,9 @@ public static class ReasonRules
     /// <summary>An appeal rejected by a reviewer, with the reviewer's reasons (rule 9).</summary>
     public const string AppealRejected = "APPEAL_REJECTED";
 
+    /// <summary>Notice to a bank that a citizen's payouts move to another account after the cooling-off.</summary>
+    public const string AccountChangeNotice = "ACCOUNT_CHANGE_NOTICE";
+
     /// <summary>Quota met by recorded minutes.</summary>
     public const string QuotaMet = "QUOTA_MET";
 

@@ -14,7 +14,10 @@ public sealed record CitizenStatement(
     [property: Id(8)] long DividendsAccrued,
     [property: Id(9)] long DividendsPaid,
     [property: Id(10)] string Currency,
-    [property: Id(11)] IReadOnlyList<AppealView> Appeals);
+    [property: Id(11)] IReadOnlyList<AppealView> Appeals,
+    [property: Id(12)] PendingAccountChange? PendingAccount,
+    [property: Id(13)] bool AccountNeedsUpdate,
+    [property: Id(14)] IReadOnlyList<InstructionStatus> Instructions);
 
 /// <summary>Minutes recorded in one period, by category, against the published quota.</summary>
 [GenerateSerializer, Immutable, Alias("floorpay.ContributionPeriodSummary")]

@@ -28,6 +28,18 @@ public interface ICitizenGrain : IGrainWithStringKey
     [Alias("ResolveAppeal")]
     Task<Outcome<AppealView>> ResolveAppeal(ResolveAppealCommand command);
 
+    /// <summary>Moves payouts to another account after the cooling-off; the old bank gets a notice instruction.</summary>
+    [Alias("ChangePayoutAccount")]
+    Task<Outcome<AccountChangeReceipt>> ChangePayoutAccount(ChangeAccountCommand command);
+
+    /// <summary>Records a bank's return of one of this citizen's instructions; the account is flagged for update.</summary>
+    [Alias("ReturnPayment")]
+    Task<Outcome<ReturnReceipt>> ReturnPayment(ReturnCommand command);
+
+    /// <summary>Re-issues, once each, returned payments whose account has since been updated and is in effect.</summary>
+    [Alias("ReissueReturnedPayments")]
+    Task<int> ReissueReturnedPayments();
+
     [Alias("GetStatement"), ReadOnly]
     Task<Outcome<CitizenStatement>> GetStatement(StatementQuery query);
 }

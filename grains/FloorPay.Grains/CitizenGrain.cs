@@ -19,13 +19,18 @@ public sealed class CitizenGrain(
     PolicyBook policies,
     PeriodClock clock,
     AggregateFeed feed,
-    DividendIndexCache dividends) : Grain, ICitizenGrain
+    DividendIndexCache dividends,
+    IInstructionOutbox outbox,
+    PayoutAccountOptions accounts) : Grain, ICitizenGrain
 {
     private List<PayoutPosting> _payouts = [];
     private List<ContributionEntry> _contributions = [];
     private List<ExemptionEntry> _exemptions = [];
     private List<AppealEntry> _appeals = [];
     private List<AppealResolutionEntry> _resolutions = [];
+    private List<PayoutInstruction> _instructions = [];
+    private List<InstructionOutcomeRecord> _outcomes = [];
+    private List<AccountChangeEntry> _accountChanges = [];
 
     private string CitizenId => this.GetPrimaryKeyString();
     private PayoutPosting? Enrollment => _payouts.FirstOrDefault(p => p.Enrollment);
@@ -40,6 +45,9 @@ public sealed class CitizenGrain(
         _exemptions = [.. history.Exemptions];
         _appeals = [.. history.Appeals];
         _resolutions = [.. history.Resolutions];
+        _instructions = [.. history.Instructions];
+        _outcomes = [.. history.Outcomes];
+        _accountChanges = [.. history.AccountChanges];
     }
 
     public Task<Outcome<EnrollResult>> Enroll(EnrollCommand command) => DecideAndPost(() =>
@@ -230,7 +238,7 @@ public sealed class CitizenGrain(
                     await ReloadAsync();
                     continue;
                 }
-                _payouts.Add(posting);
+                Posted(posting);
                 feed.Paid(posting.RegionId, posting.Kind, posting.Period, posting.Amount);
             }
             var resolution = new AppealResolutionEntry(appeal.AppealId, CitizenId, command.Outcome, command.Reason, command.CorrectiveAmount,
@@ -264,10 +272,19 @@ public sealed class CitizenGrain(
             correction is null ? null : ToReceipt(correction, false), resolution?.ReasonCode ?? filedCode, replayed);
     }
 
-    public Task<Outcome<CitizenStatement>> GetStatement(StatementQuery query)
+    public async Task<Outcome<CitizenStatement>> GetStatement(StatementQuery query)
     {
-        if (Guard(query.ActingBankId) is { } refused) return Task.FromResult(new Outcome<CitizenStatement>(null, refused));
+        // The payday run writes this period's floor payouts to the ledger directly: a statement must not miss them.
+        if (Enrollment is not null && !_payouts.Any(p => p.Kind == PayoutKind.Floor && p.Slot == clock.Current.ToString())) await ReloadAsync();
+        if (Guard(query.ActingBankId) is { } refused) return new Outcome<CitizenStatement>(null, refused);
         var enrollment = Enrollment!;
+        var now = clock.Now;
+        // Settlements are recorded by banks in batches, not through this grain: refresh what is still open.
+        var open = _instructions.Where(i => i.Kind != InstructionKind.Notice && _outcomes.All(o => o.InstructionId != i.InstructionId))
+            .Select(i => i.InstructionId).ToList();
+        if (open.Count > 0)
+            foreach (var (_, found) in await outbox.FindAsync(open))
+                if (found.Outcome is { } outcome && _outcomes.All(o => o.InstructionId != outcome.InstructionId)) _outcomes.Add(outcome);
 
         // Every period with contributions, and always the current one (with no minutes its standing is still shown).
         var periods = _contributions.Select(c => c.Period).Append(clock.Current.ToString()).Distinct().Order(StringComparer.Ordinal);
@@ -291,7 +308,7 @@ public sealed class CitizenGrain(
         var statement = new CitizenStatement(
             CitizenId,
             enrollment.RegionId,
-            new PayoutAccount(enrollment.BankId, enrollment.AccountToken),
+            EffectiveAccount(now),
             enrollment.PaidAt,
             Active: true,
             _payouts.Select(p => ToReceipt(p, false)).ToList(),
@@ -300,9 +317,178 @@ public sealed class CitizenGrain(
             dividends.Snapshot.AccruedSince(enrollment.PaidAt, SettledDividendIndex()),
             _payouts.Where(p => p.Kind == PayoutKind.Dividend).Sum(p => p.Amount),
             policies.Currency,
-            _appeals.Select(a => ToView(a, false)).ToList());
-        return Task.FromResult(Outcome<CitizenStatement>.Ok(statement));
+            _appeals.Select(a => ToView(a, false)).ToList(),
+            PendingChange(now) is { } pending ? new PendingAccountChange(new PayoutAccount(pending.BankId, pending.AccountToken), pending.EffectiveAt) : null,
+            AccountNeedsUpdate(),
+            _instructions.Select(i =>
+            {
+                var outcome = _outcomes.FirstOrDefault(o => o.InstructionId == i.InstructionId);
+                return new InstructionStatus(i.InstructionId, i.Kind, i.PayoutId, i.BankId, i.Amount, i.ReissueOf, outcome?.Outcome,
+                    outcome?.Outcome == InstructionOutcome.Returned ? outcome.Reason : null);
+            }).ToList());
+        return Outcome<CitizenStatement>.Ok(statement);
     }
+
+    public async Task<Outcome<AccountChangeReceipt>> ChangePayoutAccount(ChangeAccountCommand command)
+    {
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            if (Enrollment is null) return Outcome<AccountChangeReceipt>.Refused(RejectionKind.NotFound, $"citizen {CitizenId} is not enrolled");
+            var fingerprint = Fingerprint.Of("change-account", command.Account.BankId, command.Account.AccountToken);
+            if (_accountChanges.FirstOrDefault(c => c.IdempotencyKey == command.IdempotencyKey) is { } done)
+            {
+                if (done.Fingerprint != fingerprint) return new(null, KeyReused(command.IdempotencyKey));
+                // A resend completes what an interrupted first attempt may have left undone: the notice.
+                await SendNoticeAsync(done);
+                return Outcome<AccountChangeReceipt>.Ok(ToReceipt(done, false, true));
+            }
+            if (KeyUse(command.IdempotencyKey, "") is not null || _appeals.Any(a => a.IdempotencyKey == command.IdempotencyKey))
+                return new(null, KeyReused(command.IdempotencyKey));
+            if (command.ActingBankId != command.Account.BankId)
+                return Outcome<AccountChangeReceipt>.Refused(RejectionKind.PermissionDenied, "a bank can move payouts only to an account it holds");
+            var onFile = AccountOnFile();
+            if (onFile == command.Account && !AccountNeedsUpdate())
+                return Outcome<AccountChangeReceipt>.Refused(RejectionKind.FailedPrecondition, "this is already the citizen's payout account");
+
+            var now = clock.Now;
+            var change = new AccountChangeEntry($"{CitizenId}:account:{_accountChanges.Count + 1}", CitizenId, command.Account.BankId,
+                command.Account.AccountToken, onFile.BankId, onFile.AccountToken, command.ActingBankId, now, now + accounts.CoolingOff,
+                command.IdempotencyKey, fingerprint);
+            if (await ledger.RecordAsync(change) != PostingResult.Committed)
+            {
+                await ReloadAsync();
+                continue;
+            }
+            _accountChanges.Add(change);
+            await SendNoticeAsync(change);
+            var flagged = false;
+            var sharing = await outbox.CountCitizensOnAccountAsync(change.BankId, change.AccountToken);
+            if (sharing >= accounts.FraudFlagThreshold)
+            {
+                await ledger.RecordAsync(new FraudFlagEntry(new FraudFlag(change.BankId, change.AccountToken, sharing, change.ChangeId, now)));
+                flagged = true;
+            }
+            if (change.EffectiveAt <= now) await ReissueReturnedPayments();
+            return Outcome<AccountChangeReceipt>.Ok(ToReceipt(change, flagged, false));
+        }
+        return Outcome<AccountChangeReceipt>.Refused(RejectionKind.AlreadyExists, "a conflicting record was written concurrently");
+    }
+
+    public async Task<Outcome<ReturnReceipt>> ReturnPayment(ReturnCommand command)
+    {
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var instruction = _instructions.FirstOrDefault(i => i.InstructionId == command.InstructionId);
+            if (instruction is null && attempt == 0)
+            {
+                // Payday instructions are written without this activation: look at the ledger before saying it does not exist.
+                await ReloadAsync();
+                continue;
+            }
+            if (instruction is null || instruction.BankId != command.ActingBankId)
+                return Outcome<ReturnReceipt>.Refused(RejectionKind.NotFound, $"instruction {command.InstructionId} does not exist for this bank");
+            if (instruction.Kind == InstructionKind.Notice)
+                return Outcome<ReturnReceipt>.Refused(RejectionKind.FailedPrecondition, "a notice carries no money and cannot be returned");
+            if (_outcomes.FirstOrDefault(o => o.InstructionId == instruction.InstructionId) is { } outcome)
+            {
+                if (outcome.Outcome == InstructionOutcome.Settled)
+                    return Outcome<ReturnReceipt>.Refused(RejectionKind.FailedPrecondition, $"instruction {instruction.InstructionId} was already settled");
+                if (outcome.Reason != command.Reason)
+                    return Outcome<ReturnReceipt>.Refused(RejectionKind.AlreadyExists, $"instruction {instruction.InstructionId} was already returned ({outcome.Reason})");
+                return Outcome<ReturnReceipt>.Ok(new ReturnReceipt(instruction.InstructionId, CitizenId, outcome.Reason, outcome.RecordedAt, AccountNeedsUpdate(), true));
+            }
+            var record = new InstructionOutcomeRecord(instruction.InstructionId, instruction.BankId, CitizenId, InstructionOutcome.Returned,
+                command.Reason, instruction.Amount, clock.Now);
+            if (await ledger.RecordAsync(new InstructionOutcomeEntry(record)) == PostingResult.Committed)
+            {
+                _outcomes.Add(record);
+                return Outcome<ReturnReceipt>.Ok(new ReturnReceipt(record.InstructionId, CitizenId, record.Reason, record.RecordedAt, AccountNeedsUpdate(), false));
+            }
+            await ReloadAsync();
+        }
+        return Outcome<ReturnReceipt>.Refused(RejectionKind.AlreadyExists, "a conflicting record was written concurrently");
+    }
+
+    public async Task<int> ReissueReturnedPayments()
+    {
+        var reissued = 0;
+        var now = clock.Now;
+        var account = EffectiveAccount(now);
+        foreach (var returned in _outcomes.Where(o => o.Outcome == InstructionOutcome.Returned).ToList())
+        {
+            if (_instructions.Any(i => i.ReissueOf == returned.InstructionId)) continue;
+            var original = _instructions.First(i => i.InstructionId == returned.InstructionId);
+            // Re-issue only to an account updated since the return (and past its cooling-off), never to the same dead end.
+            var updated = _accountChanges.Any(c => c.RequestedAt >= returned.RecordedAt && c.EffectiveAt <= now) ||
+                          account.BankId != original.BankId || account.AccountToken != original.AccountToken;
+            if (!updated) continue;
+            var attempt = _instructions.Count(i => i.PayoutId == original.PayoutId);
+            var entry = new InstructionEntry($"{original.PayoutId}:reissue:{attempt}", account.BankId, original.Kind, original.PayoutId, CitizenId,
+                account.AccountToken, original.Amount, original.Currency, original.Period, original.ReasonCode, original.InstructionId, now);
+            if (await ledger.RecordAsync(entry) == PostingResult.Committed)
+            {
+                _instructions.Add(ToInstruction(entry));
+                reissued++;
+            }
+            else
+            {
+                // Another activation re-issued it: the ledger's unique key on reissue_of kept it to one.
+                await ReloadAsync();
+                return reissued;
+            }
+        }
+        return reissued;
+    }
+
+    private async Task SendNoticeAsync(AccountChangeEntry change)
+    {
+        var id = $"{change.ChangeId}:notice";
+        if (_instructions.Any(i => i.InstructionId == id)) return;
+        var policy = policies.For(clock.Current);
+        var notice = new InstructionEntry(id, change.PreviousBankId, InstructionKind.Notice, null, CitizenId, change.PreviousAccountToken, 0,
+            policy.Currency, clock.Current.ToString(), new ReasonCode(ReasonRules.AccountChangeNotice, policy.Version).ToString(), null, change.RequestedAt);
+        // A conflict means it exists already (an earlier attempt): either way there is exactly one notice.
+        await ledger.RecordAsync(notice);
+        _instructions.Add(ToInstruction(notice));
+    }
+
+    private static PayoutInstruction ToInstruction(InstructionEntry e) => new(e.InstructionId, e.BankId, 0, e.Kind, e.PayoutId, e.CitizenId,
+        e.AccountToken, e.Amount, e.Currency, e.Period, e.ReasonCode, e.ReissueOf, e.IssuedAt);
+
+    private void Posted(PayoutPosting posting)
+    {
+        _payouts.Add(posting);
+        _instructions.Add(new PayoutInstruction(posting.PayoutId, posting.BankId, 0, (InstructionKind)(int)posting.Kind, posting.PayoutId, CitizenId,
+            posting.AccountToken, posting.Amount, posting.Currency, posting.Period, posting.ReasonCode, null, posting.PaidAt));
+    }
+
+    /// <summary>Where payouts go now: the latest account change in effect, else the enrollment account.</summary>
+    private PayoutAccount EffectiveAccount(DateTimeOffset now)
+    {
+        var change = _accountChanges.LastOrDefault(c => c.EffectiveAt <= now);
+        if (change is not null) return new PayoutAccount(change.BankId, change.AccountToken);
+        var e = Enrollment!;
+        return new PayoutAccount(e.BankId, e.AccountToken);
+    }
+
+    /// <summary>The latest account asked for, in effect or still cooling off.</summary>
+    private PayoutAccount AccountOnFile()
+    {
+        if (_accountChanges.LastOrDefault() is { } last) return new PayoutAccount(last.BankId, last.AccountToken);
+        var e = Enrollment!;
+        return new PayoutAccount(e.BankId, e.AccountToken);
+    }
+
+    private AccountChangeEntry? PendingChange(DateTimeOffset now) => _accountChanges.LastOrDefault() is { } last && last.EffectiveAt > now ? last : null;
+
+    /// <summary>A payment was returned and no account change has been asked for since.</summary>
+    private bool AccountNeedsUpdate() =>
+        _outcomes.Any(o => o.Outcome == InstructionOutcome.Returned && !_instructions.Any(i => i.ReissueOf == o.InstructionId) &&
+                           !_accountChanges.Any(c => c.RequestedAt >= o.RecordedAt));
+
+    private AccountChangeReceipt ToReceipt(AccountChangeEntry c, bool flagged, bool replayed) => new(c.ChangeId, CitizenId,
+        new PayoutAccount(c.BankId, c.AccountToken), new PayoutAccount(c.PreviousBankId, c.PreviousAccountToken), c.RequestedAt, c.EffectiveAt,
+        $"{c.ChangeId}:notice", flagged, replayed);
 
     private sealed record Decision<T>(Outcome<T>? Outcome, PayoutPosting? Posting, Func<PayoutPosting, T>? Result)
     {
@@ -325,7 +511,7 @@ public sealed class CitizenGrain(
             var posting = decision.Posting!;
             if (await ledger.PostAsync(posting) == PostingResult.Committed)
             {
-                _payouts.Add(posting);
+                Posted(posting);
                 if (posting.Enrollment) feed.Enrolled(posting.RegionId);
                 feed.Paid(posting.RegionId, posting.Kind, posting.Period, posting.Amount);
                 return Outcome<T>.Ok(decision.Result!(posting));
@@ -338,8 +524,8 @@ public sealed class CitizenGrain(
     /// <summary>Not enrolled → NotFound; a bank that does not hold the payout account → PermissionDenied.</summary>
     private Rejection? Guard(string? actingBankId)
     {
-        if (Enrollment is not { } enrollment) return new Rejection(RejectionKind.NotFound, $"citizen {CitizenId} is not enrolled");
-        if (actingBankId is not null && actingBankId != enrollment.BankId)
+        if (Enrollment is null) return new Rejection(RejectionKind.NotFound, $"citizen {CitizenId} is not enrolled");
+        if (actingBankId is not null && actingBankId != EffectiveAccount(clock.Now).BankId)
             return new Rejection(RejectionKind.PermissionDenied, "this citizen's payout account is held by another bank");
         return null;
     }
@@ -388,7 +574,7 @@ public sealed class CitizenGrain(
     /// <summary>Whether a contribution or exemption used this key: with the same content (replay) or not (refused); payouts too.</summary>
     private KeyHit? KeyUse(string key, string fingerprint)
     {
-        if (_payouts.Any(p => p.IdempotencyKey == key)) return new(KeyReused(key));
+        if (_payouts.Any(p => p.IdempotencyKey == key) || _accountChanges.Any(c => c.IdempotencyKey == key)) return new(KeyReused(key));
         var fingerprintUsed = _contributions.FirstOrDefault(c => c.IdempotencyKey == key)?.Fingerprint
             ?? _exemptions.FirstOrDefault(e => e.IdempotencyKey == key)?.Fingerprint;
         if (fingerprintUsed is null) return null;
@@ -399,6 +585,7 @@ public sealed class CitizenGrain(
         DateTimeOffset now, string? regionId = null, PayoutAccount? account = null, bool enrollment = false)
     {
         var e = Enrollment;
+        account ??= EffectiveAccount(now);
         return new PayoutPosting(
             PayoutId: $"{CitizenId}:{kind.ToString().ToLowerInvariant()}:{slot}",
             CitizenId: CitizenId,
@@ -409,8 +596,8 @@ public sealed class CitizenGrain(
             Currency: amount.Currency,
             ReasonCode: reason.ToString(),
             RegionId: regionId ?? e!.RegionId,
-            BankId: account?.BankId ?? e!.BankId,
-            AccountToken: account?.AccountToken ?? e!.AccountToken,
+            BankId: account.BankId,
+            AccountToken: account.AccountToken,
             IdempotencyKey: key,
             Fingerprint: fingerprint,
             Enrollment: enrollment,

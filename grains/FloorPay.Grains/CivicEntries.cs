@@ -57,7 +57,10 @@ public sealed record CitizenHistory(
     IReadOnlyList<ContributionEntry> Contributions,
     IReadOnlyList<ExemptionEntry> Exemptions,
     IReadOnlyList<AppealEntry> Appeals,
-    IReadOnlyList<AppealResolutionEntry> Resolutions)
+    IReadOnlyList<AppealResolutionEntry> Resolutions,
+    IReadOnlyList<PayoutInstruction> Instructions,
+    IReadOnlyList<InstructionOutcomeRecord> Outcomes,
+    IReadOnlyList<AccountChangeEntry> AccountChanges)
 {
-    public static readonly CitizenHistory Empty = new([], [], [], [], []);
+    public static readonly CitizenHistory Empty = new([], [], [], [], [], [], [], []);
 }

@@ -33,6 +33,18 @@ public interface IPayoutLedger
     /// <summary>Commits an appeal's resolution, or nothing (one resolution per appeal).</summary>
     Task<PostingResult> RecordAsync(AppealResolutionEntry resolution);
 
+    /// <summary>Commits an explicit instruction (re-issue or notice), numbered in its bank's sequence, or nothing.</summary>
+    Task<PostingResult> RecordAsync(InstructionEntry instruction);
+
+    /// <summary>Commits a bank's settlement or return of an instruction, or nothing (one outcome per instruction).</summary>
+    Task<PostingResult> RecordAsync(InstructionOutcomeEntry outcome);
+
+    /// <summary>Commits a payout account change, or nothing.</summary>
+    Task<PostingResult> RecordAsync(AccountChangeEntry change);
+
+    /// <summary>Commits a fraud flag, or nothing (one per account).</summary>
+    Task<PostingResult> RecordAsync(FraudFlagEntry flag);
+
     /// <summary>Everything recorded about one citizen.</summary>
     Task<CitizenHistory> ReadHistoryAsync(string citizenId, CancellationToken cancellation = default);
 }

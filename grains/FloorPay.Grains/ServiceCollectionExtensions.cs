@@ -16,7 +16,10 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<AggregateFeed>());
         services.AddSingleton<IPendingAggregates>(sp => sp.GetRequiredService<AggregateFeed>());
         services.TryAddSingleton(new DividendOptions());
+        services.TryAddSingleton(new PayoutAccountOptions());
         services.AddSingleton<DividendIndexCache>();
+        services.AddSingleton<ReturnedPaymentSweep>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ReturnedPaymentSweep>());
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<DividendIndexCache>());
         return services;
     }

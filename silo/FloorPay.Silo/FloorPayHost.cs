@@ -62,6 +62,7 @@ public static class FloorPayHost
         builder.Services.AddSingleton(storage);
         var policies = PolicySettings.Load(config);
         builder.Services.AddSingleton(config.GetSection("FloorPay:Dividends").Get<DividendOptions>() ?? new DividendOptions());
+        builder.Services.AddSingleton(config.GetSection("FloorPay:Accounts").Get<PayoutAccountOptions>() ?? new PayoutAccountOptions());
         builder.Services.AddFloorPayGrainServices(policies);
         builder.Services.AddFloorPayLedger(storage, config.GetSection("FloorPay:Ledger").Get<LedgerOptions>());
         builder.Services.AddFloorPayGateway(config, builder.Environment);

@@ -23,4 +23,6 @@ public sealed class ApiClients(CallInvoker invoker)
     public Appeals.AppealsClient Appeals { get; } = new(invoker);
 
     public Bulk.BulkClient Bulk { get; } = new(invoker);
+
+    public Instructions.InstructionsClient Instructions { get; } = new(invoker);
 }

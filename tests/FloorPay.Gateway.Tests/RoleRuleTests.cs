@@ -20,6 +20,7 @@ public sealed class RoleRuleTests(SharedServerFixture fixture)
     {
         ["Citizens.Enroll"] = ["bank"],
         ["Citizens.GetStatement"] = ["bank", "reviewer"],
+        ["Citizens.ChangePayoutAccount"] = ["bank"],
         ["Payouts.RequestFloorPayout"] = ["bank"],
         ["Payouts.ClaimDividends"] = ["bank"],
         ["Contributions.RecordContribution"] = ["contribution-platform"],
@@ -56,7 +57,7 @@ public sealed class RoleRuleTests(SharedServerFixture fixture)
         var rpcs = new[] { Citizens.Descriptor, Payouts.Descriptor, Contributions.Descriptor, Funds.Descriptor, Regions.Descriptor, Policies.Descriptor }
             .SelectMany(s => s.Methods.Select(m => $"{s.Name}.{m.Name}"));
         Assert.Equal(rpcs.Order(), Allowed.Keys.Order());
-        Assert.Equal(39, DeniedPairs().Count());
+        Assert.Equal(43, DeniedPairs().Count());
     }
 
     [Theory]
@@ -94,6 +95,12 @@ public sealed class RoleRuleTests(SharedServerFixture fixture)
             {
                 case "Citizens.Enroll": await api.Citizens.EnrollAsync(Requests.Enroll(freshCitizenId)); break;
                 case "Citizens.GetStatement": await api.Citizens.GetStatementAsync(new GetStatementRequest { CitizenId = citizenId }); break;
+                case "Citizens.ChangePayoutAccount":
+                    await api.Citizens.ChangePayoutAccountAsync(new ChangePayoutAccountRequest
+                    {
+                        CitizenId = citizenId, IdempotencyKey = Ids.Key("acct"), Account = new PayoutAccount { BankId = "bank-a", AccountToken = Ids.Token() },
+                    });
+                    break;
                 case "Payouts.RequestFloorPayout": await api.Payouts.RequestFloorPayoutAsync(Requests.Floor(citizenId)); break;
                 case "Payouts.ClaimDividends": await api.Payouts.ClaimDividendsAsync(Requests.Claim(citizenId)); break;
                 case "Contributions.RecordContribution": await api.Contributions.RecordContributionAsync(Requests.Contribution(citizenId)); break;

@@ -14,6 +14,7 @@ public sealed class AdmissionInterceptor(AdmissionOptions options) : Interceptor
     private static readonly HashSet<string> Reads =
     [
         "/floorpay.v1.Citizens/GetStatement", "/floorpay.v1.Policies/GetPolicy", "/floorpay.v1.Funds/GetFund", "/floorpay.v1.Regions/GetRegion",
+        "/floorpay.v1.Instructions/ListInstructions", "/floorpay.v1.Instructions/GetSettlementReport", "/floorpay.v1.Audit/ListFraudFlags",
     ];
 
     private readonly ConcurrentDictionary<string, StrongBox> _perParticipant = new();

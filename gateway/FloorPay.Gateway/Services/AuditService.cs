@@ -7,8 +7,29 @@ using Grpc.Core;
 
 namespace FloorPay.Gateway.Services;
 
-public sealed class AuditService(IReconciliation reconciliation, FloorPayTopology topology, PolicyBook policies) : Audit.AuditBase
+public sealed class AuditService(IReconciliation reconciliation, FloorPayTopology topology, PolicyBook policies, IInstructionOutbox outbox) : Audit.AuditBase
 {
+    public override async Task<ListFraudFlagsResponse> ListFraudFlags(ListFraudFlagsRequest request, ServerCallContext context)
+    {
+        context.Require(ParticipantRole.Reviewer, ParticipantRole.Auditor);
+        var size = request.PageSize switch
+        {
+            0 => 100,
+            < 0 or > 1000 => throw Check.Invalid("page_size must be 0-1000"),
+            var n => n,
+        };
+        var response = new ListFraudFlagsResponse();
+        response.Flags.AddRange((await outbox.ListFraudFlagsAsync(size, context.CancellationToken)).Select(f => new V1.FraudFlag
+        {
+            BankId = f.BankId,
+            AccountToken = f.AccountToken,
+            CitizenCount = f.CitizenCount,
+            RaisedByChange = f.RaisedByChange,
+            RaisedAt = Timestamp.FromDateTimeOffset(f.RaisedAt),
+        }));
+        return response;
+    }
+
     public const int MaxAcknowledged = 10_000;
 
     public override async Task<V1.ReconciliationReport> Reconcile(ReconcileRequest request, ServerCallContext context)

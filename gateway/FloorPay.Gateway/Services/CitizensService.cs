@@ -55,6 +55,26 @@ public sealed class CitizensService(IGrainFactory grains, FloorPayTopology topol
         }));
         statement.Exemptions.AddRange(s.Exemptions.Select(ProtoMapping.Receipt));
         statement.Appeals.AddRange(s.Appeals.Select(ProtoMapping.Appeal));
+        if (s.PendingAccount is { } pending)
+        {
+            statement.PendingAccount = ProtoMapping.Account(pending.Account);
+            statement.PendingAccountEffectiveAt = Timestamp.FromDateTimeOffset(pending.EffectiveAt);
+        }
+        statement.AccountNeedsUpdate = s.AccountNeedsUpdate;
+        statement.Instructions.AddRange(s.Instructions.Select(i => ProtoMapping.Instruction(i, s.Currency)));
         return statement;
+    }
+
+    public override async Task<AccountChange> ChangePayoutAccount(ChangePayoutAccountRequest request, ServerCallContext context)
+    {
+        var bank = context.Require(ParticipantRole.Bank);
+        var citizenId = Check.Id(request.CitizenId, "citizen_id");
+        if (request.Account is null) throw Check.Invalid("account is required");
+        var account = new Grains.PayoutAccount(Check.Id(request.Account.BankId, "account.bank_id"), Check.Id(request.Account.AccountToken, "account.account_token"));
+        var key = Check.Id(request.IdempotencyKey, "idempotency_key");
+        if (account.BankId != bank.BankId)
+            throw new RpcException(new Status(StatusCode.PermissionDenied, "a bank can move payouts only to an account it holds"));
+        var receipt = (await grains.GetGrain<ICitizenGrain>(citizenId).ChangePayoutAccount(new ChangeAccountCommand(account, key, bank.BankId!))).Value();
+        return ProtoMapping.AccountChange(receipt);
     }
 }

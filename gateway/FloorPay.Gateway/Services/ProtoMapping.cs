@@ -15,6 +15,42 @@ internal static class ProtoMapping
         _ => V1.PayoutKind.Unspecified,
     };
 
+    public static V1.InstructionKind Kind(InstructionKind kind) => kind switch
+    {
+        InstructionKind.Floor => V1.InstructionKind.Floor,
+        InstructionKind.Dividend => V1.InstructionKind.Dividend,
+        InstructionKind.Correction => V1.InstructionKind.Correction,
+        InstructionKind.Notice => V1.InstructionKind.Notice,
+        _ => V1.InstructionKind.Unspecified,
+    };
+
+    public static V1.PayoutAccount Account(PayoutAccount a) => new() { BankId = a.BankId, AccountToken = a.AccountToken };
+
+    public static V1.AccountChange AccountChange(AccountChangeReceipt r) => new()
+    {
+        ChangeId = r.ChangeId,
+        CitizenId = r.CitizenId,
+        Account = Account(r.Account),
+        PreviousAccount = Account(r.Previous),
+        RequestedAt = Timestamp.FromDateTimeOffset(r.RequestedAt),
+        EffectiveAt = Timestamp.FromDateTimeOffset(r.EffectiveAt),
+        NoticeInstructionId = r.NoticeInstructionId,
+        FraudFlagRaised = r.FraudFlagRaised,
+        Replayed = r.Replayed,
+    };
+
+    public static V1.InstructionState Instruction(InstructionStatus i, string currency) => new()
+    {
+        InstructionId = i.InstructionId,
+        Kind = Kind(i.Kind),
+        PayoutId = i.PayoutId ?? "",
+        BankId = i.BankId,
+        Amount = Money(i.Amount, currency),
+        Status = i.Outcome switch { InstructionOutcome.Settled => "SETTLED", InstructionOutcome.Returned => "RETURNED", _ => "ISSUED" },
+        ReturnReason = i.ReturnReason ?? "",
+        ReissueOf = i.ReissueOf ?? "",
+    };
+
     public static V1.PayoutReceipt Receipt(PayoutReceipt r) => new()
     {
         PayoutId = r.PayoutId,

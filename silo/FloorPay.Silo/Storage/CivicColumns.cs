@@ -46,6 +46,10 @@ internal static class CivicColumns
         ExemptionEntry e => e.ExemptionId,
         AppealEntry a => a.AppealId,
         AppealResolutionEntry r => $"resolution:{r.AppealId}",
+        InstructionEntry i => i.InstructionId,
+        InstructionOutcomeEntry o => $"outcome:{o.Record.InstructionId}",
+        AccountChangeEntry c => c.ChangeId,
+        FraudFlagEntry f => $"flag:{f.Flag.BankId}/{f.Flag.AccountToken}",
         _ => throw new ArgumentException($"not a ledger entry: {entry.GetType().Name}"),
     };
 }

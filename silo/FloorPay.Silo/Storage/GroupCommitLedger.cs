@@ -68,6 +68,17 @@ public sealed class GroupCommitLedger : IPayoutLedger, IAsyncDisposable
 
     public Task<PostingResult> RecordAsync(AppealResolutionEntry resolution) => EnqueueAsync(resolution);
 
+    public Task<PostingResult> RecordAsync(InstructionEntry instruction) => EnqueueAsync(instruction);
+
+    public Task<PostingResult> RecordAsync(InstructionOutcomeEntry outcome) => EnqueueAsync(outcome);
+
+    public Task<PostingResult> RecordAsync(AccountChangeEntry change) => EnqueueAsync(change);
+
+    public Task<PostingResult> RecordAsync(FraudFlagEntry flag) => EnqueueAsync(flag);
+
+    /// <summary>Raised after a commit that gave these banks new instructions (live push to subscribers on this silo).</summary>
+    public event Action<IReadOnlyCollection<string>>? InstructionsCommitted;
+
     private async Task<PostingResult> EnqueueAsync(object entry)
     {
         var pending = new Pending(entry, CivicColumns.IdOf(entry), new TaskCompletionSource<PostingResult>(TaskCreationOptions.RunContinuationsAsynchronously));
@@ -148,7 +159,8 @@ public sealed class GroupCommitLedger : IPayoutLedger, IAsyncDisposable
             // Two entries with one id in a batch (duplicate activations on one silo): only the first may be inserted.
             var candidates = batch.DistinctBy(p => p.Id).ToList();
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            var inserted = await _store.InsertBatchAsync(candidates.Select(p => p.Entry).ToList(), timeout.Token);
+            var commit = await _store.InsertBatchAsync(candidates.Select(p => p.Entry).ToList(), timeout.Token);
+            var inserted = commit.Inserted;
             var took = System.Diagnostics.Stopwatch.GetElapsedTime(started);
             if (took > SlowCommit)
                 _log?.LogWarning("slow ledger commit: {Entries} entries in {Milliseconds} ms (GC pauses so far {Pause} ms, gen2 collections {Gen2})",
@@ -157,6 +169,7 @@ public sealed class GroupCommitLedger : IPayoutLedger, IAsyncDisposable
             Interlocked.Add(ref _postings, batch.Count);
             foreach (var p in batch)
                 p.Done.TrySetResult(inserted.Contains(p.Id) && candidates.Contains(p) ? PostingResult.Committed : PostingResult.Conflict);
+            if (commit.Banks.Count > 0) InstructionsCommitted?.Invoke(commit.Banks);
         }
         catch (Exception e)
         {

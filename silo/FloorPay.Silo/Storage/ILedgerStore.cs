@@ -9,24 +9,32 @@ internal interface ILedgerStore
     /// Inserts the entries (payouts with their journal legs, contributions, exemptions) that do not conflict with a
     /// unique key, all in one transaction; returns the ids inserted.
     /// </summary>
-    Task<HashSet<string>> InsertBatchAsync(IReadOnlyList<object> batch, CancellationToken cancellation);
+    Task<BatchCommit> InsertBatchAsync(IReadOnlyList<object> batch, CancellationToken cancellation);
 
     /// <summary>The records of several citizens in one round trip, oldest first per citizen.</summary>
     Task<IReadOnlyDictionary<string, CitizenHistory>> ReadCitizensAsync(IReadOnlyCollection<string> citizenIds, CancellationToken cancellation);
 }
 
+/// <summary>What a committed batch inserted (by entry id) and which banks got new instructions.</summary>
+internal sealed record BatchCommit(HashSet<string> Inserted, HashSet<string> Banks);
+
 internal static class CitizenHistories
 {
     public static IReadOnlyDictionary<string, CitizenHistory> Group(
         IReadOnlyCollection<string> citizenIds, List<PayoutPosting> payouts, List<ContributionEntry> contributions, List<ExemptionEntry> exemptions,
-        List<AppealEntry> appeals, List<AppealResolutionEntry> resolutions)
+        List<AppealEntry> appeals, List<AppealResolutionEntry> resolutions, List<PayoutInstruction> instructions,
+        List<InstructionOutcomeRecord> outcomes, List<AccountChangeEntry> changes)
     {
         var p = payouts.ToLookup(x => x.CitizenId, StringComparer.Ordinal);
         var c = contributions.ToLookup(x => x.CitizenId, StringComparer.Ordinal);
         var e = exemptions.ToLookup(x => x.CitizenId, StringComparer.Ordinal);
         var a = appeals.ToLookup(x => x.CitizenId, StringComparer.Ordinal);
         var r = resolutions.ToLookup(x => x.CitizenId, StringComparer.Ordinal);
+        var i = instructions.ToLookup(x => x.CitizenId, StringComparer.Ordinal);
+        var o = outcomes.ToLookup(x => x.CitizenId, StringComparer.Ordinal);
+        var h = changes.ToLookup(x => x.CitizenId, StringComparer.Ordinal);
         return citizenIds.Distinct().ToDictionary(id => id,
-            id => new CitizenHistory(p[id].ToList(), c[id].ToList(), e[id].ToList(), a[id].ToList(), r[id].ToList()), StringComparer.Ordinal);
+            id => new CitizenHistory(p[id].ToList(), c[id].ToList(), e[id].ToList(), a[id].ToList(), r[id].ToList(),
+                i[id].ToList(), o[id].ToList(), h[id].ToList()), StringComparer.Ordinal);
     }
 }

@@ -11,6 +11,8 @@ namespace FloorPay.Silo.Storage;
 /// </summary>
 internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fundId) : ILedgerStore
 {
+    // A payout and its instruction commit together (the outbox). Each bank's sequence row is locked (in bank order, so
+    // two writers cannot deadlock on it) until commit: a bank's instructions are numbered in commit order without gaps.
     private const string PayoutsSql = $"""
         WITH input AS (
             SELECT * FROM unnest(@payout_id, @citizen_id, @kind, @slot, @period, @amount, @currency, @reason_code, @region_id,
@@ -20,14 +22,62 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
             INSERT INTO floorpay_payouts ({LedgerColumns.Insert})
             SELECT {LedgerColumns.Insert} FROM input
             ON CONFLICT DO NOTHING
-            RETURNING payout_id, citizen_id, amount
+            RETURNING payout_id, citizen_id, kind, period, amount, currency, reason_code, bank_id, account_token, paid_at_ticks
         ), legs AS (
             INSERT INTO floorpay_journal (posting_id, leg, account, amount)
             SELECT payout_id, 1, 'fund:' || @fund_id, -amount FROM inserted
             UNION ALL
             SELECT payout_id, 2, 'payable:' || citizen_id, amount FROM inserted
+        ), explicit AS (
+            SELECT * FROM unnest(@i_instruction_id, @i_bank_id, @i_kind, @i_payout_id, @i_citizen_id, @i_account_token, @i_amount,
+                                 @i_currency, @i_period, @i_reason_code, @i_reissue_of, @i_issued_at_ticks)
+                AS e(instruction_id, bank_id, kind, payout_id, citizen_id, account_token, amount, currency, period, reason_code, reissue_of, issued_at_ticks)
+            WHERE NOT EXISTS (SELECT 1 FROM floorpay_instructions x WHERE x.instruction_id = e.instruction_id OR x.reissue_of = e.reissue_of)
+        ), fresh AS (
+            SELECT payout_id::text AS instruction_id, bank_id::text, kind::text, payout_id::text, citizen_id::text, account_token::text, amount,
+                   currency::text, period::text, reason_code::text, NULL::text AS reissue_of, paid_at_ticks AS issued_at_ticks
+            FROM inserted
+            UNION ALL
+            SELECT * FROM explicit
+        ), counts AS (
+            SELECT bank_id, count(*) AS n FROM fresh GROUP BY bank_id
+        ), numbered AS (
+            INSERT INTO floorpay_bank_sequences AS s (bank_id, last_sequence)
+            SELECT bank_id, n FROM counts ORDER BY bank_id
+            ON CONFLICT (bank_id) DO UPDATE SET last_sequence = s.last_sequence + EXCLUDED.last_sequence
+            RETURNING s.bank_id, s.last_sequence
+        ), issued AS (
+            INSERT INTO floorpay_instructions ({RailColumns.Instruction})
+            SELECT f.instruction_id, f.bank_id, q.last_sequence - c.n + row_number() OVER (PARTITION BY f.bank_id ORDER BY f.instruction_id),
+                   f.kind, f.payout_id, f.citizen_id, f.account_token, f.amount, f.currency, f.period, f.reason_code, f.reissue_of, f.issued_at_ticks
+            FROM fresh f JOIN counts c ON c.bank_id = f.bank_id JOIN numbered q ON q.bank_id = f.bank_id
+            RETURNING instruction_id, bank_id
         )
-        SELECT payout_id FROM inserted;
+        SELECT payout_id::text, NULL::text FROM inserted
+        UNION ALL
+        SELECT instruction_id::text, bank_id::text FROM issued;
+        """;
+
+    private const string OutcomesSql = $"""
+        INSERT INTO floorpay_instruction_outcomes ({RailColumns.Outcomes})
+        SELECT * FROM unnest(@instruction_id, @bank_id, @citizen_id, @outcome, @reason, @amount, @recorded_at_ticks)
+        ON CONFLICT DO NOTHING
+        RETURNING 'outcome:' || instruction_id;
+        """;
+
+    private const string AccountChangesSql = $"""
+        INSERT INTO floorpay_account_changes ({RailColumns.AccountChange})
+        SELECT * FROM unnest(@change_id, @citizen_id, @bank_id, @account_token, @previous_bank_id, @previous_account_token, @requested_by,
+                             @requested_at_ticks, @effective_at_ticks, @idempotency_key, @fingerprint)
+        ON CONFLICT DO NOTHING
+        RETURNING change_id;
+        """;
+
+    private const string FraudFlagsSql = $"""
+        INSERT INTO floorpay_fraud_flags ({RailColumns.FraudFlag})
+        SELECT * FROM unnest(@bank_id, @account_token, @citizen_count, @raised_by_change, @raised_at_ticks)
+        ON CONFLICT DO NOTHING
+        RETURNING 'flag:' || bank_id || '/' || account_token;
         """;
 
     private const string ContributionsSql = $"""
@@ -62,11 +112,12 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
         RETURNING 'resolution:' || appeal_id;
         """;
 
-    public async Task<HashSet<string>> InsertBatchAsync(IReadOnlyList<object> entries, CancellationToken cancellation)
+    public async Task<BatchCommit> InsertBatchAsync(IReadOnlyList<object> entries, CancellationToken cancellation)
     {
         await using var batch = dataSource.CreateBatch();
         var payouts = entries.OfType<PayoutPosting>().ToList();
-        if (payouts.Count > 0)
+        var instructions = entries.OfType<InstructionEntry>().ToList();
+        if (payouts.Count > 0 || instructions.Count > 0)
         {
             var c = new NpgsqlBatchCommand(PayoutsSql);
             Text(c, "payout_id", payouts, p => p.PayoutId);
@@ -85,6 +136,59 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
             Array(c, "enrollment", NpgsqlDbType.Boolean, payouts.Select(p => p.Enrollment).ToArray());
             Array(c, "paid_at_ticks", NpgsqlDbType.Bigint, payouts.Select(p => p.PaidAt.UtcTicks).ToArray());
             c.Parameters.Add(new NpgsqlParameter("fund_id", NpgsqlDbType.Text) { Value = fundId });
+            Text(c, "i_instruction_id", instructions, x => x.InstructionId);
+            Text(c, "i_bank_id", instructions, x => x.BankId);
+            Text(c, "i_kind", instructions, x => RailColumns.Kind(x.Kind));
+            NullableText(c, "i_payout_id", instructions, x => x.PayoutId);
+            Text(c, "i_citizen_id", instructions, x => x.CitizenId);
+            Text(c, "i_account_token", instructions, x => x.AccountToken);
+            Array(c, "i_amount", NpgsqlDbType.Bigint, instructions.Select(x => x.Amount).ToArray());
+            Text(c, "i_currency", instructions, x => x.Currency);
+            Text(c, "i_period", instructions, x => x.Period);
+            Text(c, "i_reason_code", instructions, x => x.ReasonCode);
+            NullableText(c, "i_reissue_of", instructions, x => x.ReissueOf);
+            Array(c, "i_issued_at_ticks", NpgsqlDbType.Bigint, instructions.Select(x => x.IssuedAt.UtcTicks).ToArray());
+            batch.BatchCommands.Add(c);
+        }
+        var outcomes = entries.OfType<InstructionOutcomeEntry>().Select(x => x.Record).ToList();
+        if (outcomes.Count > 0)
+        {
+            var c = new NpgsqlBatchCommand(OutcomesSql);
+            Text(c, "instruction_id", outcomes, x => x.InstructionId);
+            Text(c, "bank_id", outcomes, x => x.BankId);
+            Text(c, "citizen_id", outcomes, x => x.CitizenId);
+            Text(c, "outcome", outcomes, x => RailColumns.Outcome(x.Outcome));
+            Text(c, "reason", outcomes, x => x.Reason);
+            Array(c, "amount", NpgsqlDbType.Bigint, outcomes.Select(x => x.Amount).ToArray());
+            Array(c, "recorded_at_ticks", NpgsqlDbType.Bigint, outcomes.Select(x => x.RecordedAt.UtcTicks).ToArray());
+            batch.BatchCommands.Add(c);
+        }
+        var changes = entries.OfType<AccountChangeEntry>().ToList();
+        if (changes.Count > 0)
+        {
+            var c = new NpgsqlBatchCommand(AccountChangesSql);
+            Text(c, "change_id", changes, x => x.ChangeId);
+            Text(c, "citizen_id", changes, x => x.CitizenId);
+            Text(c, "bank_id", changes, x => x.BankId);
+            Text(c, "account_token", changes, x => x.AccountToken);
+            Text(c, "previous_bank_id", changes, x => x.PreviousBankId);
+            Text(c, "previous_account_token", changes, x => x.PreviousAccountToken);
+            Text(c, "requested_by", changes, x => x.RequestedBy);
+            Array(c, "requested_at_ticks", NpgsqlDbType.Bigint, changes.Select(x => x.RequestedAt.UtcTicks).ToArray());
+            Array(c, "effective_at_ticks", NpgsqlDbType.Bigint, changes.Select(x => x.EffectiveAt.UtcTicks).ToArray());
+            Text(c, "idempotency_key", changes, x => x.IdempotencyKey);
+            Text(c, "fingerprint", changes, x => x.Fingerprint);
+            batch.BatchCommands.Add(c);
+        }
+        var flags = entries.OfType<FraudFlagEntry>().Select(x => x.Flag).ToList();
+        if (flags.Count > 0)
+        {
+            var c = new NpgsqlBatchCommand(FraudFlagsSql);
+            Text(c, "bank_id", flags, x => x.BankId);
+            Text(c, "account_token", flags, x => x.AccountToken);
+            Array(c, "citizen_count", NpgsqlDbType.Integer, flags.Select(x => x.CitizenCount).ToArray());
+            Text(c, "raised_by_change", flags, x => x.RaisedByChange);
+            Array(c, "raised_at_ticks", NpgsqlDbType.Bigint, flags.Select(x => x.RaisedAt.UtcTicks).ToArray());
             batch.BatchCommands.Add(c);
         }
         var contributions = entries.OfType<ContributionEntry>().ToList();
@@ -154,13 +258,18 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
         }
 
         var inserted = new HashSet<string>(StringComparer.Ordinal);
+        var banks = new HashSet<string>(StringComparer.Ordinal);
         await using var reader = await batch.ExecuteReaderAsync(cancellation);
         do
         {
-            while (await reader.ReadAsync(cancellation)) inserted.Add(reader.GetString(0));
+            while (await reader.ReadAsync(cancellation))
+            {
+                inserted.Add(reader.GetString(0));
+                if (reader.FieldCount > 1 && !reader.IsDBNull(1)) banks.Add(reader.GetString(1));
+            }
         }
         while (await reader.NextResultAsync(cancellation));
-        return inserted;
+        return new BatchCommit(inserted, banks);
     }
 
     public async Task<IReadOnlyDictionary<string, CitizenHistory>> ReadCitizensAsync(IReadOnlyCollection<string> citizenIds, CancellationToken cancellation)
@@ -174,6 +283,9 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
             $"SELECT {CivicColumns.Exemption} FROM floorpay_exemptions WHERE citizen_id = ANY(@ids) ORDER BY citizen_id, granted_at_ticks, exemption_id",
             $"SELECT {CivicColumns.Appeal} FROM floorpay_appeals WHERE citizen_id = ANY(@ids) ORDER BY citizen_id, filed_at_ticks, appeal_id",
             $"SELECT {CivicColumns.Resolution} FROM floorpay_appeal_resolutions WHERE citizen_id = ANY(@ids) ORDER BY citizen_id, resolved_at_ticks, appeal_id",
+            $"SELECT {RailColumns.Instruction} FROM floorpay_instructions WHERE citizen_id = ANY(@ids) ORDER BY citizen_id, issued_at_ticks, instruction_id",
+            $"SELECT {RailColumns.Outcomes} FROM floorpay_instruction_outcomes WHERE citizen_id = ANY(@ids) ORDER BY citizen_id, recorded_at_ticks, instruction_id",
+            $"SELECT {RailColumns.AccountChange} FROM floorpay_account_changes WHERE citizen_id = ANY(@ids) ORDER BY citizen_id, requested_at_ticks, change_id",
         })
         {
             var c = new NpgsqlBatchCommand(sql);
@@ -195,11 +307,23 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
         while (await reader.ReadAsync(cancellation)) appeals.Add(CivicColumns.ReadAppeal(reader));
         await reader.NextResultAsync(cancellation);
         while (await reader.ReadAsync(cancellation)) resolutions.Add(CivicColumns.ReadResolution(reader));
-        return CitizenHistories.Group(ids, payouts, contributions, exemptions, appeals, resolutions);
+        var instructions = new List<PayoutInstruction>();
+        var outcomes = new List<InstructionOutcomeRecord>();
+        var changes = new List<AccountChangeEntry>();
+        await reader.NextResultAsync(cancellation);
+        while (await reader.ReadAsync(cancellation)) instructions.Add(RailColumns.ReadInstruction(reader));
+        await reader.NextResultAsync(cancellation);
+        while (await reader.ReadAsync(cancellation)) outcomes.Add(RailColumns.ReadOutcome(reader));
+        await reader.NextResultAsync(cancellation);
+        while (await reader.ReadAsync(cancellation)) changes.Add(RailColumns.ReadAccountChange(reader));
+        return CitizenHistories.Group(ids, payouts, contributions, exemptions, appeals, resolutions, instructions, outcomes, changes);
     }
 
     private static void Text<T>(NpgsqlBatchCommand c, string name, List<T> rows, Func<T, string> value) =>
         c.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(value).ToArray() });
+
+    private static void NullableText<T>(NpgsqlBatchCommand c, string name, List<T> rows, Func<T, string?> value) =>
+        c.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(r => (object?)value(r) ?? DBNull.Value).ToArray() });
 
     private static void Array(NpgsqlBatchCommand c, string name, NpgsqlDbType type, System.Array values) =>
         c.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | type) { Value = values });

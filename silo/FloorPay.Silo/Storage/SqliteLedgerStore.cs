@@ -11,7 +11,7 @@ namespace FloorPay.Silo.Storage;
 /// </summary>
 internal sealed class SqliteLedgerStore(string connectionString, string fundId) : ILedgerStore
 {
-    public async Task<HashSet<string>> InsertBatchAsync(IReadOnlyList<object> entries, CancellationToken cancellation)
+    public async Task<BatchCommit> InsertBatchAsync(IReadOnlyList<object> entries, CancellationToken cancellation)
     {
         await using var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(cancellation);
@@ -32,6 +32,49 @@ internal sealed class SqliteLedgerStore(string connectionString, string fundId) 
                     l => [l.PayoutId, l.Leg, l.Account, l.Amount], cancellation);
             inserted.UnionWith(added);
         }
+        // The outbox: an instruction for every payout inserted, plus explicit ones not yet recorded, numbered per bank.
+        // SQLite has one writer, so reading the bank's last sequence inside this transaction cannot race.
+        var fresh = payouts.Where(p => inserted.Contains(p.PayoutId)).Select(RailColumns.ForPayout).ToList();
+        foreach (var i in entries.OfType<InstructionEntry>())
+            if (!await InstructionExistsAsync(connection, tx, i, cancellation)) fresh.Add(i);
+        var banks = new HashSet<string>(StringComparer.Ordinal);
+        if (fresh.Count > 0)
+        {
+            var rows = new List<(InstructionEntry Entry, long Sequence)>();
+            foreach (var group in fresh.GroupBy(i => i.BankId, StringComparer.Ordinal))
+            {
+                var last = await LastSequenceAsync(connection, tx, group.Key, cancellation);
+                var ordered = group.OrderBy(i => i.InstructionId, StringComparer.Ordinal).ToList();
+                rows.AddRange(ordered.Select((entry, n) => (entry, last + n + 1)));
+                await using var upsert = connection.CreateCommand();
+                upsert.Transaction = tx;
+                upsert.CommandText = "INSERT INTO floorpay_bank_sequences (bank_id, last_sequence) VALUES (@b, @s) " +
+                                     "ON CONFLICT (bank_id) DO UPDATE SET last_sequence = excluded.last_sequence;";
+                upsert.Parameters.AddWithValue("@b", group.Key);
+                upsert.Parameters.AddWithValue("@s", last + ordered.Count);
+                await upsert.ExecuteNonQueryAsync(cancellation);
+                banks.Add(group.Key);
+            }
+            await InsertRowsAsync(connection, tx, "floorpay_instructions", RailColumns.Instruction, null, rows, r =>
+                [r.Entry.InstructionId, r.Entry.BankId, r.Sequence, RailColumns.Kind(r.Entry.Kind), r.Entry.PayoutId, r.Entry.CitizenId,
+                 r.Entry.AccountToken, r.Entry.Amount, r.Entry.Currency, r.Entry.Period, r.Entry.ReasonCode, r.Entry.ReissueOf,
+                 r.Entry.IssuedAt.UtcTicks], cancellation);
+            inserted.UnionWith(rows.Select(r => r.Entry.InstructionId));
+        }
+        var outcomes = entries.OfType<InstructionOutcomeEntry>().Select(x => x.Record).ToList();
+        if (outcomes.Count > 0)
+            inserted.UnionWith((await InsertRowsAsync(connection, tx, "floorpay_instruction_outcomes", RailColumns.Outcomes, "instruction_id", outcomes, o =>
+                [o.InstructionId, o.BankId, o.CitizenId, RailColumns.Outcome(o.Outcome), o.Reason, o.Amount, o.RecordedAt.UtcTicks], cancellation))
+                .Select(id => $"outcome:{id}"));
+        var changes = entries.OfType<AccountChangeEntry>().ToList();
+        if (changes.Count > 0)
+            inserted.UnionWith(await InsertRowsAsync(connection, tx, "floorpay_account_changes", RailColumns.AccountChange, "change_id", changes, c =>
+                [c.ChangeId, c.CitizenId, c.BankId, c.AccountToken, c.PreviousBankId, c.PreviousAccountToken, c.RequestedBy, c.RequestedAt.UtcTicks,
+                 c.EffectiveAt.UtcTicks, c.IdempotencyKey, c.Fingerprint], cancellation));
+        var flags = entries.OfType<FraudFlagEntry>().Select(x => x.Flag).ToList();
+        if (flags.Count > 0)
+            inserted.UnionWith((await InsertRowsAsync(connection, tx, "floorpay_fraud_flags", RailColumns.FraudFlag, "bank_id || '/' || account_token", flags, f =>
+                [f.BankId, f.AccountToken, f.CitizenCount, f.RaisedByChange, f.RaisedAt.UtcTicks], cancellation)).Select(id => $"flag:{id}"));
         var contributions = entries.OfType<ContributionEntry>().ToList();
         if (contributions.Count > 0)
             inserted.UnionWith(await InsertRowsAsync(connection, tx, "floorpay_contributions", CivicColumns.Contribution, "contribution_id", contributions, c =>
@@ -55,7 +98,26 @@ internal sealed class SqliteLedgerStore(string connectionString, string fundId) 
                  r.ReasonCode, r.IdempotencyKey, r.Fingerprint], cancellation)).Select(id => $"resolution:{id}"));
 
         await tx.CommitAsync(cancellation);
-        return inserted;
+        return new BatchCommit(inserted, banks);
+    }
+
+    private static async Task<bool> InstructionExistsAsync(SqliteConnection connection, SqliteTransaction tx, InstructionEntry i, CancellationToken cancellation)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = "SELECT COUNT(*) FROM floorpay_instructions WHERE instruction_id = @id OR reissue_of = @r;";
+        command.Parameters.AddWithValue("@id", i.InstructionId);
+        command.Parameters.AddWithValue("@r", (object?)i.ReissueOf ?? DBNull.Value);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellation)) > 0;
+    }
+
+    private static async Task<long> LastSequenceAsync(SqliteConnection connection, SqliteTransaction tx, string bankId, CancellationToken cancellation)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = "SELECT last_sequence FROM floorpay_bank_sequences WHERE bank_id = @b;";
+        command.Parameters.AddWithValue("@b", bankId);
+        return await command.ExecuteScalarAsync(cancellation) is { } v and not DBNull ? Convert.ToInt64(v) : 0L;
     }
 
     /// <summary>One multi-row INSERT that skips rows conflicting with a unique key; returns the ids of the rows inserted.</summary>
@@ -110,6 +172,9 @@ internal sealed class SqliteLedgerStore(string connectionString, string fundId) 
         var exemptions = await Read(CivicColumns.Exemption, "floorpay_exemptions", "granted_at_ticks, exemption_id", CivicColumns.ReadExemption);
         var appeals = await Read(CivicColumns.Appeal, "floorpay_appeals", "filed_at_ticks, appeal_id", CivicColumns.ReadAppeal);
         var resolutions = await Read(CivicColumns.Resolution, "floorpay_appeal_resolutions", "resolved_at_ticks, appeal_id", CivicColumns.ReadResolution);
-        return CitizenHistories.Group(ids, payouts, contributions, exemptions, appeals, resolutions);
+        var instructions = await Read(RailColumns.Instruction, "floorpay_instructions", "issued_at_ticks, instruction_id", r => RailColumns.ReadInstruction(r));
+        var outcomes = await Read(RailColumns.Outcomes, "floorpay_instruction_outcomes", "recorded_at_ticks, instruction_id", r => RailColumns.ReadOutcome(r));
+        var changes = await Read(RailColumns.AccountChange, "floorpay_account_changes", "requested_at_ticks, change_id", RailColumns.ReadAccountChange);
+        return CitizenHistories.Group(ids, payouts, contributions, exemptions, appeals, resolutions, instructions, outcomes, changes);
     }
 }

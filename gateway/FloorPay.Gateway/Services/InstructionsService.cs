@@ -1,0 +1,148 @@
+using System.Globalization;
+using FloorPay.Domain;
+using FloorPay.Gateway.Auth;
+using FloorPay.Grains;
+using FloorPay.V1;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+
+namespace FloorPay.Gateway.Services;
+
+/// <summary>Payout instructions for banks: streamed and paged from the durable outbox; settlements, returns, daily reports.</summary>
+public sealed class InstructionsService(IInstructionOutbox outbox, IGrainFactory grains, PolicyBook policies, InstructionStreamOptions streaming)
+    : Instructions.InstructionsBase
+{
+    public const int MaxPage = 1000;
+    public const int MaxSettlementBatch = 1000;
+
+    public override async Task SubscribeInstructions(SubscribeInstructionsRequest request, IServerStreamWriter<V1.PayoutInstruction> responseStream,
+        ServerCallContext context)
+    {
+        var bank = context.Require(ParticipantRole.Bank).BankId!;
+        var cursor = Cursor(request.AfterSequence);
+        var cancellation = context.CancellationToken;
+        while (!cancellation.IsCancellationRequested)
+        {
+            // Take the signal before reading, so that a commit between the read and the wait is not missed.
+            var committed = outbox.NextCommit(bank);
+            var page = await outbox.ListAsync(bank, cursor, MaxPage, cancellation);
+            foreach (var instruction in page)
+            {
+                await responseStream.WriteAsync(Map(instruction), cancellation);
+                cursor = instruction.Sequence;
+            }
+            if (page.Count == MaxPage) continue;
+            // Commits on this silo wake the stream at once; commits on other silos are seen at the next poll.
+            try { await committed.WaitAsync(streaming.PollInterval, cancellation); }
+            catch (TimeoutException) { }
+            catch (OperationCanceledException) { break; }
+        }
+    }
+
+    public override async Task<ListInstructionsResponse> ListInstructions(ListInstructionsRequest request, ServerCallContext context)
+    {
+        var bank = context.Require(ParticipantRole.Bank).BankId!;
+        var cursor = Cursor(request.AfterSequence);
+        var size = request.PageSize switch
+        {
+            0 => 100,
+            < 0 or > MaxPage => throw Check.Invalid($"page_size must be 0-{MaxPage}"),
+            var n => n,
+        };
+        var page = await outbox.ListAsync(bank, cursor, size, context.CancellationToken);
+        var response = new ListInstructionsResponse { NextAfterSequence = page.Count > 0 ? page[^1].Sequence : cursor };
+        response.Instructions.AddRange(page.Select(Map));
+        return response;
+    }
+
+    public override async Task<ConfirmSettlementResponse> ConfirmSettlement(ConfirmSettlementRequest request, ServerCallContext context)
+    {
+        var bank = context.Require(ParticipantRole.Bank).BankId!;
+        if (request.InstructionIds.Count is 0 or > MaxSettlementBatch)
+            throw Check.Invalid($"instruction_ids must hold 1-{MaxSettlementBatch} ids");
+        var ids = request.InstructionIds.Select(id => InstructionId(id, "instruction_ids")).ToList();
+        if (ids.Distinct(StringComparer.Ordinal).Count() != ids.Count) throw Check.Invalid("instruction_ids must be distinct");
+
+        // The whole batch is checked before anything is recorded: one bad id refuses it all.
+        var found = await outbox.FindAsync(ids, context.CancellationToken);
+        var unknown = ids.FirstOrDefault(id => !found.TryGetValue(id, out var f) || f.Instruction.BankId != bank);
+        if (unknown is not null)
+            throw new RpcException(new Status(StatusCode.NotFound, $"instruction {unknown} does not exist for this bank; nothing was recorded"));
+        var notice = ids.FirstOrDefault(id => found[id].Instruction.Kind == Grains.InstructionKind.Notice);
+        if (notice is not null) throw new RpcException(new Status(StatusCode.FailedPrecondition, $"{notice} is a notice and carries no money; nothing was recorded"));
+        var returned = ids.FirstOrDefault(id => found[id].Outcome?.Outcome == InstructionOutcome.Returned);
+        if (returned is not null)
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"instruction {returned} was returned and cannot be settled; nothing was recorded"));
+
+        var already = ids.Where(id => found[id].Outcome?.Outcome == InstructionOutcome.Settled).ToHashSet(StringComparer.Ordinal);
+        var settled = await outbox.SettleAsync(ids.Where(id => !already.Contains(id)).Select(id => found[id].Instruction).ToList(), context.CancellationToken);
+        // An id not newly settled here was settled concurrently by a resend: report it as already settled.
+        var response = new ConfirmSettlementResponse();
+        response.Settled.AddRange(settled);
+        response.AlreadySettled.AddRange(ids.Where(id => !settled.Contains(id)));
+        return response;
+    }
+
+    public override async Task<ReturnPaymentResponse> ReturnPayment(ReturnPaymentRequest request, ServerCallContext context)
+    {
+        var bank = context.Require(ParticipantRole.Bank).BankId!;
+        var id = InstructionId(request.InstructionId, "instruction_id");
+        if (!ReturnReasons.All.Contains(request.Reason))
+            throw Check.Invalid($"reason must be one of: {string.Join(", ", ReturnReasons.All.Order(StringComparer.Ordinal))}");
+        var found = await outbox.FindAsync([id], context.CancellationToken);
+        if (!found.TryGetValue(id, out var f) || f.Instruction.BankId != bank)
+            throw new RpcException(new Status(StatusCode.NotFound, $"instruction {id} does not exist for this bank"));
+        var receipt = (await grains.GetGrain<ICitizenGrain>(f.Instruction.CitizenId).ReturnPayment(new ReturnCommand(id, request.Reason, bank))).Value();
+        return new ReturnPaymentResponse
+        {
+            InstructionId = receipt.InstructionId,
+            CitizenId = receipt.CitizenId,
+            Reason = receipt.Reason,
+            RecordedAt = Timestamp.FromDateTimeOffset(receipt.RecordedAt),
+            AccountNeedsUpdate = receipt.AccountNeedsUpdate,
+            Replayed = receipt.Replayed,
+        };
+    }
+
+    public override async Task<V1.SettlementReport> GetSettlementReport(GetSettlementReportRequest request, ServerCallContext context)
+    {
+        var caller = context.Require(ParticipantRole.Bank, ParticipantRole.Treasury, ParticipantRole.Auditor);
+        var bank = Check.Id(request.BankId, "bank_id");
+        if (!DateOnly.TryParseExact(request.Day, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+            throw Check.Invalid("day must be a date, YYYY-MM-DD");
+        if (caller.Role == ParticipantRole.Bank && caller.BankId != bank)
+            throw new RpcException(new Status(StatusCode.PermissionDenied, "a bank can read only its own settlement report"));
+        var r = await outbox.ReportAsync(bank, day, context.CancellationToken);
+        return new V1.SettlementReport
+        {
+            BankId = r.BankId,
+            Day = r.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            Issued = Tally(r.Issued),
+            Settled = Tally(r.Settled),
+            Returned = Tally(r.Returned),
+            Outstanding = Tally(r.Outstanding),
+        };
+    }
+
+    private V1.Tally Tally(Grains.Tally t) => new() { Count = t.Count, Amount = ProtoMapping.Money(t.Amount, policies.Currency) };
+
+    private static long Cursor(long afterSequence) =>
+        afterSequence >= 0 ? afterSequence : throw Check.Invalid("after_sequence must be 0 or a sequence already received");
+
+    private static string InstructionId(string? id, string field) =>
+        !string.IsNullOrEmpty(id) && id.Length <= 200 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or ':' or '-')
+            ? id
+            : throw Check.Invalid($"{field} must be instruction ids of 1-200 characters of [A-Za-z0-9._:-]");
+
+    public static V1.PayoutInstruction Map(Grains.PayoutInstruction i) => new()
+    {
+        InstructionId = i.InstructionId,
+        Sequence = i.Sequence,
+        CitizenId = i.CitizenId,
+        AccountToken = i.AccountToken,
+        Amount = ProtoMapping.Money(i.Amount, i.Currency),
+        Kind = ProtoMapping.Kind(i.Kind),
+        Period = i.Period,
+        ReasonCode = i.ReasonCode,
+    };
+}

@@ -1,0 +1,43 @@
+namespace FloorPay.Grains;
+
+/// <summary>
+/// The durable outbox of payout instructions, per bank. Instructions are written by the ledger in the same transaction
+/// as their payouts; this reads them, waits for new ones, and records settlements.
+/// </summary>
+public interface IInstructionOutbox
+{
+    /// <summary>A bank's instructions with sequence greater than <paramref name="afterSequence"/>, in sequence order.</summary>
+    Task<IReadOnlyList<PayoutInstruction>> ListAsync(string bankId, long afterSequence, int limit, CancellationToken cancellation = default);
+
+    /// <summary>
+    /// Completes when this silo next commits instructions for the bank. Take it before listing, then await it when the
+    /// list came back empty; commits on other silos are not signalled here, so also poll.
+    /// </summary>
+    Task NextCommit(string bankId);
+
+    /// <summary>The instructions among <paramref name="instructionIds"/> that exist, each with its outcome if any.</summary>
+    Task<IReadOnlyDictionary<string, (PayoutInstruction Instruction, InstructionOutcomeRecord? Outcome)>> FindAsync(
+        IReadOnlyCollection<string> instructionIds, CancellationToken cancellation = default);
+
+    /// <summary>Records these instructions as settled (the caller checked they are the bank's and not returned); returns the ids newly settled.</summary>
+    Task<IReadOnlyList<string>> SettleAsync(IReadOnlyList<PayoutInstruction> instructions, CancellationToken cancellation = default);
+
+    /// <summary>Per bank and UTC day: issued, settled, returned, and outstanding at the day's end.</summary>
+    Task<SettlementDay> ReportAsync(string bankId, DateOnly day, CancellationToken cancellation = default);
+
+    /// <summary>Citizens with a returned payment not yet re-issued whose payout account was changed after the return and is now in effect.</summary>
+    Task<IReadOnlyList<string>> CitizensAwaitingReissueAsync(DateTimeOffset now, int limit, CancellationToken cancellation = default);
+
+    /// <summary>Distinct citizens whose enrollment or any account change points at this account.</summary>
+    Task<int> CountCitizensOnAccountAsync(string bankId, string accountToken, CancellationToken cancellation = default);
+
+    Task<IReadOnlyList<FraudFlag>> ListFraudFlagsAsync(int limit, CancellationToken cancellation = default);
+}
+
+public readonly record struct Tally(long Count, long Amount);
+
+/// <summary>One bank's day, for reconciliation against its statement. Notices carry no money and are not counted.</summary>
+public sealed record SettlementDay(string BankId, DateOnly Day, Tally Issued, Tally Settled, Tally Returned, Tally Outstanding);
+
+/// <summary>Many citizens pointing at one account: raised for a reviewer, never acted on automatically.</summary>
+public sealed record FraudFlag(string BankId, string AccountToken, int CitizenCount, string RaisedByChange, DateTimeOffset RaisedAt);

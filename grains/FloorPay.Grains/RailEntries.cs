@@ -1,0 +1,39 @@
+namespace FloorPay.Grains;
+
+/// <summary>
+/// An instruction a citizen asks for explicitly: a re-issue of a returned payment, or a notice to the old bank of an
+/// account change. (A payout's own instruction is written by the ledger with the payout.) The ledger numbers it.
+/// </summary>
+public sealed record InstructionEntry(
+    string InstructionId,
+    string BankId,
+    InstructionKind Kind,
+    string? PayoutId,
+    string CitizenId,
+    string AccountToken,
+    long Amount,
+    string Currency,
+    string Period,
+    string ReasonCode,
+    string? ReissueOf,
+    DateTimeOffset IssuedAt);
+
+/// <summary>A settlement or a return reported by a bank: an append-only record, one per instruction.</summary>
+public sealed record InstructionOutcomeEntry(InstructionOutcomeRecord Record);
+
+/// <summary>A change of payout account: in effect from <see cref="EffectiveAt"/> (after the cooling-off).</summary>
+public sealed record AccountChangeEntry(
+    string ChangeId,
+    string CitizenId,
+    string BankId,
+    string AccountToken,
+    string PreviousBankId,
+    string PreviousAccountToken,
+    string RequestedBy,
+    DateTimeOffset RequestedAt,
+    DateTimeOffset EffectiveAt,
+    string IdempotencyKey,
+    string Fingerprint);
+
+/// <summary>A fraud flag on one account, raised once (unique per account) by the change that crossed the threshold.</summary>
+public sealed record FraudFlagEntry(FraudFlag Flag);
