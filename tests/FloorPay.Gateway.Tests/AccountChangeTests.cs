@@ -1,0 +1,154 @@
+using FloorPay.V1;
+using Grpc.Core;
+
+namespace FloorPay.Gateway.Tests;
+
+/// <summary>
+/// Returns and payout account changes, the classic fraud path: a returned payment flags the account; a changed account
+/// receives money only after the cooling-off; the old bank gets a notice; the returned payment is re-issued exactly
+/// once; many citizens on one account raise a fraud flag.
+/// </summary>
+[Collection(RailServerCollection.Name)]
+public sealed class AccountChangeTests(RailServerFixture fixture)
+{
+    private readonly FloorPayServer _server = fixture.Server;
+
+    private static ChangePayoutAccountRequest Change(string citizenId, string bankId, string token, string? key = null) => new()
+    {
+        CitizenId = citizenId, IdempotencyKey = key ?? Ids.Key("acct"), Account = new PayoutAccount { BankId = bankId, AccountToken = token },
+    };
+
+    [Fact]
+    public async Task A_returned_payment_is_reissued_exactly_once_after_the_account_update_and_its_cooling_off()
+    {
+        var (citizenId, enrolled) = await _server.EnrollNewCitizen();
+        var returnedId = enrolled.FirstPayout.PayoutId;
+        var bank = _server.As(ApiKeys.BankA);
+
+        var returned = await bank.Instructions.ReturnPaymentAsync(new ReturnPaymentRequest { InstructionId = returnedId, Reason = "ACCOUNT_CLOSED" });
+        Assert.True(returned.AccountNeedsUpdate);
+        Assert.False(returned.Replayed);
+        Assert.True((await _server.Statement(citizenId)).AccountNeedsUpdate);
+        var resent = await bank.Instructions.ReturnPaymentAsync(new ReturnPaymentRequest { InstructionId = returnedId, Reason = "ACCOUNT_CLOSED" });
+        Assert.True(resent.Replayed);
+        await Expect.Status(StatusCode.AlreadyExists, bank.Instructions.ReturnPaymentAsync(new ReturnPaymentRequest { InstructionId = returnedId, Reason = "ACCOUNT_BLOCKED" }));
+        await Expect.Status(StatusCode.FailedPrecondition, bank.Instructions.ConfirmSettlementAsync(new ConfirmSettlementRequest { InstructionIds = { returnedId } }));
+
+        var newToken = Ids.Token();
+        var change = await bank.Citizens.ChangePayoutAccountAsync(Change(citizenId, "bank-a", newToken));
+        Assert.Equal(RailServerFixture.CoolingOff, change.EffectiveAt.ToDateTimeOffset() - change.RequestedAt.ToDateTimeOffset());
+        var statement = await _server.Statement(citizenId);
+        Assert.Equal(newToken, statement.PendingAccount.AccountToken);
+        Assert.False(statement.AccountNeedsUpdate);
+        Assert.Equal(enrolled.FirstPayout.PayoutId, statement.Payouts[0].PayoutId);
+
+        // During the cooling-off nothing is re-issued, however many sweeps run.
+        await Task.Delay(1_000);
+        Assert.DoesNotContain((await _server.Statement(citizenId)).Instructions, i => i.ReissueOf == returnedId);
+
+        fixture.Time.Advance(RailServerFixture.CoolingOff + TimeSpan.FromMinutes(1));
+        var reissued = await Eventually.Satisfies(() => _server.Statement(citizenId), s => s.Instructions.Any(i => i.ReissueOf == returnedId),
+            "the re-issue after the cooling-off");
+        await Task.Delay(1_000); // several more sweeps
+        var final = await _server.Statement(citizenId);
+        var reissue = Assert.Single(final.Instructions, i => i.ReissueOf == returnedId);
+        Assert.Equal(enrolled.FirstPayout.Amount, reissue.Amount);
+        Assert.Equal(returnedId, reissue.PayoutId);
+        Assert.Equal(newToken, final.PayoutAccount.AccountToken);
+        Assert.Single(final.Payouts); // the money was paid once; only the instruction is new
+
+        // The bank receives the re-issue on its stream, to the new account.
+        var list = await bank.Instructions.ListInstructionsAsync(new ListInstructionsRequest { AfterSequence = 0, PageSize = 1000 });
+        var all = list.Instructions.ToList();
+        for (var after = list.NextAfterSequence; ; )
+        {
+            var page = await bank.Instructions.ListInstructionsAsync(new ListInstructionsRequest { AfterSequence = after, PageSize = 1000 });
+            if (page.Instructions.Count == 0) break;
+            all.AddRange(page.Instructions);
+            after = page.NextAfterSequence;
+        }
+        var delivered = Assert.Single(all, i => i.InstructionId == reissue.InstructionId);
+        Assert.Equal(newToken, delivered.AccountToken);
+        Assert.Equal(enrolled.FirstPayout.Amount, delivered.Amount);
+    }
+
+    [Fact]
+    public async Task Moving_to_another_bank_notifies_the_old_bank_and_pays_the_new_one_only_after_the_cooling_off()
+    {
+        var (citizenId, enrolled) = await _server.EnrollNewCitizen();
+        var oldToken = (await _server.Statement(citizenId)).PayoutAccount.AccountToken;
+        var newToken = Ids.Token();
+
+        // A bank can move payouts only to an account it holds.
+        await Expect.Status(StatusCode.PermissionDenied, _server.As(ApiKeys.BankA).Citizens.ChangePayoutAccountAsync(Change(citizenId, "bank-b", newToken)));
+        var key = Ids.Key("acct");
+        var change = await _server.As(ApiKeys.BankB).Citizens.ChangePayoutAccountAsync(Change(citizenId, "bank-b", newToken, key));
+        Assert.Equal(("bank-a", oldToken), (change.PreviousAccount.BankId, change.PreviousAccount.AccountToken));
+        var replay = await _server.As(ApiKeys.BankB).Citizens.ChangePayoutAccountAsync(Change(citizenId, "bank-b", newToken, key));
+        Assert.True(replay.Replayed);
+        Assert.Equal(change.ChangeId, replay.ChangeId);
+        await Expect.Status(StatusCode.AlreadyExists, _server.As(ApiKeys.BankB).Citizens.ChangePayoutAccountAsync(Change(citizenId, "bank-b", Ids.Token(), key)));
+
+        // The old bank gets a notice at once, with no money in it.
+        var statement = await _server.Statement(citizenId);
+        var notice = Assert.Single(statement.Instructions, i => i.InstructionId == change.NoticeInstructionId);
+        Assert.Equal((InstructionKind.Notice, "bank-a", 0L), (notice.Kind, notice.BankId, notice.Amount.MinorUnits));
+        await Expect.Status(StatusCode.FailedPrecondition,
+            _server.As(ApiKeys.BankA).Instructions.ReturnPaymentAsync(new ReturnPaymentRequest { InstructionId = notice.InstructionId, Reason = "ACCOUNT_CLOSED" }));
+
+        // Until the cooling-off ends the account on file is still the old one, held by the old bank.
+        Assert.Equal(("bank-a", oldToken), (statement.PayoutAccount.BankId, statement.PayoutAccount.AccountToken));
+        await Expect.Status(StatusCode.PermissionDenied, _server.As(ApiKeys.BankB).Citizens.GetStatementAsync(new GetStatementRequest { CitizenId = citizenId }));
+
+        // After it, payouts go to the new bank: the next period's floor is an instruction for bank-b's new account.
+        fixture.Time.Advance(TimeSpan.FromDays(32));
+        var floor = await _server.As(ApiKeys.BankB).Payouts.RequestFloorPayoutAsync(Requests.Floor(citizenId));
+        var after = await _server.As(ApiKeys.BankB).Citizens.GetStatementAsync(new GetStatementRequest { CitizenId = citizenId });
+        Assert.Equal(("bank-b", newToken), (after.PayoutAccount.BankId, after.PayoutAccount.AccountToken));
+        var instruction = Assert.Single(after.Instructions, i => i.PayoutId == floor.PayoutId);
+        Assert.Equal("bank-b", instruction.BankId);
+        await Expect.Status(StatusCode.PermissionDenied, _server.As(ApiKeys.BankA).Payouts.RequestFloorPayoutAsync(Requests.Floor(citizenId)));
+        Assert.NotEqual(enrolled.FirstPayout.Period, floor.Period);
+    }
+
+    [Fact]
+    public async Task Many_citizens_pointing_at_one_account_raise_a_fraud_flag_for_review()
+    {
+        var shared = Ids.Token();
+        var raised = new List<bool>();
+        for (var i = 0; i < RailServerFixture.FraudThreshold; i++)
+        {
+            var (citizenId, _) = await _server.EnrollNewCitizen();
+            raised.Add((await _server.As(ApiKeys.BankA).Citizens.ChangePayoutAccountAsync(Change(citizenId, "bank-a", shared))).FraudFlagRaised);
+        }
+        Assert.Equal(Enumerable.Range(0, RailServerFixture.FraudThreshold).Select(i => i == RailServerFixture.FraudThreshold - 1), raised);
+
+        var flags = await _server.As(ApiKeys.Reviewer).Audit.ListFraudFlagsAsync(new ListFraudFlagsRequest());
+        var flag = Assert.Single(flags.Flags, f => f.AccountToken == shared);
+        Assert.Equal(("bank-a", RailServerFixture.FraudThreshold), (flag.BankId, flag.CitizenCount));
+        await Expect.Status(StatusCode.PermissionDenied, _server.As(ApiKeys.BankA).Audit.ListFraudFlagsAsync(new ListFraudFlagsRequest()));
+        await Expect.Status(StatusCode.InvalidArgument, _server.As(ApiKeys.Auditor).Audit.ListFraudFlagsAsync(new ListFraudFlagsRequest { PageSize = -3 }));
+    }
+
+    [Fact]
+    public async Task Bad_account_changes_and_returns_change_nothing()
+    {
+        var (citizenId, enrolled) = await _server.EnrollNewCitizen();
+        var before = await _server.Statement(citizenId);
+        var bank = _server.As(ApiKeys.BankA);
+
+        await Expect.Status(StatusCode.InvalidArgument, bank.Citizens.ChangePayoutAccountAsync(new ChangePayoutAccountRequest { CitizenId = citizenId, IdempotencyKey = Ids.Key() }));
+        await Expect.Status(StatusCode.InvalidArgument, bank.Citizens.ChangePayoutAccountAsync(Change(citizenId, "bank-a", "bad token")));
+        await Expect.Status(StatusCode.InvalidArgument, bank.Citizens.ChangePayoutAccountAsync(Change(citizenId, "bank-a", Ids.Token(), key: "")));
+        await Expect.Status(StatusCode.NotFound, bank.Citizens.ChangePayoutAccountAsync(Change(Ids.Citizen(), "bank-a", Ids.Token())));
+        await Expect.Status(StatusCode.FailedPrecondition, bank.Citizens.ChangePayoutAccountAsync(Change(citizenId, "bank-a", before.PayoutAccount.AccountToken)));
+        await Expect.Status(StatusCode.InvalidArgument,
+            bank.Instructions.ReturnPaymentAsync(new ReturnPaymentRequest { InstructionId = enrolled.FirstPayout.PayoutId, Reason = "I_DO_NOT_LIKE_IT" }));
+        await Expect.Status(StatusCode.NotFound,
+            _server.As(ApiKeys.BankB).Instructions.ReturnPaymentAsync(new ReturnPaymentRequest { InstructionId = enrolled.FirstPayout.PayoutId, Reason = "ACCOUNT_CLOSED" }));
+        await Expect.Status(StatusCode.NotFound,
+            bank.Instructions.ReturnPaymentAsync(new ReturnPaymentRequest { InstructionId = $"{citizenId}:floor:1999-01", Reason = "ACCOUNT_CLOSED" }));
+
+        Assert.Equal(before, await _server.Statement(citizenId));
+    }
+}
