@@ -47,6 +47,7 @@ public static class GatewayExtensions
         endpoints.MapGrpcService<AppealsService>();
         endpoints.MapGrpcService<BulkService>();
         endpoints.MapGrpcService<InstructionsService>();
+        endpoints.MapGrpcService<PaydayRunsService>();
         endpoints.MapGrpcReflectionService();
         endpoints.MapGrpcHealthChecksService();
         return endpoints;

@@ -30,6 +30,8 @@ public sealed record LedgerTotals(
     long LegAmountMismatches,
     long DuplicatePeriodPayouts,
     long DuplicateEnrollments,
-    IReadOnlyDictionary<string, RegionLedgerTotals> Regions);
+    IReadOnlyDictionary<string, RegionLedgerTotals> Regions,
+    long PayoutsWithoutInstruction = 0,
+    long BanksWithSequenceGaps = 0);
 
 public sealed record RegionLedgerTotals(long Enrollments, IReadOnlyList<PayoutTally> Payouts);

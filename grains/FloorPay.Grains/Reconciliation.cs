@@ -30,6 +30,9 @@ public sealed class Reconciliation(IGrainFactory grains, ILedgerAudit ledger, IP
             $"{totals.PayoutsWithoutLegs} payouts without legs, {totals.LegsWithoutPayout} postings without payout, {totals.LegAmountMismatches} amount mismatches"));
         checks.Add(Check("no citizen is paid twice for a period", totals.DuplicatePeriodPayouts == 0 && totals.DuplicateEnrollments == 0,
             $"{totals.DuplicatePeriodPayouts} (citizen, period) pairs paid more than once, {totals.DuplicateEnrollments} citizens enrolled more than once"));
+        checks.Add(Check("every payout has one instruction and every bank's sequence is gap-free",
+            totals.PayoutsWithoutInstruction == 0 && totals.BanksWithSequenceGaps == 0,
+            $"{totals.PayoutsWithoutInstruction} payouts without an instruction, {totals.BanksWithSequenceGaps} banks with gaps in their sequence"));
         checks.AddRange(aggregateChecks);
         checks.Add(await CheckDividendsAsync(cancellation));
         var missing = acknowledgedPayoutIds.Count == 0 ? [] : await ledger.MissingAsync(acknowledgedPayoutIds, cancellation);

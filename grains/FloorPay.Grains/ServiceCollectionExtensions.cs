@@ -18,6 +18,9 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton(new DividendOptions());
         services.TryAddSingleton(new PayoutAccountOptions());
         services.AddSingleton<DividendIndexCache>();
+        services.TryAddSingleton(new PaydayOptions());
+        services.AddSingleton<PaydayScheduler>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<PaydayScheduler>());
         services.AddSingleton<ReturnedPaymentSweep>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ReturnedPaymentSweep>());
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<DividendIndexCache>());

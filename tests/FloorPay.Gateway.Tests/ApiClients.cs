@@ -25,4 +25,6 @@ public sealed class ApiClients(CallInvoker invoker)
     public Bulk.BulkClient Bulk { get; } = new(invoker);
 
     public Instructions.InstructionsClient Instructions { get; } = new(invoker);
+
+    public PaydayRuns.PaydayRunsClient PaydayRuns { get; } = new(invoker);
 }

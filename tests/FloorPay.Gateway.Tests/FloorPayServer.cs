@@ -128,6 +128,28 @@ public sealed class FloorPayServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Stops the host without a graceful shutdown (the stop token is already cancelled): grains are not deactivated
+    /// cleanly and in-flight work is abandoned, as close to a crash as an in-process host gets.
+    /// </summary>
+    public async Task KillAsync()
+    {
+        if (_stopped) return;
+        _stopped = true;
+        Channel.Dispose();
+        Http.Dispose();
+        try
+        {
+            await _app.StopAsync(new CancellationToken(canceled: true));
+        }
+        catch (OperationCanceledException) { }
+        finally
+        {
+            await _app.DisposeAsync();
+            SqliteConnection.ClearAllPools();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await StopAsync();

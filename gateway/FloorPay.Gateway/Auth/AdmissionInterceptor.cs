@@ -15,6 +15,7 @@ public sealed class AdmissionInterceptor(AdmissionOptions options) : Interceptor
     [
         "/floorpay.v1.Citizens/GetStatement", "/floorpay.v1.Policies/GetPolicy", "/floorpay.v1.Funds/GetFund", "/floorpay.v1.Regions/GetRegion",
         "/floorpay.v1.Instructions/ListInstructions", "/floorpay.v1.Instructions/GetSettlementReport", "/floorpay.v1.Audit/ListFraudFlags",
+        "/floorpay.v1.PaydayRuns/GetPaydayRun",
     ];
 
     private readonly ConcurrentDictionary<string, StrongBox> _perParticipant = new();

@@ -8,9 +8,11 @@ internal static class LedgerColumns
 {
     public const string Insert =
         "payout_id, citizen_id, kind, slot, period, amount, currency, reason_code, region_id, bank_id, account_token, " +
-        "idempotency_key, fingerprint, enrollment, paid_at_ticks";
+        "idempotency_key, fingerprint, enrollment, paid_at_ticks, bucket";
 
     public const string Select = Insert;
+
+    public static int Bucket(PayoutPosting p) => FloorPay.Domain.CitizenBuckets.Of(p.CitizenId);
 
     public static string Kind(PayoutKind kind) => kind switch
     {

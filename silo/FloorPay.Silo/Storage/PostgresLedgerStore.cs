@@ -16,7 +16,7 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
     private const string PayoutsSql = $"""
         WITH input AS (
             SELECT * FROM unnest(@payout_id, @citizen_id, @kind, @slot, @period, @amount, @currency, @reason_code, @region_id,
-                                 @bank_id, @account_token, @idempotency_key, @fingerprint, @enrollment, @paid_at_ticks)
+                                 @bank_id, @account_token, @idempotency_key, @fingerprint, @enrollment, @paid_at_ticks, @bucket)
                 AS t({LedgerColumns.Insert})
         ), inserted AS (
             INSERT INTO floorpay_payouts ({LedgerColumns.Insert})
@@ -135,6 +135,7 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
             Text(c, "fingerprint", payouts, p => p.Fingerprint);
             Array(c, "enrollment", NpgsqlDbType.Boolean, payouts.Select(p => p.Enrollment).ToArray());
             Array(c, "paid_at_ticks", NpgsqlDbType.Bigint, payouts.Select(p => p.PaidAt.UtcTicks).ToArray());
+            Array(c, "bucket", NpgsqlDbType.Smallint, payouts.Select(p => (short)LedgerColumns.Bucket(p)).ToArray());
             c.Parameters.Add(new NpgsqlParameter("fund_id", NpgsqlDbType.Text) { Value = fundId });
             Text(c, "i_instruction_id", instructions, x => x.InstructionId);
             Text(c, "i_bank_id", instructions, x => x.BankId);

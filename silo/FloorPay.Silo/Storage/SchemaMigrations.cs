@@ -443,5 +443,14 @@ public static class SchemaMigrations
                 CREATE TRIGGER floorpay_fraud_flags_append_only BEFORE UPDATE OR DELETE ON floorpay_fraud_flags
                     FOR EACH ROW EXECUTE FUNCTION floorpay_append_only();
                 """),
+        new(8, "Hash bucket of each citizen on its payouts, so the payday run reads enrollments slice by slice",
+            Sqlite: """
+                ALTER TABLE floorpay_payouts ADD COLUMN bucket INTEGER NOT NULL DEFAULT 0;
+                CREATE INDEX floorpay_enrollments_by_bucket ON floorpay_payouts (bucket, citizen_id) WHERE enrollment = 1;
+                """,
+            PostgreSql: """
+                ALTER TABLE floorpay_payouts ADD COLUMN bucket smallint NOT NULL DEFAULT 0;
+                CREATE INDEX floorpay_enrollments_by_bucket ON floorpay_payouts (bucket, citizen_id) WHERE enrollment;
+                """),
     ];
 }

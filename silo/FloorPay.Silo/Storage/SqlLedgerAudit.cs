@@ -37,6 +37,11 @@ public sealed class SqlLedgerAudit(StorageSettings storage) : ILedgerAudit
         var duplicateEnrollments = await Scalar(
             "SELECT COUNT(*) FROM (SELECT citizen_id FROM floorpay_payouts WHERE enrollment GROUP BY citizen_id HAVING COUNT(*) > 1) d");
 
+        var withoutInstruction = await Scalar(
+            "SELECT COUNT(*) FROM floorpay_payouts p WHERE NOT EXISTS (SELECT 1 FROM floorpay_instructions i WHERE i.instruction_id = p.payout_id)");
+        // Gap-free: each bank's sequences are exactly 1..count.
+        var gaps = await Scalar(
+            "SELECT COUNT(*) FROM (SELECT bank_id FROM floorpay_instructions GROUP BY bank_id HAVING MIN(sequence) <> 1 OR MAX(sequence) <> COUNT(*)) g");
         var regions = new Dictionary<string, (long Enrollments, List<PayoutTally> Payouts)>();
         await using (var command = connection.CreateCommand())
         {
@@ -56,7 +61,8 @@ public sealed class SqlLedgerAudit(StorageSettings storage) : ILedgerAudit
         await tx.CommitAsync(cancellation);
 
         return new LedgerTotals(payouts, totalPaid, journalSum, unbalanced, withoutLegs, legsWithout, mismatches, duplicatePeriods,
-            duplicateEnrollments, regions.ToDictionary(r => r.Key, r => new RegionLedgerTotals(r.Value.Enrollments, r.Value.Payouts)));
+            duplicateEnrollments, regions.ToDictionary(r => r.Key, r => new RegionLedgerTotals(r.Value.Enrollments, r.Value.Payouts)),
+            withoutInstruction, gaps);
     }
 
     public async Task<long> CountEnrollmentsBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellation = default)

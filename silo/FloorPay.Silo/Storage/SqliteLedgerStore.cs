@@ -23,7 +23,7 @@ internal sealed class SqliteLedgerStore(string connectionString, string fundId) 
         {
             var added = await InsertRowsAsync(connection, tx, "floorpay_payouts", LedgerColumns.Insert, "payout_id", payouts, p =>
                 [p.PayoutId, p.CitizenId, LedgerColumns.Kind(p.Kind), p.Slot, p.Period, p.Amount, p.Currency, p.ReasonCode, p.RegionId,
-                 p.BankId, p.AccountToken, p.IdempotencyKey, p.Fingerprint, p.Enrollment ? 1 : 0, p.PaidAt.UtcTicks], cancellation);
+                 p.BankId, p.AccountToken, p.IdempotencyKey, p.Fingerprint, p.Enrollment ? 1 : 0, p.PaidAt.UtcTicks, LedgerColumns.Bucket(p)], cancellation);
             var legs = payouts.Where(p => added.Contains(p.PayoutId))
                 .SelectMany(p => LedgerColumns.Legs(fundId, p).Select((leg, i) => (p.PayoutId, Leg: i + 1, leg.Account, leg.Amount)))
                 .ToList();

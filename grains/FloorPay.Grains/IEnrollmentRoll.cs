@@ -1,0 +1,14 @@
+namespace FloorPay.Grains;
+
+/// <summary>The enrolled citizens, read slice by slice from the ledger for the payday run.</summary>
+public interface IEnrollmentRoll
+{
+    /// <summary>
+    /// Up to <paramref name="limit"/> citizens of the region and bucket enrolled in a period before <paramref name="period"/>,
+    /// with citizen id after <paramref name="afterCitizenId"/>, in id order, each with the payout account in effect at <paramref name="now"/>.
+    /// </summary>
+    Task<IReadOnlyList<EnrolledCitizen>> PageAsync(string regionId, int bucket, string afterCitizenId, string period, DateTimeOffset now, int limit,
+        CancellationToken cancellation = default);
+}
+
+public sealed record EnrolledCitizen(string CitizenId, string RegionId, PayoutAccount Account);
