@@ -97,6 +97,75 @@ public sealed class ClusterDrills : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_subscriber_whose_silo_is_killed_mid_stream_resumes_elsewhere_and_receives_every_instruction()
+    {
+        await StartClusterAsync(3);
+        var received = new System.Collections.Concurrent.ConcurrentQueue<PayoutInstruction>();
+        using var stopSubscriber = new CancellationTokenSource();
+        // The bank streams from silo 1 (about to be killed) and, on any error, resumes from its cursor on the next silo.
+        var subscriber = Task.Run(async () =>
+        {
+            long cursor = 0;
+            var next = 1;
+            while (!stopSubscriber.IsCancellationRequested)
+            {
+                var silo = _silos[next % _silos.Count];
+                if (!silo.Alive) { next++; continue; }
+                try
+                {
+                    using var call = new Instructions.InstructionsClient(silo.Channel).SubscribeInstructions(
+                        new SubscribeInstructionsRequest { AfterSequence = cursor }, new Metadata { { "authorization", "Bearer dev-bank-a" } },
+                        cancellationToken: stopSubscriber.Token);
+                    while (await call.ResponseStream.MoveNext(stopSubscriber.Token))
+                    {
+                        received.Enqueue(call.ResponseStream.Current);
+                        cursor = call.ResponseStream.Current.Sequence;
+                    }
+                }
+                catch (Exception) when (!stopSubscriber.IsCancellationRequested)
+                {
+                    next++;
+                    await Task.Delay(500);
+                }
+                catch (Exception) { return; }
+            }
+        });
+
+        var flow = new PayoutFlow(_silos);
+        using var stop = new CancellationTokenSource();
+        var running = flow.RunAsync(workers: 8, stop.Token);
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        var beforeKill = received.Count;
+        _silos[1].Kill();
+        await Task.Delay(TimeSpan.FromSeconds(30));
+        stop.Cancel();
+        await running;
+
+        // Read the bank's whole outbox from a live silo, then wait for the stream to reach its end.
+        var head = new List<PayoutInstruction>();
+        var live = _silos.First(s => s.Alive);
+        for (long after = 0; ;)
+        {
+            var page = await new Instructions.InstructionsClient(live.Channel).ListInstructionsAsync(
+                new ListInstructionsRequest { AfterSequence = after, PageSize = 1000 }, new Metadata { { "authorization", "Bearer dev-bank-a" } });
+            if (page.Instructions.Count == 0) break;
+            head.AddRange(page.Instructions);
+            after = page.NextAfterSequence;
+        }
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (received.Select(i => i.Sequence).DefaultIfEmpty(0).Max() < head.Count && DateTime.UtcNow < deadline) await Task.Delay(200);
+        stopSubscriber.Cancel();
+        await subscriber;
+
+        Assert.True(beforeKill > 0, "the subscriber received nothing before the kill");
+        var distinct = received.GroupBy(i => i.Sequence).Select(g => g.First()).OrderBy(i => i.Sequence).ToList();
+        Assert.Equal(Enumerable.Range(1, head.Count).Select(i => (long)i), distinct.Select(i => i.Sequence));
+        Assert.Equal(head.Select(i => i.InstructionId), distinct.Select(i => i.InstructionId));
+        var delivered = distinct.Select(i => i.InstructionId).ToHashSet();
+        Assert.All(flow.Acknowledged.Keys, id => Assert.Contains(id, delivered));
+    }
+
+    [Fact]
     public async Task Restarting_postgresql_while_payouts_flow_gives_fast_unavailable_and_service_resumes_by_itself()
     {
         var restart = Environment.GetEnvironmentVariable("FLOORPAY_TEST_PG_RESTART")

@@ -26,6 +26,39 @@ public abstract class LedgerContract(StorageProvider provider) : IAsyncLifetime
     private static DateTimeOffset Now() => new(DateTimeOffset.UtcNow.UtcTicks, TimeSpan.Zero);
 
     [Fact]
+    public async Task Concurrent_payouts_each_get_one_instruction_numbered_per_bank_in_commit_order_without_gaps()
+    {
+        // Several ledgers (as on several silos, each with its own writers) post for three banks at once.
+        var ledgers = Enumerable.Range(0, 3).Select(_ => GroupCommitLedger.Create(_storage, new LedgerOptions { Writers = 2, MaxBatch = 64 })).ToList();
+        var committed = new List<PayoutPosting>();
+        try
+        {
+            var postings = Enumerable.Range(0, 900).Select(i => Floor($"seq-{i}", enrollment: true) with { BankId = $"bank-{i % 3}" }).ToList();
+            var results = await Task.WhenAll(postings.Select((p, i) => ledgers[i % ledgers.Count].PostAsync(p)));
+            Assert.All(results, r => Assert.Equal(PostingResult.Committed, r));
+            committed.AddRange(postings);
+            // A second instruction for a payout cannot be made by re-posting it.
+            Assert.Equal(PostingResult.Conflict, await ledgers[0].PostAsync(postings[0]));
+        }
+        finally
+        {
+            foreach (var l in ledgers) await l.DisposeAsync();
+        }
+
+        var outbox = new SqlInstructionOutbox(_storage, _ledger, TimeProvider.System);
+        for (var bank = 0; bank < 3; bank++)
+        {
+            var listed = await outbox.ListAsync($"bank-{bank}", 0, 10_000);
+            Assert.Equal(Enumerable.Range(1, 300).Select(i => (long)i), listed.Select(i => i.Sequence));
+            Assert.Equal(committed.Where(p => p.BankId == $"bank-{bank}").Select(p => p.PayoutId).Order(), listed.Select(i => i.InstructionId).Order());
+            Assert.All(listed, i => Assert.Equal(committed.Single(p => p.PayoutId == i.InstructionId).Amount, i.Amount));
+        }
+        // Paging from a cursor gives the rest exactly.
+        var tail = await outbox.ListAsync("bank-1", 250, 100);
+        Assert.Equal(Enumerable.Range(251, 50).Select(i => (long)i), tail.Select(i => i.Sequence));
+    }
+
+    [Fact]
     public async Task A_posting_commits_once_and_reads_back_exactly()
     {
         var posting = Floor("c1", enrollment: true);

@@ -5,7 +5,7 @@ using FloorPay.Grains;
 namespace FloorPay.Silo.Storage;
 
 /// <summary>The instruction outbox over the ledger tables; plain SQL that both SQLite and PostgreSQL run.</summary>
-internal sealed class SqlInstructionOutbox : IInstructionOutbox
+public sealed class SqlInstructionOutbox : IInstructionOutbox
 {
     private readonly StorageSettings _storage;
     private readonly GroupCommitLedger _ledger;
