@@ -23,11 +23,11 @@ cleanup() {
 pg_start_throwaway
 trap cleanup EXIT
 psql_() { "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U floorpay -d floorpay_test -v ON_ERROR_STOP=1 -qAt "$@"; }
-silo=(dotnet silo/FloorPay.Silo/bin/Release/net10.0/FloorPay.Silo.dll --FloorPay:Storage:Provider=PostgreSql
-      "--FloorPay:Storage:ConnectionString=$PG_CONNECTION_STRING")
+dll=silo/FloorPay.Silo/bin/Release/net10.0/FloorPay.Silo.dll
+storage=(--FloorPay:Storage:Provider=PostgreSql "--FloorPay:Storage:ConnectionString=$PG_CONNECTION_STRING")
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(date -u +%Y-%m-%d)"
-"${silo[@]}" migrate >/dev/null
+dotnet "$dll" migrate "${storage[@]}" >/dev/null
 current=$(date -u +%Y-%m)
 previous=$(date -u -d "$(date -u +%Y-%m-01) -1 month" +%Y-%m)
 seed_start=$(date +%s)
@@ -53,7 +53,7 @@ SQL
 echo "seeded $citizens citizens enrolled in $previous in $(( $(date +%s) - seed_start )) s"
 
 log=$(mktemp)
-DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development "${silo[@]}" \
+DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development dotnet "$dll" "${storage[@]}" \
   --FloorPay:Listen:GrpcPort=5380 --FloorPay:Listen:HttpPort=5381 --FloorPay:Orleans:SiloPort=11380 --FloorPay:Orleans:GatewayPort=30380 \
   --FloorPay:Payday:RatePerSecond="$rate" --FloorPay:Payday:PageSize=1000 --FloorPay:Payday:CheckInterval=00:00:02 \
   --Logging:LogLevel:Default=Warning --Logging:LogLevel:FloorPay.Grains.PaydayRunGrain=Information > "${FLOORPAY_BENCH_SILO_LOG:-$log}" 2>&1 &
