@@ -27,6 +27,13 @@ dll=silo/FloorPay.Silo/bin/Release/net10.0/FloorPay.Silo.dll
 storage=(--FloorPay:Storage:Provider=PostgreSql "--FloorPay:Storage:ConnectionString=$PG_CONNECTION_STRING")
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(date -u +%Y-%m-%d)"
+# Baseline in the same run: raw single-row durable INSERTs (pgbench, 16 clients, autocommit).
+psql_ -c "CREATE TABLE bench_insert (id bigserial PRIMARY KEY, citizen_id text NOT NULL, amount bigint NOT NULL);"
+script=$(mktemp)
+echo "INSERT INTO bench_insert (citizen_id, amount) VALUES ('c-' || (random() * 1000000)::int, 120000);" > "$script"
+raw=$("$PG_BIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U floorpay -n -c 16 -j 2 -T 15 -f "$script" floorpay_test 2>/dev/null | awk '/^tps/ {print int($3)}')
+rm -f "$script"
+echo "baseline: raw single-row INSERT (pgbench, 16 clients, autocommit): $raw inserts/s"
 dotnet "$dll" migrate "${storage[@]}" >/dev/null
 current=$(date -u +%Y-%m)
 previous=$(date -u -d "$(date -u +%Y-%m-01) -1 month" +%Y-%m)
@@ -62,7 +69,7 @@ run=""
 for _ in $(seq 1 1200); do
   sleep 5
   run=$(curl -sf -H "authorization: Bearer dev-auditor" "http://127.0.0.1:5381/v1/payday-runs/$current" || true)
-  [ -n "$run" ] && echo "$run" | python3 -c 'import json,sys; r=json.load(sys.stdin); print(f"  {r.get(\"status\")}: {r.get(\"citizensPaid\",0)} paid, {r.get(\"citizensAlreadyPaid\",0)} already, slices {r.get(\"slicesDone\",0)}/{r.get(\"slicesTotal\",0)}")'
+  [ -n "$run" ] && echo "$run" | python3 -c 'import json,sys; r=json.load(sys.stdin); print("  %s: %s paid, %s already, slices %s/%s" % (r.get("status"), r.get("citizensPaid", 0), r.get("citizensAlreadyPaid", 0), r.get("slicesDone", 0), r.get("slicesTotal", 0)))' || true
   echo "$run" | grep -q '"COMPLETED"' && break
 done
 echo "$run" | python3 -c '
@@ -72,6 +79,6 @@ r = json.load(sys.stdin)
 parse = lambda s: datetime.fromisoformat(s.replace("Z", "+00:00"))
 seconds = (parse(r["finishedAt"]) - parse(r["startedAt"])).total_seconds()
 paid = int(r.get("citizensPaid", 0)) + int(r.get("citizensAlreadyPaid", 0))
-print(f"payday run {r[\"period\"]}: {paid} citizens in {seconds:.0f} s ({paid / seconds:.0f}/s, configured pace {r[\"ratePerSecond\"]}/s)")'
+print("payday run %s: %d citizens in %.0f s (%.0f/s, configured pace %s/s)" % (r["period"], paid, seconds, paid / seconds, r["ratePerSecond"]))'
 echo "ledger: $(psql_ -c "SELECT COUNT(*) || ' floor payouts for $current, ' || COUNT(DISTINCT citizen_id) || ' distinct citizens' FROM floorpay_payouts WHERE kind = 'floor' AND period = '$current'")"
 echo "outbox: $(psql_ -c "SELECT COUNT(*) || ' instructions for $current' FROM floorpay_instructions WHERE period = '$current'")"
