@@ -44,7 +44,7 @@ pg_start_throwaway() {
     || { cat "$PG_DATA_DIR/initdb.log" >&2; return 1; }
   # Tuned for a 2-core test machine: durability stays on (fsync, synchronous_commit), only limits are raised.
   "${run_as[@]}" "$PG_BIN/pg_ctl" -D "$PG_DATA_DIR/data" -l "$PG_DATA_DIR/server.log" -w -t 60 \
-    -o "-h 127.0.0.1 -p $PG_PORT -k $PG_DATA_DIR -c max_connections=300 -c shared_buffers=256MB" start >/dev/null \
+    -o "-h 127.0.0.1 -p $PG_PORT -k $PG_DATA_DIR -c max_connections=300 -c shared_buffers=256MB -c max_wal_size=4GB -c checkpoint_timeout=15min" start >/dev/null \
     || { cat "$PG_DATA_DIR/server.log" >&2; return 1; }
   "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U floorpay -d postgres -qc "CREATE DATABASE floorpay_test;" >/dev/null
   PG_RUN_AS=("${run_as[@]}")

@@ -66,7 +66,7 @@ public sealed class CitizenGrain(
         var posting = NewPosting(PayoutKind.Floor, period.ToString(), period.ToString(), amount, reason, command.IdempotencyKey, fingerprint, now,
             command.RegionId, command.Account, enrollment: true);
         return Decision<EnrollResult>.Post(posting, p => ToEnrollResult(p, false));
-    });
+    }, refreshIfNotEnrolled: false);
 
     public Task<Outcome<PayoutReceipt>> RequestFloorPayout(FloorPayoutCommand command) => DecideAndPost(() =>
     {
@@ -106,6 +106,7 @@ public sealed class CitizenGrain(
 
     public async Task<Outcome<ContributionReceipt>> RecordContribution(ContributionCommand command)
     {
+        await RefreshIfNotEnrolledAsync();
         for (var attempt = 0; attempt < 2; attempt++)
         {
             if (Enrollment is null) return Outcome<ContributionReceipt>.Refused(RejectionKind.NotFound, $"citizen {CitizenId} is not enrolled");
@@ -141,6 +142,7 @@ public sealed class CitizenGrain(
 
     public async Task<Outcome<ExemptionReceipt>> GrantExemption(ExemptionCommand command)
     {
+        await RefreshIfNotEnrolledAsync();
         for (var attempt = 0; attempt < 2; attempt++)
         {
             if (Enrollment is null) return Outcome<ExemptionReceipt>.Refused(RejectionKind.NotFound, $"citizen {CitizenId} is not enrolled");
@@ -174,6 +176,7 @@ public sealed class CitizenGrain(
 
     public async Task<Outcome<AppealView>> FileAppeal(FileAppealCommand command)
     {
+        await RefreshIfNotEnrolledAsync();
         for (var attempt = 0; attempt < 2; attempt++)
         {
             if (Guard(command.ActingBankId) is { } refused) return new(null, refused);
@@ -202,6 +205,7 @@ public sealed class CitizenGrain(
 
     public async Task<Outcome<AppealView>> ResolveAppeal(ResolveAppealCommand command)
     {
+        await RefreshIfNotEnrolledAsync();
         for (var attempt = 0; attempt < 3; attempt++)
         {
             if (Enrollment is null) return Outcome<AppealView>.Refused(RejectionKind.NotFound, $"citizen {CitizenId} is not enrolled");
@@ -274,8 +278,9 @@ public sealed class CitizenGrain(
 
     public async Task<Outcome<CitizenStatement>> GetStatement(StatementQuery query)
     {
-        // The payday run writes this period's floor payouts to the ledger directly: a statement must not miss them.
-        if (Enrollment is not null && !_payouts.Any(p => p.Kind == PayoutKind.Floor && p.Slot == clock.Current.ToString())) await ReloadAsync();
+        // The payday run and bank envelopes write enrollments and this period's floor payouts to the ledger directly:
+        // a statement must not miss them.
+        if (Enrollment is null || !_payouts.Any(p => p.Kind == PayoutKind.Floor && p.Slot == clock.Current.ToString())) await ReloadAsync();
         if (Guard(query.ActingBankId) is { } refused) return new Outcome<CitizenStatement>(null, refused);
         var enrollment = Enrollment!;
         var now = clock.Now;
@@ -331,6 +336,7 @@ public sealed class CitizenGrain(
 
     public async Task<Outcome<AccountChangeReceipt>> ChangePayoutAccount(ChangeAccountCommand command)
     {
+        await RefreshIfNotEnrolledAsync();
         for (var attempt = 0; attempt < 2; attempt++)
         {
             if (Enrollment is null) return Outcome<AccountChangeReceipt>.Refused(RejectionKind.NotFound, $"citizen {CitizenId} is not enrolled");
@@ -452,6 +458,12 @@ public sealed class CitizenGrain(
         _instructions.Add(ToInstruction(notice));
     }
 
+    /// <summary>Bank envelopes enroll citizens straight in the ledger: an activation that saw no enrollment looks again.</summary>
+    private async Task RefreshIfNotEnrolledAsync()
+    {
+        if (Enrollment is null) await ReloadAsync();
+    }
+
     private static PayoutInstruction ToInstruction(InstructionEntry e) => new(e.InstructionId, e.BankId, 0, e.Kind, e.PayoutId, e.CitizenId,
         e.AccountToken, e.Amount, e.Currency, e.Period, e.ReasonCode, e.ReissueOf, e.IssuedAt);
 
@@ -502,8 +514,10 @@ public sealed class CitizenGrain(
     /// Decides on what this activation knows; commits the resulting payout to the ledger; on a unique-key conflict
     /// re-reads the ledger (the truth) and decides once more, which then replays or refuses.
     /// </summary>
-    private async Task<Outcome<T>> DecideAndPost<T>(Func<Decision<T>> decide)
+    private async Task<Outcome<T>> DecideAndPost<T>(Func<Decision<T>> decide, bool refreshIfNotEnrolled = true)
     {
+        // (An enrollment needs no refresh: if an envelope enrolled the citizen meanwhile, its write conflicts and re-reads.)
+        if (refreshIfNotEnrolled) await RefreshIfNotEnrolledAsync();
         for (var attempt = 0; attempt < 2; attempt++)
         {
             var decision = decide();

@@ -9,6 +9,16 @@ public interface IEnrollmentRoll
     /// </summary>
     Task<IReadOnlyList<EnrolledCitizen>> PageAsync(string regionId, int bucket, string afterCitizenId, string period, DateTimeOffset now, int limit,
         CancellationToken cancellation = default);
+
+    /// <summary>
+    /// For each of these citizens that is enrolled: its region, enrollment period, the payout account in effect at
+    /// <paramref name="now"/>, and the idempotency keys it has used outside payouts (contributions, exemptions, appeals,
+    /// account changes), which the payout table's own unique key cannot see.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, CitizenStanding>> LookupAsync(IReadOnlyCollection<string> citizenIds, DateTimeOffset now,
+        CancellationToken cancellation = default);
 }
+
+public sealed record CitizenStanding(EnrolledCitizen Citizen, string EnrollmentPeriod, IReadOnlySet<string> OtherKeys);
 
 public sealed record EnrolledCitizen(string CitizenId, string RegionId, PayoutAccount Account);

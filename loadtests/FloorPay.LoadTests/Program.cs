@@ -21,7 +21,8 @@ if (args.Length == 0 || args[0] is "--help" or "-h" || args[0] != "payouts")
           --warmup S          unmeasured seconds before each run (default 5)
           --concurrency N     closed-model clients (default 64; 0 skips the closed run)
           --rate R            open-model arrivals per second (default 2000; 0 skips the open run)
-          --bulk N            also run bulk envelopes of N enrollments (closed model, 4 clients; default 0 = skip)
+          --bulk N            also run bulk envelopes of N enrollments (closed model; default 0 = skip)
+          --bulk-clients N    clients sending envelopes at once in the bulk run (default 4)
         Each request enrolls a new citizen: one durable floor payout, acknowledged after the ledger commit.
         Prints one Markdown table row per run.
         """);
@@ -42,5 +43,5 @@ Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
 if (rate > 0) Console.WriteLine((await bench.OpenAsync(rate, duration, warmUp, maxInFlight: 4096)).Row("fixed rate"));
 if (concurrency > 0) Console.WriteLine((await bench.ClosedAsync(concurrency, duration, warmUp)).Row("capacity"));
 var bulkSize = int.Parse(Option("--bulk", "0"));
-if (bulkSize > 0) Console.WriteLine((await bench.BulkAsync(4, bulkSize, duration, warmUp)).Row("bulk capacity"));
+if (bulkSize > 0) Console.WriteLine((await bench.BulkAsync(int.Parse(Option("--bulk-clients", "4")), bulkSize, duration, warmUp)).Row("bulk capacity"));
 return 0;

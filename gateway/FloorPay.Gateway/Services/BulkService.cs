@@ -8,8 +8,9 @@ namespace FloorPay.Gateway.Services;
 
 /// <summary>
 /// Envelopes of up to <see cref="MaxItems"/> items. Everything is checked before anything runs: every item's format
-/// and ownership, one item per citizen, and the control totals; any problem refuses the whole envelope. Then each
-/// item runs like the single call (its own key, its own result), a bounded number at a time.
+/// and ownership, one item per citizen, and the control totals; any problem refuses the whole envelope. Then the
+/// ordinary items are posted to the ledger together (<see cref="IBulkPostingGrain"/>); the others run like the single
+/// call through their citizen grains (their own key, their own result), a bounded number at a time.
 /// </summary>
 public sealed class BulkService(IGrainFactory grains, FloorPayTopology topology, PolicyBook policies, PeriodClock clock) : Bulk.BulkBase
 {
@@ -25,7 +26,8 @@ public sealed class BulkService(IGrainFactory grains, FloorPayTopology topology,
         var (each, _) = FloorEntitlement.AtEnrollment(policies.For(period), period, clock.Now);
         CheckControls(envelope.ControlCount, envelope.ControlAmount, commands.Count, each.MinorUnits * commands.Count);
 
-        return await RunAsync(envelope.EnvelopeId, commands, c => c.CitizenId, async c =>
+        var fast = await grains.GetGrain<IBulkPostingGrain>(0).EnrollMany(commands.Select(c => new CitizenEnrollment(c.CitizenId, c.Command)).ToList());
+        return await RunAsync(envelope.EnvelopeId, commands, fast, c => c.CitizenId, async c =>
             (await grains.GetGrain<ICitizenGrain>(c.CitizenId).Enroll(c.Command)).Value().FirstPayout, context.CancellationToken);
     }
 
@@ -37,7 +39,8 @@ public sealed class BulkService(IGrainFactory grains, FloorPayTopology topology,
         var expected = commands.Sum(c => policies.For(c.Command.Period is { } p ? Period.Parse(p, clock.Length) : clock.Current).FloorAmount);
         CheckControls(envelope.ControlCount, envelope.ControlAmount, commands.Count, expected);
 
-        return await RunAsync(envelope.EnvelopeId, commands, c => c.CitizenId, async c =>
+        var fast = await grains.GetGrain<IBulkPostingGrain>(0).PayFloorMany(commands.Select(c => new CitizenFloorPayout(c.CitizenId, c.Command)).ToList());
+        return await RunAsync(envelope.EnvelopeId, commands, fast, c => c.CitizenId, async c =>
             (await grains.GetGrain<ICitizenGrain>(c.CitizenId).RequestFloorPayout(c.Command)).Value(), context.CancellationToken);
     }
 
@@ -70,13 +73,18 @@ public sealed class BulkService(IGrainFactory grains, FloorPayTopology topology,
                                 $"{controlCount} items and {controlAmount.MinorUnits}; nothing was done");
     }
 
-    private async Task<EnvelopeResult> RunAsync<T>(string envelopeId, List<T> commands, Func<T, string> citizenOf,
-        Func<T, Task<Grains.PayoutReceipt>> run, CancellationToken cancellation)
+    /// <param name="fast">What the fast path already posted, per item; the other items run through their citizen grains.</param>
+    private async Task<EnvelopeResult> RunAsync<T>(string envelopeId, List<T> commands, IReadOnlyList<Grains.PayoutReceipt?> fast,
+        Func<T, string> citizenOf, Func<T, Task<Grains.PayoutReceipt>> run, CancellationToken cancellation)
     {
         var results = new EnvelopeItemResult[commands.Count];
+        for (var i = 0; i < commands.Count; i++)
+            if (fast[i] is { } posted)
+                results[i] = new EnvelopeItemResult { Index = i, CitizenId = citizenOf(commands[i]), StatusCode = 0, Receipt = ProtoMapping.Receipt(posted) };
         using var gate = new SemaphoreSlim(Parallelism);
         await Task.WhenAll(commands.Select(async (command, i) =>
         {
+            if (results[i] is not null) return;
             await gate.WaitAsync(cancellation);
             try
             {

@@ -4,7 +4,7 @@ namespace FloorPay.Silo.Storage;
 public sealed record LedgerOptions
 {
     /// <summary>Most postings committed in one transaction.</summary>
-    public int MaxBatch { get; init; } = 512;
+    public int MaxBatch { get; init; } = 1024;
 
     /// <summary>Concurrent writer loops (PostgreSQL only; SQLite has a single writer).</summary>
     public int Writers { get; init; } = 2;

@@ -452,5 +452,12 @@ public static class SchemaMigrations
                 ALTER TABLE floorpay_payouts ADD COLUMN bucket smallint NOT NULL DEFAULT 0;
                 CREATE INDEX floorpay_enrollments_by_bucket ON floorpay_payouts (bucket, citizen_id) WHERE enrollment;
                 """),
+        new(9, "Leaner instruction indexes: none by payout (never queried), re-issue uniqueness only where there is one",
+            Sqlite: "DROP INDEX floorpay_instructions_by_payout;",
+            PostgreSql: """
+                DROP INDEX floorpay_instructions_by_payout;
+                ALTER TABLE floorpay_instructions DROP CONSTRAINT floorpay_instructions_reissue_of_key;
+                CREATE UNIQUE INDEX floorpay_instructions_one_reissue ON floorpay_instructions (reissue_of) WHERE reissue_of IS NOT NULL;
+                """),
     ];
 }

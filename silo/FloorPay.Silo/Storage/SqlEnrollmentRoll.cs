@@ -30,29 +30,68 @@ internal sealed class SqlEnrollmentRoll(StorageSettings storage) : IEnrollmentRo
         }
         if (page.Count == 0) return [];
 
-        // The latest account change in effect wins, as in the citizen grain.
-        var accounts = new Dictionary<string, PayoutAccount>(StringComparer.Ordinal);
-        await using (var command = connection.CreateCommand())
-        {
-            string filter;
-            if (sqlite)
-            {
-                filter = "citizen_id IN (" + string.Join(",", page.Select((c, i) => { Add(command, $"c{i}", c.CitizenId); return $"@c{i}"; })) + ")";
-            }
-            else
-            {
-                command.Parameters.Add(new Npgsql.NpgsqlParameter("ids", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text)
-                    { Value = page.Select(c => c.CitizenId).ToArray() });
-                filter = "citizen_id = ANY(@ids)";
-            }
-            command.CommandText = $"SELECT citizen_id, bank_id, account_token FROM floorpay_account_changes WHERE {filter} AND effective_at_ticks <= @now " +
-                                  "ORDER BY citizen_id, requested_at_ticks, change_id";
-            Add(command, "now", now.UtcTicks);
-            await using var reader = await command.ExecuteReaderAsync(cancellation);
-            while (await reader.ReadAsync(cancellation)) accounts[reader.GetString(0)] = new PayoutAccount(reader.GetString(1), reader.GetString(2));
-        }
+        var accounts = await AccountsInEffectAsync(connection, page.Select(c => c.CitizenId).ToList(), now, cancellation);
         return page.Select(c => new EnrolledCitizen(c.CitizenId, c.RegionId, accounts.GetValueOrDefault(c.CitizenId) ?? new PayoutAccount(c.BankId, c.Token)))
             .ToList();
+    }
+
+    public async Task<IReadOnlyDictionary<string, CitizenStanding>> LookupAsync(IReadOnlyCollection<string> citizenIds, DateTimeOffset now,
+        CancellationToken cancellation = default)
+    {
+        var ids = citizenIds.Distinct().ToList();
+        await using var connection = await new SchemaMigrator(storage).OpenAsync(cancellation);
+        var enrolled = new List<(string CitizenId, string RegionId, string BankId, string Token, string Slot)>();
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT citizen_id, region_id, bank_id, account_token, slot FROM floorpay_payouts " +
+                                  $"WHERE {(storage.Provider == StorageProvider.Sqlite ? "enrollment = 1" : "enrollment")} AND {Filter(command, ids)}";
+            await using var reader = await command.ExecuteReaderAsync(cancellation);
+            while (await reader.ReadAsync(cancellation))
+                enrolled.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4)));
+        }
+        if (enrolled.Count == 0) return new Dictionary<string, CitizenStanding>();
+        var present = enrolled.Select(e => e.CitizenId).ToList();
+        var accounts = await AccountsInEffectAsync(connection, present, now, cancellation);
+        var keys = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        await using (var command = connection.CreateCommand())
+        {
+            var filter = Filter(command, present);
+            command.CommandText = string.Join(" UNION ALL ",
+                new[] { "floorpay_contributions", "floorpay_exemptions", "floorpay_appeals", "floorpay_appeal_resolutions", "floorpay_account_changes" }
+                    .Select(t => $"SELECT citizen_id, idempotency_key FROM {t} WHERE {filter}"));
+            await using var reader = await command.ExecuteReaderAsync(cancellation);
+            while (await reader.ReadAsync(cancellation))
+            {
+                if (!keys.TryGetValue(reader.GetString(0), out var set)) keys[reader.GetString(0)] = set = new HashSet<string>(StringComparer.Ordinal);
+                set.Add(reader.GetString(1));
+            }
+        }
+        return enrolled.ToDictionary(e => e.CitizenId, e => new CitizenStanding(
+            new EnrolledCitizen(e.CitizenId, e.RegionId, accounts.GetValueOrDefault(e.CitizenId) ?? new PayoutAccount(e.BankId, e.Token)),
+            e.Slot, keys.GetValueOrDefault(e.CitizenId) ?? (IReadOnlySet<string>)new HashSet<string>()), StringComparer.Ordinal);
+    }
+
+    /// <summary>The latest account change in effect per citizen, as the citizen grain decides it.</summary>
+    private async Task<Dictionary<string, PayoutAccount>> AccountsInEffectAsync(DbConnection connection, List<string> citizenIds, DateTimeOffset now,
+        CancellationToken cancellation)
+    {
+        var accounts = new Dictionary<string, PayoutAccount>(StringComparer.Ordinal);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT citizen_id, bank_id, account_token FROM floorpay_account_changes WHERE {Filter(command, citizenIds)} " +
+                              "AND effective_at_ticks <= @now ORDER BY citizen_id, requested_at_ticks, change_id";
+        Add(command, "now", now.UtcTicks);
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        while (await reader.ReadAsync(cancellation)) accounts[reader.GetString(0)] = new PayoutAccount(reader.GetString(1), reader.GetString(2));
+        return accounts;
+    }
+
+    /// <summary>"citizen_id is one of these", as one array parameter (PostgreSQL) or a parameter list (SQLite).</summary>
+    private string Filter(DbCommand command, List<string> citizenIds)
+    {
+        if (storage.Provider == StorageProvider.Sqlite)
+            return "citizen_id IN (" + string.Join(",", citizenIds.Select((c, i) => { Add(command, $"c{i}", c); return $"@c{i}"; })) + ")";
+        command.Parameters.Add(new Npgsql.NpgsqlParameter("ids", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text) { Value = citizenIds.ToArray() });
+        return "citizen_id = ANY(@ids)";
     }
 
     private static void Add(DbCommand command, string name, object value)
