@@ -25,6 +25,8 @@ public abstract class BulkFastPathContract : IAsyncLifetime
         {
             store(b);
             b.Services.AddSingleton<TimeProvider>(_time);
+            // The test pays the next period by envelope: no payday run may race it.
+            b.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["FloorPay:Payday:Enabled"] = "false" });
         });
     }
 

@@ -27,6 +27,8 @@ public sealed class RailServerFixture : IAsyncLifetime
                 ["FloorPay:Accounts:CoolingOff"] = CoolingOff.ToString(),
                 ["FloorPay:Accounts:FraudFlagThreshold"] = FraudThreshold.ToString(),
                 ["FloorPay:Accounts:ReissueSweepInterval"] = "00:00:00.200",
+                // These tests move the calendar and pay the next period themselves: no payday run may race them.
+                ["FloorPay:Payday:Enabled"] = "false",
             });
         });
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FloorPay.Gateway.Tests;
@@ -15,8 +16,13 @@ public sealed class TimeTravelServerFixture : IAsyncLifetime
     public FloorPayServer Server => _server ?? throw new InvalidOperationException("the server has not started");
 
     // The grain services add TimeProvider.System only if no TimeProvider is registered yet, so this one wins.
+    // These tests move the calendar and request later periods themselves: no payday run may race them.
     public async Task InitializeAsync() =>
-        _server = await FloorPayServer.StartAsync(configure: b => b.Services.AddSingleton<TimeProvider>(Time));
+        _server = await FloorPayServer.StartAsync(configure: b =>
+        {
+            b.Services.AddSingleton<TimeProvider>(Time);
+            b.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["FloorPay:Payday:Enabled"] = "false" });
+        });
 
     public async Task DisposeAsync()
     {
