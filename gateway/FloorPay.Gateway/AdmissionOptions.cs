@@ -12,6 +12,15 @@ public sealed class AdmissionOptions
     /// <summary>Calls in flight for any one participant, so that one bank cannot take all the capacity.</summary>
     public int MaxInFlightPerParticipant { get; set; } = 2048;
 
+    /// <summary>Mutating calls per second for a participant without its own WritesPerSecond (0: no rate limit).</summary>
+    public double DefaultWritesPerSecond { get; set; }
+
+    /// <summary>Read calls per second for a participant without its own ReadsPerSecond (0: no rate limit).</summary>
+    public double DefaultReadsPerSecond { get; set; }
+
+    /// <summary>How many seconds' worth of calls a participant may send at once (the token bucket's size).</summary>
+    public double BurstSeconds { get; set; } = 1;
+
     /// <summary>The retry-after hint sent with a refusal.</summary>
     public int RetryAfterMilliseconds { get; set; } = 250;
 }

@@ -26,12 +26,14 @@ public static class GatewayExtensions
         services.AddSingleton(configuration.GetSection("FloorPay:Instructions").Get<InstructionStreamOptions>() ?? new InstructionStreamOptions());
         services.AddGrpc(o =>
         {
+            o.Interceptors.Add<Observability.MetricsInterceptor>();
             o.Interceptors.Add<AuthenticationInterceptor>();
             o.Interceptors.Add<AdmissionInterceptor>();
             o.EnableDetailedErrors = false;
         }).AddJsonTranscoding();
         services.AddGrpcReflection();
-        services.AddGrpcHealthChecks().AddCheck("floorpay", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());
+        // gRPC health reports SERVING only when every readiness check (added by the host) passes.
+        services.AddGrpcHealthChecks();
         return services;
     }
 

@@ -26,7 +26,14 @@ public sealed class DividendIndexCache(IGrainFactory grains, ILogger<DividendInd
                 p.Sequence, p.DeclaredAt, p.Total, p.EligibleCount, p.PerCapita, p.Remainder, p.CumulativeIndex, p.EligibleBefore)));
     }
 
-    public async Task RefreshAsync() => Update(await grains.GetGrain<IFundGrain>(IFundGrain.National).GetDividendIndex());
+    public async Task RefreshAsync()
+    {
+        var fund = grains.GetGrain<IFundGrain>(IFundGrain.National);
+        Update(await fund.GetDividendIndex());
+        // The same periodic read feeds the fund's gauges (balance, runway) on this silo's /metrics.
+        var summary = await fund.GetSummary();
+        FloorPayMeters.SetFund(summary.Balance, summary.RunwayPeriods);
+    }
 
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(DividendIndexCache), ServiceLifecycleStage.Active,

@@ -8,11 +8,47 @@ public static class FloorPayMeters
     public static readonly Meter Meter = new("FloorPay");
 
     public static readonly Counter<long> PaydayCitizensPaid =
-        Meter.CreateCounter<long>("floorpay.payday.citizens_paid", description: "Citizens paid by payday runs");
+        Meter.CreateCounter<long>("payday.citizens_paid", description: "Citizens paid by payday runs");
 
     public static readonly Counter<long> PaydayCitizensAlreadyPaid =
-        Meter.CreateCounter<long>("floorpay.payday.citizens_already_paid", description: "Citizens a payday run found already paid for the period");
+        Meter.CreateCounter<long>("payday.citizens_already_paid", description: "Citizens a payday run found already paid for the period");
 
     public static readonly Counter<long> PaydaySlicesDone =
-        Meter.CreateCounter<long>("floorpay.payday.slices_done", description: "Payday run slices completed");
+        Meter.CreateCounter<long>("payday.slices_done", description: "Payday run slices completed");
+
+    public static readonly Counter<long> Payouts =
+        Meter.CreateCounter<long>("payouts", description: "Payouts committed to the ledger, by kind and region");
+
+    public static readonly Counter<long> PayoutAmount =
+        Meter.CreateCounter<long>("payouts.amount", unit: "minor units", description: "Money committed in payouts, by kind and region");
+
+    public static readonly Counter<long> Enrollments =
+        Meter.CreateCounter<long>("enrollments", description: "Enrollments committed to the ledger, by region");
+
+    public static readonly Histogram<int> LedgerBatchSize =
+        Meter.CreateHistogram<int>("ledger.batch_size", description: "Entries committed per ledger transaction");
+
+    public static readonly Histogram<double> LedgerCommitSeconds =
+        Meter.CreateHistogram<double>("ledger.commit_duration", unit: "s", description: "Time to commit one ledger transaction");
+
+    public static readonly Counter<long> LedgerFailedBatches =
+        Meter.CreateCounter<long>("ledger.failed_batches", description: "Ledger transactions that did not commit (their callers got UNAVAILABLE)");
+
+    private static long _fundBalance;
+    private static long _fundRunway = -1;
+
+    /// <summary>Set by the silo's fund watcher; -1 runway means the fund pays no floor outflow yet (no runway to compute).</summary>
+    public static void SetFund(long balance, long? runwayPeriods)
+    {
+        Interlocked.Exchange(ref _fundBalance, balance);
+        Interlocked.Exchange(ref _fundRunway, runwayPeriods ?? -1);
+    }
+
+    public static readonly ObservableGauge<long> FundBalance =
+        Meter.CreateObservableGauge("fund.balance", () => Interlocked.Read(ref _fundBalance), unit: "minor units",
+            description: "The national fund's balance, as this silo last read it");
+
+    public static readonly ObservableGauge<long> FundRunway =
+        Meter.CreateObservableGauge("fund.runway_periods", () => Interlocked.Read(ref _fundRunway),
+            description: "Periods of floor payouts the national fund covers (-1: not computable yet)");
 }

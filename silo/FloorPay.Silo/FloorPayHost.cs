@@ -1,3 +1,4 @@
+using Prometheus;
 using System.Net;
 using FloorPay.Gateway;
 using FloorPay.Gateway.Auth;
@@ -67,6 +68,9 @@ public static class FloorPayHost
         builder.Services.AddFloorPayGrainServices(policies);
         builder.Services.AddFloorPayLedger(storage, config.GetSection("FloorPay:Ledger").Get<LedgerOptions>());
         builder.Services.AddFloorPayGateway(config, builder.Environment);
+        builder.Services.AddHealthChecks()
+            .AddCheck<Health.StorageReadiness>("storage", tags: ["ready"])
+            .AddCheck<Health.ClusterReadiness>("cluster", tags: ["ready"]);
 
         var listen = IPAddress.Parse(config["FloorPay:Listen:Address"]!);
         builder.WebHost.ConfigureKestrel(k =>
@@ -103,6 +107,19 @@ public static class FloorPayHost
         if (storage.MigrateOnStart)
             new SchemaMigrator(storage).MigrateAsync().GetAwaiter().GetResult();
         app.MapFloorPayGateway();
+        // Liveness: the process answers HTTP. Readiness: it can reach its storage and is an active cluster member.
+        app.MapHealthChecks("/health/live", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions
+        {
+            Predicate = c => c.Tags.Contains("ready"),
+            ResponseWriter = async (context, report) =>
+            {
+                context.Response.ContentType = "text/plain";
+                await context.Response.WriteAsync(string.Join("\n", report.Entries.Select(e => $"{e.Key}: {e.Value.Status} ({e.Value.Description})")));
+            },
+        });
+        // Prometheus text format: the gateway's, the ledger's and the grains' meters, Orleans' own meters, process metrics.
+        app.MapMetrics();
         app.MapGet("/", () => "FloorPay gateway: gRPC (h2c) on the gRPC port, JSON under /v1 on this port. See README.md.");
         return app;
     }

@@ -14,6 +14,12 @@ public sealed class ParticipantConfig
     /// <summary>Hex SHA-256 of the API key. The only accepted form outside Development.</summary>
     public string? ApiKeySha256 { get; set; }
 
+    /// <summary>This participant's mutating calls per second (token bucket); unset: FloorPay:Admission:DefaultWritesPerSecond.</summary>
+    public double? WritesPerSecond { get; set; }
+
+    /// <summary>This participant's read calls per second, limited apart from writes; unset: the admission default.</summary>
+    public double? ReadsPerSecond { get; set; }
+
     /// <summary>The API key in clear: accepted in Development only.</summary>
     public string? ApiKey { get; set; }
 }

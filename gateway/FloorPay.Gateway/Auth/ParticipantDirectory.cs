@@ -33,7 +33,7 @@ public sealed class ParticipantDirectory
             else if (!string.IsNullOrEmpty(e.ApiKey) && isDevelopment) hash = Hash(e.ApiKey);
             else throw new InvalidOperationException($"participant {e.Id}: set ApiKeySha256 (a clear ApiKey is accepted in Development only)");
             if (!isDevelopment && demoHashes.Contains(hash)) throw new InvalidOperationException($"participant {e.Id}: the demo keys are accepted in Development only");
-            if (!_byKeyHash.TryAdd(hash, new Participant(e.Id, role, role == ParticipantRole.Bank ? e.BankId : null)))
+            if (!_byKeyHash.TryAdd(hash, new Participant(e.Id, role, role == ParticipantRole.Bank ? e.BankId : null, e.WritesPerSecond, e.ReadsPerSecond)))
                 throw new InvalidOperationException($"participant {e.Id}: its API key is also another participant's");
         }
     }

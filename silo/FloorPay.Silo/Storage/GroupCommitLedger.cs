@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using FloorPay.Grains;
 
@@ -167,12 +168,23 @@ public sealed class GroupCommitLedger : IPayoutLedger, IAsyncDisposable
                     candidates.Count, (int)took.TotalMilliseconds, (int)GC.GetTotalPauseDuration().TotalMilliseconds, GC.CollectionCount(2));
             Interlocked.Increment(ref _batches);
             Interlocked.Add(ref _postings, batch.Count);
+            FloorPayMeters.LedgerBatchSize.Record(candidates.Count);
+            FloorPayMeters.LedgerCommitSeconds.Record(took.TotalSeconds);
+            foreach (var p in candidates)
+            {
+                if (p.Entry is not PayoutPosting payout || !inserted.Contains(p.Id)) continue;
+                var tags = new TagList { { "kind", LedgerColumns.Kind(payout.Kind) }, { "region", payout.RegionId } };
+                FloorPayMeters.Payouts.Add(1, tags);
+                FloorPayMeters.PayoutAmount.Add(payout.Amount, tags);
+                if (payout.Enrollment) FloorPayMeters.Enrollments.Add(1, new KeyValuePair<string, object?>("region", payout.RegionId));
+            }
             foreach (var p in batch)
                 p.Done.TrySetResult(inserted.Contains(p.Id) && candidates.Contains(p) ? PostingResult.Committed : PostingResult.Conflict);
             if (commit.Banks.Count > 0) InstructionsCommitted?.Invoke(commit.Banks);
         }
         catch (Exception e)
         {
+            FloorPayMeters.LedgerFailedBatches.Add(1);
             var failure = new LedgerUnavailableException("the payout ledger did not commit; nothing was written, retry with the same key", e);
             foreach (var p in batch) p.Done.TrySetException(failure);
         }

@@ -1,0 +1,111 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using FloorPay.V1;
+using Grpc.Core;
+using Microsoft.Extensions.Configuration;
+
+namespace FloorPay.Gateway.Tests;
+
+/// <summary>/metrics in the Prometheus text format, and liveness and readiness endpoints that mean what they say.</summary>
+[Collection(SharedServerCollection.Name)]
+public sealed class ObservabilityTests(SharedServerFixture fixture)
+{
+    private readonly FloorPayServer _server = fixture.Server;
+
+    private async Task<string> ScrapeAsync() => await _server.Http.GetStringAsync("/metrics");
+
+    /// <summary>The value of one series (all of whose labels are given), or 0 when it is not exported yet.</summary>
+    private static double Value(string exposition, string metric, params (string Name, string Value)[] labels)
+    {
+        foreach (var line in exposition.Split('\n'))
+        {
+            if (!line.StartsWith(metric + "{", StringComparison.Ordinal) && !line.StartsWith(metric + " ", StringComparison.Ordinal)) continue;
+            if (!labels.All(l => line.Contains($"{l.Name}=\"{l.Value}\"", StringComparison.Ordinal))) continue;
+            return double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        return 0;
+    }
+
+    [Fact]
+    public async Task Metrics_count_calls_by_method_and_status_payouts_by_kind_and_region_and_ledger_commits()
+    {
+        var before = await ScrapeAsync();
+        const string enroll = "/floorpay.v1.Citizens/Enroll";
+        foreach (var _ in Enumerable.Range(0, 3)) await _server.EnrollNewCitizen(region: "R-EAST");
+        await Expect.Status(StatusCode.InvalidArgument, _server.As(ApiKeys.BankA).Citizens.EnrollAsync(new EnrollRequest()));
+
+        var after = await ScrapeAsync();
+        // Meters are process-wide and other test servers run in this process too: this test's calls are a lower bound.
+        double Increase(string metric, params (string, string)[] labels) => Value(after, metric, labels) - Value(before, metric, labels);
+        Assert.True(Increase("floorpay_gateway_grpc_requests", ("method", enroll), ("status", "OK")) >= 3, "enrollments counted as OK");
+        Assert.True(Increase("floorpay_gateway_grpc_requests", ("method", enroll), ("status", "InvalidArgument")) >= 1, "the bad one counted");
+        Assert.True(Increase("floorpay_payouts", ("kind", "floor"), ("region", "R-EAST")) >= 3, "payouts by kind and region");
+        Assert.True(Increase("floorpay_enrollments", ("region", "R-EAST")) >= 3, "enrollments by region");
+        Assert.True(Value(after, "floorpay_gateway_grpc_request_duration_count", ("method", enroll), ("status", "OK")) >= 3, "latency histogram");
+        Assert.True(Value(after, "floorpay_ledger_batch_size_count") > Value(before, "floorpay_ledger_batch_size_count"), "ledger batches");
+        Assert.Contains("floorpay_ledger_commit_duration_bucket", after);
+        Assert.Matches(new Regex("^microsoft_orleans_orleans_catalog_activations", RegexOptions.Multiline), after); // Orleans' own meters
+        await Eventually.Satisfies(ScrapeAsync, m => m.Contains("floorpay_fund_balance", StringComparison.Ordinal), "the fund balance gauge");
+    }
+
+    [Fact]
+    public async Task Liveness_and_readiness_answer_without_a_key()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await _server.Http.GetAsync("/health/live")).StatusCode);
+        var ready = await _server.Http.GetAsync("/health/ready");
+        var body = await ready.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Contains("storage: Healthy", body);
+        Assert.Contains("cluster: Healthy", body);
+    }
+}
+
+/// <summary>Readiness follows the storage: when PostgreSQL refuses connections the node says it is not ready, and recovers.</summary>
+public sealed class ReadinessOnPostgres : IAsyncLifetime
+{
+    private FloorPayServer _server = null!;
+    private string _database = "";
+
+    public async Task InitializeAsync()
+    {
+        var connectionString = await TestPostgres.NewDatabaseAsync();
+        _database = new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Database!;
+        _server = await FloorPayServer.StartAsync(configure: b => b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["FloorPay:Storage:Provider"] = "PostgreSql",
+            ["FloorPay:Storage:ConnectionString"] = connectionString,
+        }));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await AllowConnectionsAsync(true);
+        await _server.DisposeAsync();
+    }
+
+    private async Task AllowConnectionsAsync(bool allow)
+    {
+        await using var admin = new Npgsql.NpgsqlConnection(TestPostgres.Server);
+        await admin.OpenAsync();
+        await using var command = admin.CreateCommand();
+        command.CommandText = $"ALTER DATABASE {_database} WITH ALLOW_CONNECTIONS {(allow ? "true" : "false")};" +
+                              (allow ? "" : $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{_database}';");
+        await command.ExecuteNonQueryAsync();
+        Npgsql.NpgsqlConnection.ClearAllPools();
+    }
+
+    [Fact]
+    public async Task Readiness_fails_while_the_database_refuses_connections_and_liveness_does_not()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await _server.Http.GetAsync("/health/ready")).StatusCode);
+        await AllowConnectionsAsync(false);
+        var down = await Eventually.Satisfies(() => _server.Http.GetAsync("/health/ready"), r => r.StatusCode == HttpStatusCode.ServiceUnavailable,
+            "readiness to fail");
+        Assert.Contains("storage: Unhealthy", await down.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, (await _server.Http.GetAsync("/health/live")).StatusCode);
+
+        await AllowConnectionsAsync(true);
+        await Eventually.Satisfies(() => _server.Http.GetAsync("/health/ready"), r => r.StatusCode == HttpStatusCode.OK, "readiness to recover",
+            TimeSpan.FromSeconds(30));
+    }
+}
