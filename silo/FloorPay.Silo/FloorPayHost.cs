@@ -120,6 +120,9 @@ public static class FloorPayHost
         });
         // Prometheus text format: the gateway's, the ledger's and the grains' meters, Orleans' own meters, process metrics.
         app.MapMetrics();
+        // prometheus-net starts listening to .NET meters at its first collection: collect once now, or every count made
+        // before the first scrape would be lost.
+        Metrics.DefaultRegistry.CollectAndExportAsTextAsync(Stream.Null).GetAwaiter().GetResult();
         app.MapGet("/", () => "FloorPay gateway: gRPC (h2c) on the gRPC port, JSON under /v1 on this port. See README.md.");
         return app;
     }

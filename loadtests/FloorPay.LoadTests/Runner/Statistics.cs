@@ -1,0 +1,90 @@
+using System.Collections.Concurrent;
+using HdrHistogram;
+
+namespace FloorPay.LoadTests.Runner;
+
+/// <summary>A step's results: counts by status, and latencies (µs in the histogram) from each request's intended start.</summary>
+public sealed record StepStatistics(
+    string Name,
+    long Ok,
+    long Failed,
+    long Dropped,
+    TimeSpan Duration,
+    IReadOnlyDictionary<string, long> ByStatus,
+    LongHistogram Latency)
+{
+    public long Requests => Ok + Failed;
+    public double RequestsPerSecond => Duration > TimeSpan.Zero ? Requests / Duration.TotalSeconds : 0;
+    public double OkPerSecond => Duration > TimeSpan.Zero ? Ok / Duration.TotalSeconds : 0;
+    public double PercentileMs(double percentile) => Latency.TotalCount == 0 ? 0 : Latency.GetValueAtPercentile(percentile) / 1000.0;
+    public double MaxMs => Latency.TotalCount == 0 ? 0 : Latency.GetMaxValue() / 1000.0;
+}
+
+/// <summary>One second of the measured run: throughput and latency over time.</summary>
+public sealed record SecondSample(int Second, long Ok, long Failed, long Dropped, double P50Ms, double P99Ms);
+
+/// <summary>Thread-safe collection of what happened, per step and per second.</summary>
+internal sealed class Recorder(IReadOnlyList<string> steps)
+{
+    public const long MaxMicros = 120_000_000;
+
+    private sealed class StepCell
+    {
+        public readonly LongHistogram Latency = new(MaxMicros, 3);
+        public long Ok, Failed, Dropped;
+        public readonly ConcurrentDictionary<string, long> ByStatus = new();
+    }
+
+    private sealed class SecondCell
+    {
+        public readonly LongHistogram Latency = new(MaxMicros, 2);
+        public long Ok, Failed, Dropped;
+    }
+
+    private readonly Dictionary<string, StepCell> _steps = steps.ToDictionary(s => s, _ => new StepCell());
+    private readonly StepCell _all = new();
+    private readonly ConcurrentDictionary<int, SecondCell> _seconds = new();
+
+    public void Record(string step, StepOutcome outcome, long micros, int second)
+    {
+        micros = Math.Clamp(micros, 0, MaxMicros);
+        foreach (var cell in new[] { _steps[step], _all })
+        {
+            lock (cell.Latency) cell.Latency.RecordValue(micros);
+            if (outcome.Ok) Interlocked.Increment(ref cell.Ok); else Interlocked.Increment(ref cell.Failed);
+            cell.ByStatus.AddOrUpdate(outcome.Status, 1, (_, n) => n + 1);
+        }
+        var s = _seconds.GetOrAdd(second, _ => new SecondCell());
+        lock (s.Latency) s.Latency.RecordValue(micros);
+        if (outcome.Ok) Interlocked.Increment(ref s.Ok); else Interlocked.Increment(ref s.Failed);
+    }
+
+    /// <summary>An arrival that could not start on time (the client's in-flight bound was full): counted, never skipped.</summary>
+    public void Dropped(string step, int second)
+    {
+        Interlocked.Increment(ref _steps[step].Dropped);
+        Interlocked.Increment(ref _all.Dropped);
+        Interlocked.Increment(ref _seconds.GetOrAdd(second, _ => new SecondCell()).Dropped);
+    }
+
+    public StepStatistics Step(string name, TimeSpan duration) => Snapshot(name, _steps[name], duration);
+
+    public StepStatistics All(TimeSpan duration) => Snapshot("all", _all, duration);
+
+    public IReadOnlyList<SecondSample> Timeline() =>
+        _seconds.OrderBy(kv => kv.Key).Select(kv =>
+        {
+            lock (kv.Value.Latency)
+                return new SecondSample(kv.Key, kv.Value.Ok, kv.Value.Failed, kv.Value.Dropped,
+                    kv.Value.Latency.TotalCount == 0 ? 0 : kv.Value.Latency.GetValueAtPercentile(50) / 1000.0,
+                    kv.Value.Latency.TotalCount == 0 ? 0 : kv.Value.Latency.GetValueAtPercentile(99) / 1000.0);
+        }).ToList();
+
+    private static StepStatistics Snapshot(string name, StepCell cell, TimeSpan duration)
+    {
+        LongHistogram copy;
+        lock (cell.Latency) copy = (LongHistogram)cell.Latency.Copy();
+        return new StepStatistics(name, Interlocked.Read(ref cell.Ok), Interlocked.Read(ref cell.Failed), Interlocked.Read(ref cell.Dropped), duration,
+            new Dictionary<string, long>(cell.ByStatus), copy);
+    }
+}
