@@ -1,17 +1,36 @@
 using System.Net;
 using FloorPay.LoadTests;
+using FloorPay.LoadTests.Runner;
+using FloorPay.LoadTests.Scenarios;
 using Grpc.Net.Client;
 
-// FloorPay load tests. Today: the payout benchmark of docs/benchmarks.md (scripts/bench.sh runs it end to end).
-//   payouts --address URL --api-key KEY --bank BANK --duration S --warmup S --concurrency N --rate R
+// FloorPay load tests: `run SCENARIO` (the surge runner) and `payouts` (the payout benchmark of docs/benchmarks.md).
 string Option(string name, string fallback)
 {
     var i = Array.IndexOf(args, name);
     return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
 }
 
+if (args.Length > 0 && args[0] == "run") return await Cli.RunAsync(args[1..], ResolveAsync);
+
+async Task<(Scenario, IAsyncDisposable?)> ResolveAsync(string name, ScenarioParameters parameters, CommandLine line)
+{
+    if (name == "self-test") return (SelfTestScenario.Create(parameters), null);
+    LocalNode? local = line.Has("--local") ? await LocalNode.StartAsync() : null;
+    var address = local?.Address ?? line.Value("--address", "http://127.0.0.1:5080");
+    var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
+    {
+        HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan },
+    });
+    var target = new FloorPayTarget(channel, line.Value("--api-key", "dev-bank-a"), line.Value("--bank", "bank-a"),
+        line.Value("--auditor-key", "dev-auditor"), line.Value("--treasury-key", "dev-treasury"));
+    return (FloorPayScenarios.Create(name, target, parameters), local);
+}
+
 if (args.Length == 0 || args[0] is "--help" or "-h" || args[0] != "payouts")
 {
+    Console.WriteLine(Cli.Usage);
+    Console.WriteLine();
     Console.WriteLine("""
         usage: FloorPay.LoadTests payouts [options]
           --address URL       gRPC address of a FloorPay gateway (default http://127.0.0.1:5080)

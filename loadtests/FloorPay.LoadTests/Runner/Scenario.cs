@@ -26,6 +26,9 @@ public sealed class Scenario(string name, IReadOnlyList<Step> steps)
     public IReadOnlyList<Step> Steps { get; } = steps;
     public Func<CancellationToken, Task>? Setup { get; init; }
     public Func<CancellationToken, Task<IntegrityResult>>? Integrity { get; init; }
+
+    /// <summary>The load this scenario runs when the command line gives no --phase (e.g. a replayed timeline).</summary>
+    public IReadOnlyList<LoadPhase>? DefaultPhases { get; init; }
 }
 
 public sealed record IntegrityResult(bool Passed, IReadOnlyList<string> Details);

@@ -1,0 +1,55 @@
+using System.Collections.Concurrent;
+using FloorPay.LoadTests.Runner;
+using FloorPay.V1;
+using Grpc.Core;
+using Grpc.Net.Client;
+
+namespace FloorPay.LoadTests.Scenarios;
+
+/// <summary>A FloorPay under test: its channel, the keys to use, and the payouts it acknowledged (for the integrity check).</summary>
+public sealed class FloorPayTarget(GrpcChannel channel, string bankKey, string bankId, string auditorKey, string treasuryKey)
+{
+    public static readonly string[] Regions = ["R-NORTH", "R-SOUTH", "R-EAST", "R-WEST"];
+
+    public GrpcChannel Channel { get; } = channel;
+    public string BankId { get; } = bankId;
+    public Metadata Bank { get; } = new() { { "authorization", $"Bearer {bankKey}" } };
+    public Metadata Auditor { get; } = new() { { "authorization", $"Bearer {auditorKey}" } };
+    public Metadata Treasury { get; } = new() { { "authorization", $"Bearer {treasuryKey}" } };
+    public string Run { get; } = Guid.NewGuid().ToString("N")[..8];
+
+    /// <summary>Payout id → citizen id, for every payout this run was told is committed.</summary>
+    public ConcurrentDictionary<string, string> Acknowledged { get; } = new();
+
+    public EnrollRequest NewEnrollment(long n, string region) => new()
+    {
+        IdempotencyKey = $"lt-{Run}-{n}",
+        CitizenId = $"lt-{Run}-{n}",
+        RegionId = region,
+        PayoutAccount = new PayoutAccount { BankId = BankId, AccountToken = $"t{n % 5000}" },
+    };
+
+    public static StepOutcome Outcome(RpcException e) => new(e.StatusCode.ToString(), false);
+
+    /// <summary>
+    /// The ledger must hold: the journal balances, nobody is paid twice, every acknowledged payout exists, aggregates
+    /// and dividends reconcile. Any failed check fails the run.
+    /// </summary>
+    public async Task<IntegrityResult> ReconcileAsync(CancellationToken cancellation)
+    {
+        var audit = new Audit.AuditClient(Channel);
+        var details = new List<string>();
+        var passed = true;
+        var chunks = Acknowledged.Keys.Chunk(10_000).DefaultIfEmpty([]);
+        foreach (var chunk in chunks)
+        {
+            var request = new ReconcileRequest();
+            request.AcknowledgedPayoutIds.AddRange(chunk);
+            var report = await audit.ReconcileAsync(request, Auditor, deadline: DateTime.UtcNow.AddMinutes(2), cancellationToken: cancellation);
+            passed &= report.Passed;
+            foreach (var c in report.Checks) details.Add($"{(c.Passed ? "ok" : "FAILED")}: {c.Name} ({c.Detail})");
+        }
+        details.Insert(0, $"{Acknowledged.Count} acknowledged payouts checked against the ledger");
+        return new IntegrityResult(passed, details.Distinct().ToList());
+    }
+}

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+
+namespace FloorPay.LoadTests.Scenarios;
+
+/// <summary>
+/// A single FloorPay node started for a quick try (--local): the silo built in this repository, Development keys,
+/// embedded SQLite in a temporary directory, on free loopback ports. Stopped and deleted afterwards.
+/// </summary>
+public sealed class LocalNode : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly string _data;
+
+    public string Address { get; }
+
+    private LocalNode(Process process, string data, string address)
+    {
+        _process = process;
+        _data = data;
+        Address = address;
+    }
+
+    public static async Task<LocalNode> StartAsync()
+    {
+        var silo = FindSilo() ?? throw new ArgumentException("--local needs the silo built: dotnet build -c Release silo/FloorPay.Silo");
+        var data = Directory.CreateTempSubdirectory("floorpay-local-").FullName;
+        var ports = Enumerable.Range(0, 4).Select(_ => FreePort()).ToArray();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList =
+            {
+                silo, $"--FloorPay:Storage:DataDirectory={data}", $"--FloorPay:Listen:GrpcPort={ports[0]}", $"--FloorPay:Listen:HttpPort={ports[1]}",
+                $"--FloorPay:Orleans:SiloPort={ports[2]}", $"--FloorPay:Orleans:GatewayPort={ports[3]}", "--Logging:LogLevel:Default=Warning",
+            },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["DOTNET_ENVIRONMENT"] = "Development";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var http = new HttpClient();
+        for (var i = 0; i < 240; i++)
+        {
+            try
+            {
+                if ((await http.GetAsync($"http://127.0.0.1:{ports[1]}/health/ready")).IsSuccessStatusCode)
+                    return new LocalNode(process, data, $"http://127.0.0.1:{ports[0]}");
+            }
+            catch (HttpRequestException) { }
+            if (process.HasExited) break;
+            await Task.Delay(250);
+        }
+        process.Kill(entireProcessTree: true);
+        throw new ArgumentException("the local FloorPay node did not become ready");
+    }
+
+    private static string? FindSilo()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            foreach (var configuration in new[] { "Release", "Debug" })
+            {
+                var path = Path.Combine(dir.FullName, "silo", "FloorPay.Silo", "bin", configuration, "net10.0", "FloorPay.Silo.dll");
+                if (File.Exists(path)) return path;
+            }
+        return null;
+    }
+
+    private static int FreePort()
+    {
+        var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        try { Directory.Delete(_data, recursive: true); } catch (IOException) { }
+    }
+}
