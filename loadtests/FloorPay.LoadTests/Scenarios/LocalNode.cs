@@ -59,14 +59,16 @@ public sealed class LocalNode : IAsyncDisposable
         throw new ArgumentException("the local FloorPay node did not become ready");
     }
 
+    /// <summary>The most recently built silo of this repository (Release or Debug).</summary>
     private static string? FindSilo()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            foreach (var configuration in new[] { "Release", "Debug" })
-            {
-                var path = Path.Combine(dir.FullName, "silo", "FloorPay.Silo", "bin", configuration, "net10.0", "FloorPay.Silo.dll");
-                if (File.Exists(path)) return path;
-            }
+        {
+            var built = new[] { "Release", "Debug" }
+                .Select(c => Path.Combine(dir.FullName, "silo", "FloorPay.Silo", "bin", c, "net10.0", "FloorPay.Silo.dll"))
+                .Where(File.Exists).OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault();
+            if (built is not null) return built;
+        }
         return null;
     }
 
