@@ -63,6 +63,9 @@ public sealed class RunnerTests
         var result = await new LoadRunner(scenario, settings).RunAsync();
 
         Assert.NotNull(result.AbortReason);
+        // Latency is also kept per status: failures (1 ms) and successes each have their own percentiles.
+        Assert.True(result.All.ByStatus["Unavailable"] > 0 && result.All.PercentileMs("Unavailable", 99) > 0);
+        Assert.Equal(0, result.All.PercentileMs("NoSuchStatus", 99));
         Assert.Contains("errors<1%", result.AbortReason);
         Assert.True(result.Measured < TimeSpan.FromSeconds(10), $"ran {result.Measured}");
         Assert.Equal(1, result.ExitCode);

@@ -26,11 +26,11 @@ public static class Reports
                           $"{F(s.PercentileMs(50))} | {F(s.PercentileMs(75))} | {F(s.PercentileMs(95))} | {F(s.PercentileMs(99))} | " +
                           $"{F(s.PercentileMs(99.9))} | {F(s.MaxMs)} |");
         md.AppendLine();
-        md.AppendLine("| step | status | count |");
-        md.AppendLine("|---|---|---|");
+        md.AppendLine("| step | status | count | p50 ms | p99 ms | max ms |");
+        md.AppendLine("|---|---|---|---|---|---|");
         foreach (var s in r.Steps)
             foreach (var (status, count) in s.ByStatus.OrderByDescending(kv => kv.Value))
-                md.AppendLine($"| {s.Name} | {status} | {count} |");
+                md.AppendLine($"| {s.Name} | {status} | {count} | {F(s.PercentileMs(status, 50))} | {F(s.PercentileMs(status, 99))} | {F(s.PercentileMs(status, 100))} |");
         if (r.Thresholds.Count > 0)
         {
             md.AppendLine();
@@ -58,7 +58,10 @@ public static class Reports
         {
             name = s.Name, requests = s.Requests, ok = s.Ok, failed = s.Failed, dropped = s.Dropped, rps = s.RequestsPerSecond, okPerSecond = s.OkPerSecond,
             latencyMs = new { p50 = s.PercentileMs(50), p75 = s.PercentileMs(75), p95 = s.PercentileMs(95), p99 = s.PercentileMs(99), p999 = s.PercentileMs(99.9), max = s.MaxMs },
-            byStatus = s.ByStatus,
+            byStatus = s.ByStatus.ToDictionary(kv => kv.Key, kv => new
+            {
+                count = kv.Value, p50 = s.PercentileMs(kv.Key, 50), p99 = s.PercentileMs(kv.Key, 99), max = s.PercentileMs(kv.Key, 100),
+            }),
         }),
         timeline = r.Timeline,
         thresholds = r.Thresholds.Select(t => new { threshold = t.Threshold.Text, measured = t.Measured, passed = t.Passed }),

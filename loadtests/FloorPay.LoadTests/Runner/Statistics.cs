@@ -11,8 +11,13 @@ public sealed record StepStatistics(
     long Dropped,
     TimeSpan Duration,
     IReadOnlyDictionary<string, long> ByStatus,
-    LongHistogram Latency)
+    LongHistogram Latency,
+    IReadOnlyDictionary<string, LongHistogram> LatencyByStatus)
 {
+    /// <summary>A percentile of the latencies of one status only (e.g. how fast refusals are), in ms.</summary>
+    public double PercentileMs(string status, double percentile) =>
+        LatencyByStatus.TryGetValue(status, out var h) && h.TotalCount > 0 ? h.GetValueAtPercentile(percentile) / 1000.0 : 0;
+
     public long Requests => Ok + Failed;
     public double RequestsPerSecond => Duration > TimeSpan.Zero ? Requests / Duration.TotalSeconds : 0;
     public double OkPerSecond => Duration > TimeSpan.Zero ? Ok / Duration.TotalSeconds : 0;
@@ -33,6 +38,7 @@ internal sealed class Recorder(IReadOnlyList<string> steps)
         public readonly LongHistogram Latency = new(MaxMicros, 3);
         public long Ok, Failed, Dropped;
         public readonly ConcurrentDictionary<string, long> ByStatus = new();
+        public readonly ConcurrentDictionary<string, LongHistogram> LatencyByStatus = new();
     }
 
     private sealed class SecondCell
@@ -53,6 +59,8 @@ internal sealed class Recorder(IReadOnlyList<string> steps)
             lock (cell.Latency) cell.Latency.RecordValue(micros);
             if (outcome.Ok) Interlocked.Increment(ref cell.Ok); else Interlocked.Increment(ref cell.Failed);
             cell.ByStatus.AddOrUpdate(outcome.Status, 1, (_, n) => n + 1);
+            var byStatus = cell.LatencyByStatus.GetOrAdd(outcome.Status, _ => new LongHistogram(MaxMicros, 3));
+            lock (byStatus) byStatus.RecordValue(micros);
         }
         var s = _seconds.GetOrAdd(second, _ => new SecondCell());
         lock (s.Latency) s.Latency.RecordValue(micros);
@@ -84,7 +92,8 @@ internal sealed class Recorder(IReadOnlyList<string> steps)
     {
         LongHistogram copy;
         lock (cell.Latency) copy = (LongHistogram)cell.Latency.Copy();
+        var byStatus = cell.LatencyByStatus.ToDictionary(kv => kv.Key, kv => { lock (kv.Value) return (LongHistogram)kv.Value.Copy(); });
         return new StepStatistics(name, Interlocked.Read(ref cell.Ok), Interlocked.Read(ref cell.Failed), Interlocked.Read(ref cell.Dropped), duration,
-            new Dictionary<string, long>(cell.ByStatus), copy);
+            new Dictionary<string, long>(cell.ByStatus), copy, byStatus);
     }
 }
