@@ -16,7 +16,7 @@ if (args.Length > 0 && args[0] == "run") return await Cli.RunAsync(args[1..], Re
 async Task<(Scenario, IAsyncDisposable?)> ResolveAsync(string name, ScenarioParameters parameters, CommandLine line)
 {
     if (name == "self-test") return (SelfTestScenario.Create(parameters), null);
-    LocalNode? local = line.Has("--local") ? await LocalNode.StartAsync() : null;
+    LocalNode? local = line.Has("--local") ? await LocalNode.StartAsync(line.All("--local-arg")) : null;
     var address = local?.Address ?? line.Value("--address", "http://127.0.0.1:5080");
     var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
     {

@@ -21,7 +21,8 @@ public sealed class LocalNode : IAsyncDisposable
         Address = address;
     }
 
-    public static async Task<LocalNode> StartAsync()
+    /// <param name="extraArguments">More configuration for the node, e.g. --FloorPay:Admission:MaxWritesInFlight=256.</param>
+    public static async Task<LocalNode> StartAsync(IEnumerable<string> extraArguments)
     {
         var silo = FindSilo() ?? throw new ArgumentException("--local needs the silo built: dotnet build -c Release silo/FloorPay.Silo");
         var data = Directory.CreateTempSubdirectory("floorpay-local-").FullName;
@@ -36,6 +37,7 @@ public sealed class LocalNode : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        foreach (var argument in extraArguments) start.ArgumentList.Add(argument);
         start.Environment["DOTNET_ENVIRONMENT"] = "Development";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         var process = Process.Start(start)!;
