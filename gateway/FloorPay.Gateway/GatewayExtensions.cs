@@ -22,6 +22,7 @@ public static class GatewayExtensions
         services.AddSingleton(new ParticipantDirectory(participants, environment.IsDevelopment()));
 
         services.AddSingleton(configuration.GetSection("FloorPay:Admission").Get<AdmissionOptions>() ?? new AdmissionOptions());
+        services.AddSingleton<AdmissionGate>();
         services.AddSingleton<AdmissionInterceptor>();
         services.AddSingleton(configuration.GetSection("FloorPay:Instructions").Get<InstructionStreamOptions>() ?? new InstructionStreamOptions());
         services.AddGrpc(o =>
@@ -36,6 +37,9 @@ public static class GatewayExtensions
         services.AddGrpcHealthChecks();
         return services;
     }
+
+    /// <summary>Admission for native gRPC calls, ahead of the gRPC pipeline: call before mapping the gateway.</summary>
+    public static IApplicationBuilder UseFloorPayAdmission(this IApplicationBuilder app) => app.UseMiddleware<AdmissionMiddleware>();
 
     public static IEndpointRouteBuilder MapFloorPayGateway(this IEndpointRouteBuilder endpoints)
     {

@@ -106,6 +106,7 @@ public static class FloorPayHost
         var app = builder.Build();
         if (storage.MigrateOnStart)
             new SchemaMigrator(storage).MigrateAsync().GetAwaiter().GetResult();
+        app.UseFloorPayAdmission();
         app.MapFloorPayGateway();
         // Liveness: the process answers HTTP. Readiness: it can reach its storage and is an active cluster member.
         app.MapHealthChecks("/health/live", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });

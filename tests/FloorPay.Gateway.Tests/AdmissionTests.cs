@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Http.Json;
 using FloorPay.V1;
 using Grpc.Core;
 using Microsoft.Extensions.Configuration;
@@ -46,5 +48,28 @@ public sealed class AdmissionTests : IAsyncLifetime
 
         // Another participant is not held back by bank-a's bound.
         Assert.NotNull(await _server.As(ApiKeys.Auditor).Policies.GetPolicyAsync(new GetPolicyRequest()));
+    }
+
+    [Fact]
+    public async Task Json_calls_over_the_bound_are_refused_too_with_http_429_and_change_nothing()
+    {
+        var ids = Enumerable.Range(0, 60).Select(_ => Ids.Citizen()).ToList();
+        var outcomes = await Task.WhenAll(ids.Select(async id =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/citizens:enroll");
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ApiKeys.BankA);
+            request.Content = JsonContent.Create(new
+            {
+                idempotencyKey = Ids.Key("json"), citizenId = id, regionId = "R-NORTH", payoutAccount = new { bankId = "bank-a", accountToken = "tok" },
+            });
+            using var response = await _server.Http.SendAsync(request);
+            return (Id: id, response.StatusCode);
+        }));
+
+        var refused = outcomes.Where(o => o.StatusCode != HttpStatusCode.OK).ToList();
+        Assert.NotEmpty(refused);
+        Assert.All(refused, o => Assert.Equal(HttpStatusCode.TooManyRequests, o.StatusCode));
+        foreach (var o in refused.Take(10))
+            await Expect.Status(StatusCode.NotFound, _server.As(ApiKeys.Reviewer).Citizens.GetStatementAsync(new GetStatementRequest { CitizenId = o.Id }));
     }
 }

@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using System.Globalization;
+using FloorPay.Gateway.Observability;
+using Microsoft.AspNetCore.Http;
+
+namespace FloorPay.Gateway.Auth;
+
+/// <summary>
+/// Admission for native gRPC calls, decided before the request is parsed: a refusal is a trailers-only response
+/// (RESOURCE_EXHAUSTED with the retry-after hints), with no deserialization, no interceptors and no exception, so that
+/// refusing stays cheap under a surge and the capacity goes to the calls that were admitted.
+/// Unknown keys pass through, to be answered UNAUTHENTICATED by the authentication interceptor.
+/// </summary>
+public sealed class AdmissionMiddleware(RequestDelegate next, AdmissionGate gate, ParticipantDirectory participants)
+{
+    public const string Admitted = "floorpay.admitted";
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var path = context.Request.Path.Value ?? "";
+        if (!path.StartsWith("/floorpay.v1.", StringComparison.Ordinal) ||
+            context.Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) != true ||
+            Caller(context) is not { } caller)
+        {
+            await next(context);
+            return;
+        }
+        var started = Stopwatch.GetTimestamp();
+        var (lease, refused) = gate.TryAdmit(path, caller);
+        if (refused is not null)
+        {
+            var retry = refused.RetryAfterMilliseconds.ToString(CultureInfo.InvariantCulture);
+            var response = context.Response;
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = "application/grpc";
+            response.Headers["grpc-status"] = "8"; // RESOURCE_EXHAUSTED
+            response.Headers["grpc-message"] = Uri.EscapeDataString(refused.Message);
+            response.Headers["grpc-retry-pushback-ms"] = retry;
+            response.Headers["floorpay-retry-after-ms"] = retry;
+            await response.CompleteAsync();
+            var tags = new TagList { { "method", path }, { "status", "ResourceExhausted" } };
+            GatewayMeters.Requests.Add(1, tags);
+            GatewayMeters.RequestSeconds.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
+            GatewayMeters.Refusals.Add(1, new KeyValuePair<string, object?>("reason", refused.Reason));
+            return;
+        }
+        context.Items[Admitted] = true;
+        try { await next(context); }
+        finally { lease!.Dispose(); }
+    }
+
+    private Participant? Caller(HttpContext context)
+    {
+        const string scheme = "Bearer ";
+        var header = context.Request.Headers.Authorization.ToString();
+        return header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) ? participants.Find(header[scheme.Length..].Trim()) : null;
+    }
+}
