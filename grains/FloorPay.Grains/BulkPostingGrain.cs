@@ -21,9 +21,8 @@ public sealed class BulkPostingGrain(IPayoutLedger ledger, IEnrollmentRoll roll,
         var (amount, reason) = FloorEntitlement.AtEnrollment(policies.For(period), period, now);
         var postings = items.Select(i => i.Command.ActingBankId != i.Command.Account.BankId
             ? null
-            : new PayoutPosting($"{i.CitizenId}:floor:{period}", i.CitizenId, PayoutKind.Floor, period.ToString(), period.ToString(), amount.MinorUnits,
-                amount.Currency, reason.ToString(), i.Command.RegionId, i.Command.Account.BankId, i.Command.Account.AccountToken, i.Command.IdempotencyKey,
-                Fingerprint.Of("enroll", i.Command.RegionId, i.Command.Account.BankId, i.Command.Account.AccountToken), true, now)).ToList();
+            : PayoutPosting.Floor(i.CitizenId, period.ToString(), amount, reason, i.Command.RegionId, i.Command.Account, i.Command.IdempotencyKey,
+                Fingerprint.Of("enroll", i.Command.RegionId, i.Command.Account.BankId, i.Command.Account.AccountToken), enrollment: true, now)).ToList();
         return await PostAsync(postings, enrollment: true);
     }
 
@@ -49,9 +48,8 @@ public sealed class BulkPostingGrain(IPayoutLedger ledger, IEnrollmentRoll roll,
             if (!standing.TryGetValue(i.CitizenId, out var s)) return null; // not enrolled: the grain says NOT_FOUND
             if (s.Citizen.Account.BankId != i.Command.ActingBankId) return null; // the grain says PERMISSION_DENIED
             if (s.OtherKeys.Contains(i.Command.IdempotencyKey)) return null; // the grain says the key was used
-            return new PayoutPosting($"{i.CitizenId}:floor:{period}", i.CitizenId, PayoutKind.Floor, period.ToString(), period.ToString(),
-                amount.MinorUnits, amount.Currency, reason.ToString(), s.Citizen.RegionId, s.Citizen.Account.BankId, s.Citizen.Account.AccountToken,
-                i.Command.IdempotencyKey, Fingerprint.Of("floor-payout", i.Command.Period ?? ""), false, now);
+            return PayoutPosting.Floor(i.CitizenId, period.ToString(), amount, reason, s.Citizen.RegionId, s.Citizen.Account, i.Command.IdempotencyKey,
+                Fingerprint.Of("floor-payout", i.Command.Period ?? ""), enrollment: false, now);
         }).ToList();
         return await PostAsync(postings, enrollment: false);
     }

@@ -470,8 +470,7 @@ public sealed class CitizenGrain(
     private void Posted(PayoutPosting posting)
     {
         _payouts.Add(posting);
-        _instructions.Add(new PayoutInstruction(posting.PayoutId, posting.BankId, 0, (InstructionKind)(int)posting.Kind, posting.PayoutId, CitizenId,
-            posting.AccountToken, posting.Amount, posting.Currency, posting.Period, posting.ReasonCode, null, posting.PaidAt));
+        _instructions.Add(ToInstruction(posting.Instruction()));
     }
 
     /// <summary>Where payouts go now: the latest account change in effect, else the enrollment account.</summary>
@@ -601,7 +600,7 @@ public sealed class CitizenGrain(
         var e = Enrollment;
         account ??= EffectiveAccount(now);
         return new PayoutPosting(
-            PayoutId: $"{CitizenId}:{kind.ToString().ToLowerInvariant()}:{slot}",
+            PayoutId: PayoutPosting.IdOf(CitizenId, kind, slot),
             CitizenId: CitizenId,
             Kind: kind,
             Slot: slot,

@@ -8,11 +8,10 @@ namespace FloorPay.Grains;
 /// Refreshed periodically while the silo is active, and at once by a declaration finalized on this silo. A stale copy
 /// only delays accrual: <see cref="DividendIndex.AccruedSince"/> never counts a declaration the citizen is not eligible for.
 /// </summary>
-public sealed class DividendIndexCache(IGrainFactory grains, ILogger<DividendIndexCache> log) : ILifecycleParticipant<ISiloLifecycle>
+// Real time, not the silo's clock: tests move the calendar without wanting the refresh to race ahead.
+public sealed class DividendIndexCache(IGrainFactory grains, ILogger<DividendIndexCache> log) : SiloLoop(log, TimeProvider.System)
 {
     private volatile DividendIndex _snapshot = new();
-    private CancellationTokenSource? _stopping;
-    private Task? _loop;
 
     public TimeSpan RefreshInterval { get; init; } = TimeSpan.FromSeconds(2);
 
@@ -35,29 +34,10 @@ public sealed class DividendIndexCache(IGrainFactory grains, ILogger<DividendInd
         FloorPayMeters.SetFund(summary.Balance, summary.RunwayPeriods);
     }
 
-    public void Participate(ISiloLifecycle lifecycle) =>
-        lifecycle.Subscribe(nameof(DividendIndexCache), ServiceLifecycleStage.Active,
-            _ =>
-            {
-                _stopping = new CancellationTokenSource();
-                _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
-                return Task.CompletedTask;
-            },
-            async _ =>
-            {
-                _stopping?.Cancel();
-                if (_loop is not null) await _loop;
-            });
+    protected override TimeSpan Interval => RefreshInterval;
 
-    private async Task RunAsync(CancellationToken stopping)
-    {
-        while (!stopping.IsCancellationRequested)
-        {
-            try { await RefreshAsync(); }
-            catch (Exception e) when (!stopping.IsCancellationRequested) { log.LogDebug(e, "dividend index refresh failed; retrying"); }
-            catch (Exception) { return; }
-            try { await Task.Delay(RefreshInterval, stopping); }
-            catch (OperationCanceledException) { return; }
-        }
-    }
+    // The fund grain may not be reachable yet while the cluster starts.
+    protected override LogLevel FailureLevel => LogLevel.Debug;
+
+    protected override Task RunOnceAsync(CancellationToken stopping) => RefreshAsync();
 }

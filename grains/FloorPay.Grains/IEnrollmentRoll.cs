@@ -4,10 +4,10 @@ namespace FloorPay.Grains;
 public interface IEnrollmentRoll
 {
     /// <summary>
-    /// Up to <paramref name="limit"/> citizens of the region and bucket enrolled in a period before <paramref name="period"/>,
+    /// Up to <paramref name="limit"/> citizens of the bucket enrolled in a period before <paramref name="period"/>,
     /// with citizen id after <paramref name="afterCitizenId"/>, in id order, each with the payout account in effect at <paramref name="now"/>.
     /// </summary>
-    Task<IReadOnlyList<EnrolledCitizen>> PageAsync(string regionId, int bucket, string afterCitizenId, string period, DateTimeOffset now, int limit,
+    Task<IReadOnlyList<EnrolledCitizen>> PageAsync(int bucket, string afterCitizenId, string period, DateTimeOffset now, int limit,
         CancellationToken cancellation = default);
 
     /// <summary>

@@ -80,10 +80,9 @@ public sealed class PaydayRunGrain(
                 if (slice is null) break;
                 var limit = Math.Min(options.PageSize, budget);
                 var now = clock.Now;
-                var page = await roll.PageAsync("", slice.Bucket, slice.AfterCitizenId, period.ToString(), now, limit, cancellation);
-                var postings = page.Select(c => new PayoutPosting($"{c.CitizenId}:floor:{period}", c.CitizenId, PayoutKind.Floor, period.ToString(),
-                    period.ToString(), amount.MinorUnits, amount.Currency, reason.ToString(), c.RegionId, c.Account.BankId, c.Account.AccountToken,
-                    IdempotencyKey, Fingerprint.Of("floor-payout", period.ToString()), false, now)).ToList();
+                var page = await roll.PageAsync(slice.Bucket, slice.AfterCitizenId, period.ToString(), now, limit, cancellation);
+                var postings = page.Select(c => PayoutPosting.Floor(c.CitizenId, period.ToString(), amount, reason, c.RegionId, c.Account, IdempotencyKey,
+                    Fingerprint.Of("floor-payout", period.ToString()), enrollment: false, now)).ToList();
                 var results = await Task.WhenAll(postings.Select(ledger.PostAsync));
                 for (var i = 0; i < postings.Count; i++)
                 {

@@ -21,4 +21,18 @@ public sealed record PayoutPosting(
     string IdempotencyKey,
     string Fingerprint,
     bool Enrollment,
-    DateTimeOffset PaidAt);
+    DateTimeOffset PaidAt)
+{
+    /// <summary>The id scheme that makes a payout's id unique per citizen, kind and slot, wherever it is decided.</summary>
+    public static string IdOf(string citizenId, PayoutKind kind, string slot) => $"{citizenId}:{kind.ToString().ToLowerInvariant()}:{slot}";
+
+    /// <summary>A floor payout for <paramref name="period"/> (its slot), as the citizen, an envelope or the payday run decides it.</summary>
+    public static PayoutPosting Floor(string citizenId, string period, FloorPay.Domain.Money amount, FloorPay.Domain.ReasonCode reason, string regionId,
+        PayoutAccount account, string idempotencyKey, string fingerprint, bool enrollment, DateTimeOffset paidAt) =>
+        new(IdOf(citizenId, PayoutKind.Floor, period), citizenId, PayoutKind.Floor, period, period, amount.MinorUnits, amount.Currency, reason.ToString(),
+            regionId, account.BankId, account.AccountToken, idempotencyKey, fingerprint, enrollment, paidAt);
+
+    /// <summary>The instruction this payout gets in the outbox: same id, the payout's bank and account.</summary>
+    public InstructionEntry Instruction() => new(
+        PayoutId, BankId, (InstructionKind)(int)Kind, PayoutId, CitizenId, AccountToken, Amount, Currency, Period, ReasonCode, null, PaidAt);
+}

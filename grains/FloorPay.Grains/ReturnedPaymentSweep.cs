@@ -8,43 +8,18 @@ namespace FloorPay.Grains;
 /// harmless: a citizen re-issues each returned payment at most once (a unique key on the returned instruction).
 /// </summary>
 public sealed class ReturnedPaymentSweep(IGrainFactory grains, IInstructionOutbox outbox, PayoutAccountOptions options, TimeProvider time,
-    ILogger<ReturnedPaymentSweep> log) : ILifecycleParticipant<ISiloLifecycle>
+    ILogger<ReturnedPaymentSweep> log) : SiloLoop(log, time)
 {
-    private CancellationTokenSource? _stopping;
-    private Task? _loop;
+    protected override TimeSpan Interval => options.ReissueSweepInterval;
 
-    public void Participate(ISiloLifecycle lifecycle) =>
-        lifecycle.Subscribe(nameof(ReturnedPaymentSweep), ServiceLifecycleStage.Active,
-            _ =>
-            {
-                _stopping = new CancellationTokenSource();
-                _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
-                return Task.CompletedTask;
-            },
-            async _ =>
-            {
-                _stopping?.Cancel();
-                if (_loop is not null) await _loop;
-            });
+    protected override Task RunOnceAsync(CancellationToken stopping) => SweepOnceAsync(stopping);
 
     /// <summary>One pass: returns how many payments were re-issued.</summary>
     public async Task<int> SweepOnceAsync(CancellationToken cancellation = default)
     {
         var reissued = 0;
-        foreach (var citizenId in await outbox.CitizensAwaitingReissueAsync(time.GetUtcNow(), 500, cancellation))
+        foreach (var citizenId in await outbox.CitizensAwaitingReissueAsync(Time.GetUtcNow(), 500, cancellation))
             reissued += await grains.GetGrain<ICitizenGrain>(citizenId).ReissueReturnedPayments();
         return reissued;
-    }
-
-    private async Task RunAsync(CancellationToken stopping)
-    {
-        while (!stopping.IsCancellationRequested)
-        {
-            try { await Task.Delay(options.ReissueSweepInterval, time, stopping); }
-            catch (OperationCanceledException) { return; }
-            try { await SweepOnceAsync(stopping); }
-            catch (Exception e) when (!stopping.IsCancellationRequested) { log.LogWarning(e, "returned-payment sweep failed; retrying"); }
-            catch (Exception) { return; }
-        }
     }
 }

@@ -35,9 +35,6 @@ internal static class RailColumns
         _ => throw new InvalidDataException($"unknown instruction kind '{kind}'"),
     };
 
-    /// <summary>A payout's own instruction has the payout's id and kind.</summary>
-    public static InstructionKind KindOf(PayoutKind kind) => (InstructionKind)(int)kind;
-
     public static string Outcome(InstructionOutcome outcome) => outcome == InstructionOutcome.Settled ? "settled" : "returned";
 
     private static DateTimeOffset Instant(DbDataReader r, int i) => new(r.GetInt64(i), TimeSpan.Zero);
@@ -57,8 +54,4 @@ internal static class RailColumns
         r.GetString(9), r.GetString(10));
 
     public static FraudFlag ReadFraudFlag(DbDataReader r) => new(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetString(3), Instant(r, 4));
-
-    /// <summary>The instruction a committed payout gets: same id, the payout's bank and account.</summary>
-    public static InstructionEntry ForPayout(PayoutPosting p) => new(
-        p.PayoutId, p.BankId, KindOf(p.Kind), p.PayoutId, p.CitizenId, p.AccountToken, p.Amount, p.Currency, p.Period, p.ReasonCode, null, p.PaidAt);
 }

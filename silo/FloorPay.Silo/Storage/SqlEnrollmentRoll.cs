@@ -6,7 +6,7 @@ namespace FloorPay.Silo.Storage;
 /// <summary>Enrolled citizens slice by slice (index on bucket, citizen id), with the payout account in effect.</summary>
 internal sealed class SqlEnrollmentRoll(StorageSettings storage) : IEnrollmentRoll
 {
-    public async Task<IReadOnlyList<EnrolledCitizen>> PageAsync(string regionId, int bucket, string afterCitizenId, string period, DateTimeOffset now,
+    public async Task<IReadOnlyList<EnrolledCitizen>> PageAsync(int bucket, string afterCitizenId, string period, DateTimeOffset now,
         int limit, CancellationToken cancellation = default)
     {
         var sqlite = storage.Provider == StorageProvider.Sqlite;
@@ -18,13 +18,11 @@ internal sealed class SqlEnrollmentRoll(StorageSettings storage) : IEnrollmentRo
             command.CommandText =
                 "SELECT citizen_id, region_id, bank_id, account_token FROM floorpay_payouts " +
                 $"WHERE {(sqlite ? "enrollment = 1" : "enrollment")} AND bucket = @b AND citizen_id > @after AND slot < @period " +
-                (regionId.Length > 0 ? "AND region_id = @region " : "") +
                 "ORDER BY citizen_id LIMIT @n";
-            Add(command, "b", bucket);
-            Add(command, "after", afterCitizenId);
-            Add(command, "period", period);
-            Add(command, "region", regionId);
-            Add(command, "n", limit);
+            SqlCommands.Add(command, "b", bucket);
+            SqlCommands.Add(command, "after", afterCitizenId);
+            SqlCommands.Add(command, "period", period);
+            SqlCommands.Add(command, "n", limit);
             await using var reader = await command.ExecuteReaderAsync(cancellation);
             while (await reader.ReadAsync(cancellation)) page.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)));
         }
@@ -79,7 +77,7 @@ internal sealed class SqlEnrollmentRoll(StorageSettings storage) : IEnrollmentRo
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT citizen_id, bank_id, account_token FROM floorpay_account_changes WHERE {Filter(command, citizenIds)} " +
                               "AND effective_at_ticks <= @now ORDER BY citizen_id, requested_at_ticks, change_id";
-        Add(command, "now", now.UtcTicks);
+        SqlCommands.Add(command, "now", now.UtcTicks);
         await using var reader = await command.ExecuteReaderAsync(cancellation);
         while (await reader.ReadAsync(cancellation)) accounts[reader.GetString(0)] = new PayoutAccount(reader.GetString(1), reader.GetString(2));
         return accounts;
@@ -89,16 +87,8 @@ internal sealed class SqlEnrollmentRoll(StorageSettings storage) : IEnrollmentRo
     private string Filter(DbCommand command, List<string> citizenIds)
     {
         if (storage.Provider == StorageProvider.Sqlite)
-            return "citizen_id IN (" + string.Join(",", citizenIds.Select((c, i) => { Add(command, $"c{i}", c); return $"@c{i}"; })) + ")";
+            return "citizen_id IN (" + string.Join(",", citizenIds.Select((c, i) => { SqlCommands.Add(command, $"c{i}", c); return $"@c{i}"; })) + ")";
         command.Parameters.Add(new Npgsql.NpgsqlParameter("ids", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text) { Value = citizenIds.ToArray() });
         return "citizen_id = ANY(@ids)";
-    }
-
-    private static void Add(DbCommand command, string name, object value)
-    {
-        var p = command.CreateParameter();
-        p.ParameterName = name;
-        p.Value = value;
-        command.Parameters.Add(p);
     }
 }

@@ -30,7 +30,7 @@ public sealed class SqlInstructionOutbox : IInstructionOutbox
     public async Task<IReadOnlyList<PayoutInstruction>> ListAsync(string bankId, long afterSequence, int limit, CancellationToken cancellation = default)
     {
         await using var connection = await OpenAsync(cancellation);
-        await using var command = Command(connection,
+        await using var command = SqlCommands.Create(connection,
             $"SELECT {RailColumns.Instruction} FROM floorpay_instructions WHERE bank_id = @b AND sequence > @after ORDER BY sequence LIMIT @n",
             ("b", bankId), ("after", afterSequence), ("n", limit));
         var rows = new List<PayoutInstruction>();
@@ -49,7 +49,7 @@ public sealed class SqlInstructionOutbox : IInstructionOutbox
         foreach (var chunk in instructionIds.Distinct().Chunk(500))
         {
             var names = chunk.Select((id, i) => ($"p{i}", (object)id)).ToArray();
-            await using var command = Command(connection,
+            await using var command = SqlCommands.Create(connection,
                 $"SELECT {columns} FROM floorpay_instructions i LEFT JOIN floorpay_instruction_outcomes o ON o.instruction_id = i.instruction_id " +
                 $"WHERE i.instruction_id IN ({string.Join(",", names.Select(n => "@" + n.Item1))})", names);
             await using var reader = await command.ExecuteReaderAsync(cancellation);
@@ -83,7 +83,7 @@ public sealed class SqlInstructionOutbox : IInstructionOutbox
 
         async Task<Tally> Sum(string sql)
         {
-            await using var command = Command(connection, sql, ("b", bankId), ("s", start), ("e", end));
+            await using var command = SqlCommands.Create(connection, sql, ("b", bankId), ("s", start), ("e", end));
             command.Transaction = tx;
             await using var reader = await command.ExecuteReaderAsync(cancellation);
             await reader.ReadAsync(cancellation);
@@ -108,7 +108,7 @@ public sealed class SqlInstructionOutbox : IInstructionOutbox
     {
         await using var connection = await OpenAsync(cancellation);
         // Candidates only: the citizen grain applies the exact rule and re-issues each returned payment at most once.
-        await using var command = Command(connection,
+        await using var command = SqlCommands.Create(connection,
             "SELECT DISTINCT o.citizen_id FROM floorpay_instruction_outcomes o JOIN floorpay_instructions i ON i.instruction_id = o.instruction_id " +
             "WHERE o.outcome = 'returned' " +
             "AND NOT EXISTS (SELECT 1 FROM floorpay_instructions r WHERE r.reissue_of = o.instruction_id) " +
@@ -125,7 +125,7 @@ public sealed class SqlInstructionOutbox : IInstructionOutbox
     public async Task<int> CountCitizensOnAccountAsync(string bankId, string accountToken, CancellationToken cancellation = default)
     {
         await using var connection = await OpenAsync(cancellation);
-        await using var command = Command(connection,
+        await using var command = SqlCommands.Create(connection,
             "SELECT COUNT(*) FROM (SELECT citizen_id FROM floorpay_payouts WHERE enrollment AND bank_id = @b AND account_token = @t " +
             "UNION SELECT citizen_id FROM floorpay_account_changes WHERE bank_id = @b AND account_token = @t) u",
             ("b", bankId), ("t", accountToken));
@@ -135,7 +135,7 @@ public sealed class SqlInstructionOutbox : IInstructionOutbox
     public async Task<IReadOnlyList<FraudFlag>> ListFraudFlagsAsync(int limit, CancellationToken cancellation = default)
     {
         await using var connection = await OpenAsync(cancellation);
-        await using var command = Command(connection,
+        await using var command = SqlCommands.Create(connection,
             $"SELECT {RailColumns.FraudFlag} FROM floorpay_fraud_flags ORDER BY raised_at_ticks DESC, bank_id, account_token LIMIT @n", ("n", limit));
         var flags = new List<FraudFlag>();
         await using var reader = await command.ExecuteReaderAsync(cancellation);
@@ -144,18 +144,4 @@ public sealed class SqlInstructionOutbox : IInstructionOutbox
     }
 
     private Task<DbConnection> OpenAsync(CancellationToken cancellation) => new SchemaMigrator(_storage).OpenAsync(cancellation);
-
-    private static DbCommand Command(DbConnection connection, string sql, params (string Name, object Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            var p = command.CreateParameter();
-            p.ParameterName = name;
-            p.Value = value;
-            command.Parameters.Add(p);
-        }
-        return command;
-    }
 }

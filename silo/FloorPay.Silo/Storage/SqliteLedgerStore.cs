@@ -34,7 +34,7 @@ internal sealed class SqliteLedgerStore(string connectionString, string fundId) 
         }
         // The outbox: an instruction for every payout inserted, plus explicit ones not yet recorded, numbered per bank.
         // SQLite has one writer, so reading the bank's last sequence inside this transaction cannot race.
-        var fresh = payouts.Where(p => inserted.Contains(p.PayoutId)).Select(RailColumns.ForPayout).ToList();
+        var fresh = payouts.Where(p => inserted.Contains(p.PayoutId)).Select(p => p.Instruction()).ToList();
         foreach (var i in entries.OfType<InstructionEntry>())
             if (!await InstructionExistsAsync(connection, tx, i, cancellation)) fresh.Add(i);
         var banks = new HashSet<string>(StringComparer.Ordinal);
