@@ -11,21 +11,7 @@ string Option(string name, string fallback)
     return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
 }
 
-if (args.Length > 0 && args[0] == "run") return await Cli.RunAsync(args[1..], ResolveAsync);
-
-async Task<(Scenario, IAsyncDisposable?)> ResolveAsync(string name, ScenarioParameters parameters, CommandLine line)
-{
-    if (name == "self-test") return (SelfTestScenario.Create(parameters), null);
-    LocalNode? local = line.Has("--local") ? await LocalNode.StartAsync(line.All("--local-arg")) : null;
-    var address = local?.Address ?? line.Value("--address", "http://127.0.0.1:5080");
-    var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
-    {
-        HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan },
-    });
-    var target = new FloorPayTarget(channel, line.Value("--api-key", "dev-bank-a"), line.Value("--bank", "bank-a"),
-        line.Value("--auditor-key", "dev-auditor"), line.Value("--treasury-key", "dev-treasury"));
-    return (FloorPayScenarios.Create(name, target, parameters), local);
-}
+if (args.Length > 0 && args[0] == "run") return await Cli.RunAsync(args[1..], FloorPayScenarios.ResolveAsync);
 
 if (args.Length == 0 || args[0] is "--help" or "-h" || args[0] != "payouts")
 {

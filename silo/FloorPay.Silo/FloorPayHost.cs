@@ -65,6 +65,8 @@ public static class FloorPayHost
         builder.Services.AddSingleton(config.GetSection("FloorPay:Dividends").Get<DividendOptions>() ?? new DividendOptions());
         builder.Services.AddSingleton(config.GetSection("FloorPay:Accounts").Get<PayoutAccountOptions>() ?? new PayoutAccountOptions());
         builder.Services.AddSingleton(config.GetSection("FloorPay:Payday").Get<PaydayOptions>() ?? new PaydayOptions());
+        var clock = DrillClock.From(config, builder.Environment);
+        if (clock is DrillClock) builder.Services.AddSingleton(clock);
         builder.Services.AddFloorPayGrainServices(policies);
         builder.Services.AddFloorPayLedger(storage, config.GetSection("FloorPay:Ledger").Get<LedgerOptions>());
         builder.Services.AddFloorPayGateway(config, builder.Environment);
@@ -106,6 +108,8 @@ public static class FloorPayHost
         var app = builder.Build();
         if (storage.MigrateOnStart)
             new SchemaMigrator(storage).MigrateAsync().GetAwaiter().GetResult();
+        if (clock is DrillClock drill)
+            app.Logger.LogWarning("drill clock: this node's time is moved by {Offset} (FloorPay:Clock:Offset)", drill.Offset);
         app.UseFloorPayAdmission();
         app.MapFloorPayGateway();
         // Liveness: the process answers HTTP. Readiness: it can reach its storage and is an active cluster member.

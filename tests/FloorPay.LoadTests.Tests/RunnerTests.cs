@@ -4,6 +4,7 @@ using FloorPay.LoadTests.Runner;
 namespace FloorPay.LoadTests.Tests;
 
 /// <summary>The load runner's own guarantees, against the self-test scenario (no server).</summary>
+[Collection("runner")] // one at a time: the timing assertions must not share the cores with a node under load
 public sealed class RunnerTests
 {
     private static Scenario SelfTest(params (string, string)[] parameters) =>

@@ -2,13 +2,32 @@ using System.Globalization;
 using FloorPay.LoadTests.Runner;
 using FloorPay.V1;
 using Grpc.Core;
+using Grpc.Net.Client;
 
 namespace FloorPay.LoadTests.Scenarios;
 
 /// <summary>The surge scenarios, each ending with the ledger integrity check.</summary>
 public static class FloorPayScenarios
 {
-    public static readonly string[] Names = ["enrollment-surge", "retry-storm", "hot-region", "crisis-replay"];
+    public static readonly string[] Names = ["enrollment-surge", "retry-storm", "hot-region", "payday", "crisis-replay"];
+
+    /// <summary>
+    /// The scenario a command line names, against --address or a node started for it (--local); the node is returned
+    /// to be disposed after the run.
+    /// </summary>
+    public static async Task<(Scenario Scenario, IAsyncDisposable? Host)> ResolveAsync(string name, ScenarioParameters parameters, CommandLine line)
+    {
+        if (name == "self-test") return (SelfTestScenario.Create(parameters), null);
+        if (!Names.Contains(name)) throw new ArgumentException($"unknown scenario '{name}'; known: self-test, {string.Join(", ", Names)}");
+        var local = line.Has("--local") ? await LocalNode.StartAsync(line.All("--local-arg"), line.ValueOrNull("--local-log")) : null;
+        var channel = GrpcChannel.ForAddress(local?.Address ?? line.Value("--address", "http://127.0.0.1:5080"), new GrpcChannelOptions
+        {
+            HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan },
+        });
+        var target = new FloorPayTarget(channel, line.Value("--api-key", "dev-bank-a"), line.Value("--bank", "bank-a"),
+            line.Value("--auditor-key", "dev-auditor"), line.Value("--treasury-key", "dev-treasury")) { Local = local };
+        return (Create(name, target, parameters), local);
+    }
 
     public static Scenario Create(string name, FloorPayTarget target, ScenarioParameters p) => name switch
     {
@@ -16,6 +35,7 @@ public static class FloorPayScenarios
         "hot-region" => EnrollmentSurge(target, p, p.Text("region", "R-NORTH"), p.Number("hot-share", 0.8)),
         "retry-storm" => RetryStorm(target, p),
         "crisis-replay" => CrisisReplay(target, p),
+        "payday" => PaydayScenario.Create(target, p),
         _ => throw new ArgumentException($"unknown scenario '{name}'; known: self-test, {string.Join(", ", Names)}"),
     };
 

@@ -1,74 +1,127 @@
 using System.Diagnostics;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 
 namespace FloorPay.LoadTests.Scenarios;
 
 /// <summary>
 /// A single FloorPay node started for a quick try (--local): the silo built in this repository, Development keys,
-/// embedded SQLite in a temporary directory, on free loopback ports. Stopped and deleted afterwards.
+/// embedded SQLite in a temporary directory (unless --local-arg names other storage), on free loopback ports.
+/// Stopped and deleted afterwards.
 /// </summary>
 public sealed class LocalNode : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly string _silo;
     private readonly string _data;
+    private readonly int[] _ports;
+    private readonly List<string> _arguments;
+    private readonly StreamWriter? _log;
+    private Process _process = null!;
 
-    public string Address { get; }
+    public string Address => $"http://127.0.0.1:{_ports[0]}";
 
-    private LocalNode(Process process, string data, string address)
+    private LocalNode(string silo, string data, int[] ports, List<string> arguments, string? logFile)
     {
-        _process = process;
+        _log = logFile is null ? null : new StreamWriter(logFile, append: true) { AutoFlush = true };
+        _silo = silo;
         _data = data;
-        Address = address;
+        _ports = ports;
+        _arguments = arguments;
     }
 
     /// <param name="extraArguments">More configuration for the node, e.g. --FloorPay:Admission:MaxWritesInFlight=256.</param>
-    public static async Task<LocalNode> StartAsync(IEnumerable<string> extraArguments)
+    /// <param name="logFile">Where the node's output goes (--local-log); discarded when null.</param>
+    public static async Task<LocalNode> StartAsync(IEnumerable<string> extraArguments, string? logFile = null)
     {
         var silo = FindSilo() ?? throw new ArgumentException("--local needs the silo built: dotnet build -c Release silo/FloorPay.Silo");
         var data = Directory.CreateTempSubdirectory("floorpay-local-").FullName;
         var ports = Enumerable.Range(0, 4).Select(_ => FreePort()).ToArray();
+        var node = new LocalNode(silo, data, ports, extraArguments.ToList(), logFile);
+        await node.StartProcessAsync();
+        return node;
+    }
+
+    /// <summary>
+    /// Stops the node gracefully (SIGTERM: aggregates flushed, nothing lost) and starts it again on the same storage and
+    /// ports with more configuration, e.g. a drill clock moved to the next period.
+    /// </summary>
+    public async Task RestartAsync(IEnumerable<string> moreArguments)
+    {
+        await StopAsync();
+        _arguments.AddRange(moreArguments);
+        await StartProcessAsync();
+    }
+
+    private async Task StartProcessAsync()
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             ArgumentList =
             {
-                silo, $"--FloorPay:Storage:DataDirectory={data}", $"--FloorPay:Listen:GrpcPort={ports[0]}", $"--FloorPay:Listen:HttpPort={ports[1]}",
-                $"--FloorPay:Orleans:SiloPort={ports[2]}", $"--FloorPay:Orleans:GatewayPort={ports[3]}", "--Logging:LogLevel:Default=Warning",
+                _silo, $"--FloorPay:Storage:DataDirectory={_data}", $"--FloorPay:Listen:GrpcPort={_ports[0]}", $"--FloorPay:Listen:HttpPort={_ports[1]}",
+                $"--FloorPay:Orleans:SiloPort={_ports[2]}", $"--FloorPay:Orleans:GatewayPort={_ports[3]}", "--Logging:LogLevel:Default=Warning",
             },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var argument in extraArguments) start.ArgumentList.Add(argument);
+        foreach (var argument in _arguments) start.ArgumentList.Add(argument);
         start.Environment["DOTNET_ENVIRONMENT"] = "Development";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        _process = Process.Start(start)!;
+        _process.OutputDataReceived += (_, e) => Log(e.Data);
+        _process.ErrorDataReceived += (_, e) => Log(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
         using var http = new HttpClient();
         for (var i = 0; i < 240; i++)
         {
             try
             {
-                if ((await http.GetAsync($"http://127.0.0.1:{ports[1]}/health/ready")).IsSuccessStatusCode)
-                    return new LocalNode(process, data, $"http://127.0.0.1:{ports[0]}");
+                if ((await http.GetAsync($"http://127.0.0.1:{_ports[1]}/health/ready")).IsSuccessStatusCode) return;
             }
             catch (HttpRequestException) { }
-            if (process.HasExited) break;
+            if (_process.HasExited) break;
             await Task.Delay(250);
         }
-        process.Kill(entireProcessTree: true);
+        _process.Kill(entireProcessTree: true);
         throw new ArgumentException("the local FloorPay node did not become ready");
     }
 
-    /// <summary>The most recently built silo of this repository (Release or Debug).</summary>
+    private async Task StopAsync()
+    {
+        if (_process.HasExited) return;
+        if (!OperatingSystem.IsWindows() && kill(_process.Id, 15) == 0)
+        {
+            using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            try
+            {
+                await _process.WaitForExitAsync(patience.Token);
+                return;
+            }
+            catch (OperationCanceledException) { }
+        }
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    private void Log(string? line)
+    {
+        if (_log is null || line is null) return;
+        lock (_log) _log.WriteLine(line);
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
+
+    /// <summary>The silo of this repository built in the runner's own configuration (Release or Debug), else the other one.</summary>
     private static string? FindSilo()
     {
+        var own = new DirectoryInfo(AppContext.BaseDirectory).Parent?.Name; // .../bin/<Configuration>/net10.0/
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var built = new[] { "Release", "Debug" }
+            var built = new[] { "Release", "Debug" }.OrderBy(c => c == own ? 0 : 1)
                 .Select(c => Path.Combine(dir.FullName, "silo", "FloorPay.Silo", "bin", c, "net10.0", "FloorPay.Silo.dll"))
-                .Where(File.Exists).OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault();
+                .FirstOrDefault(File.Exists);
             if (built is not null) return built;
         }
         return null;
@@ -91,5 +144,6 @@ public sealed class LocalNode : IAsyncDisposable
             await _process.WaitForExitAsync();
         }
         try { Directory.Delete(_data, recursive: true); } catch (IOException) { }
+        if (_log is not null) lock (_log) _log.Dispose();
     }
 }

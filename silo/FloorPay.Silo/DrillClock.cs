@@ -1,0 +1,23 @@
+namespace FloorPay.Silo;
+
+/// <summary>
+/// The system clock moved by a fixed offset (FloorPay:Clock:Offset), so a drill or a load test can run a real process
+/// in a later period (e.g. its payday) without waiting for the calendar. Refused outside Development: a production
+/// ledger must carry real times.
+/// </summary>
+public sealed class DrillClock(TimeSpan offset) : TimeProvider
+{
+    public TimeSpan Offset => offset;
+
+    public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + offset;
+
+    /// <summary>The configured clock: the system's, or a moved one in Development.</summary>
+    public static TimeProvider From(IConfiguration config, IHostEnvironment environment)
+    {
+        var offset = config.GetValue<TimeSpan?>("FloorPay:Clock:Offset") ?? TimeSpan.Zero;
+        if (offset == TimeSpan.Zero) return System;
+        if (!environment.IsDevelopment())
+            throw new InvalidOperationException("FloorPay:Clock:Offset moves the ledger's clock and is only allowed in the Development environment");
+        return new DrillClock(offset);
+    }
+}

@@ -1,0 +1,80 @@
+using System.Text.Json;
+using FloorPay.LoadTests.Runner;
+using FloorPay.LoadTests.Scenarios;
+
+namespace FloorPay.LoadTests.Tests;
+
+/// <summary>
+/// The surge scenarios end to end, as a load tester runs them: the runner starts a real node (the built silo) on the
+/// embedded SQLite file or on the test PostgreSQL, drives it through gRPC, and ends with the integrity check.
+/// </summary>
+[Collection("runner")]
+public sealed class ScenarioTests
+{
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task Payday_pays_every_citizen_once_while_statement_reads_and_status_checks_flood_in(string storage)
+    {
+        var (exit, report) = await RunAsync(storage, "payday", "--param", "citizens=400", "--phase", "inject:40/s:3s");
+
+        Assert.Equal(0, exit);
+        var integrity = Integrity(report);
+        Assert.True(integrity.Passed, string.Join("\n", integrity.Details));
+        Assert.Contains(integrity.Details, d => d.StartsWith("ok: payday run") && d.Contains("COMPLETED: 400 paid, 0 already paid"));
+        Assert.Contains(integrity.Details, d => d.StartsWith("ok: 400 of 400 citizens' statements show exactly one floor payout"));
+        // 400 enrollment payouts and 400 payday payouts, each acknowledged and found in the ledger.
+        Assert.Contains(integrity.Details, d => d.StartsWith("ok: every acknowledged payout exists (all 800 "));
+        foreach (var step in new[] { "statement", "run-status" })
+        {
+            var s = Step(report, step);
+            Assert.True(s.GetProperty("ok").GetInt64() >= 100, $"{step}: {s}");
+            Assert.Equal(0, s.GetProperty("failed").GetInt64());
+        }
+    }
+
+    [Fact]
+    public async Task A_retry_storm_on_postgres_pays_no_one_twice()
+    {
+        var (_, report) = await RunAsync("postgres", "retry-storm", "--param", "deadline-ms=20", "--param", "resends=3", "--phase", "inject:150/s:3s");
+
+        var integrity = Integrity(report);
+        Assert.True(integrity.Passed, string.Join("\n", integrity.Details));
+        Assert.Contains(integrity.Details, d => d.StartsWith("ok: no citizen is paid twice for a period (0 (citizen, period) pairs"));
+        Assert.True(Step(report, "enroll-with-resends").GetProperty("ok").GetInt64() > 0);
+    }
+
+    [Fact]
+    public async Task An_enrollment_surge_on_the_embedded_node_keeps_its_thresholds_and_its_ledger()
+    {
+        var (exit, report) = await RunAsync("sqlite", "enrollment-surge", "--phase", "ramp:20-80/s:3s", "--threshold", "errors<1%");
+
+        Assert.Equal(0, exit);
+        Assert.True(Integrity(report).Passed);
+        Assert.InRange(Step(report, "enroll").GetProperty("ok").GetInt64(), 140, 160);
+    }
+
+    private static async Task<(int Exit, JsonElement Report)> RunAsync(string storage, string scenario, params string[] options)
+    {
+        var output = Directory.CreateTempSubdirectory("floorpay-scenario-").FullName;
+        var arguments = new List<string> { scenario, "--local", "--out", output };
+        if (storage == "postgres")
+            arguments.AddRange(["--local-arg", "--FloorPay:Storage:Provider=PostgreSql", "--local-arg",
+                $"--FloorPay:Storage:ConnectionString={await TestPostgres.NewDatabaseAsync()}"]);
+        arguments.AddRange(options);
+        var exit = await Cli.RunAsync([.. arguments], FloorPayScenarios.ResolveAsync);
+        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output, "report.json")));
+        var report = json.RootElement.Clone();
+        Directory.Delete(output, recursive: true);
+        return (exit, report);
+    }
+
+    private static (bool Passed, List<string> Details) Integrity(JsonElement report)
+    {
+        var integrity = report.GetProperty("integrity");
+        return (integrity.GetProperty("Passed").GetBoolean(), integrity.GetProperty("Details").EnumerateArray().Select(d => d.GetString()!).ToList());
+    }
+
+    private static JsonElement Step(JsonElement report, string name) =>
+        report.GetProperty("steps").EnumerateArray().Single(s => s.GetProperty("name").GetString() == name);
+}
