@@ -59,6 +59,12 @@ public static class FloorPayHost
             builder.Configuration.AddInMemoryCollection(demo);
         }
 
+        // SQLite and the ADO.NET grain storage block a pool thread for each commit. With the pool's minimum at the core
+        // count, a few blocked threads on a 1-2 core machine stall every request (refusals too) until the pool grows.
+        var minThreads = config.GetValue("FloorPay:Runtime:MinThreads", 32);
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        ThreadPool.SetMinThreads(Math.Max(workers, minThreads), Math.Max(io, minThreads));
+
         var storage = config.GetSection("FloorPay:Storage").Get<StorageSettings>() ?? new StorageSettings();
         builder.Services.AddSingleton(storage);
         var policies = PolicySettings.Load(config);

@@ -10,6 +10,7 @@ public static class Cli
           --local              start a single FloorPay node on this machine for the run (embedded SQLite storage)
           --local-arg A        repeatable: configuration for that node, e.g. --local-arg --FloorPay:Admission:MaxWritesInFlight=256
           --local-log FILE     append that node's output to FILE
+          --local-cpus LIST    pin that node to these CPUs, e.g. 0 (run the runner itself under taskset -c 1)
           --api-key KEY        a bank's API key (default dev-bank-a); --bank ID its bank (default bank-a)
           --auditor-key KEY    an auditor's key for the integrity check (default dev-auditor)
           --treasury-key KEY   a treasury key, for the payday scenario (default dev-treasury)

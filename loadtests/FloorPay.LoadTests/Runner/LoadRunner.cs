@@ -36,7 +36,8 @@ public sealed record RunResult(
     IReadOnlyList<SecondSample> Timeline,
     IReadOnlyList<ThresholdResult> Thresholds,
     string? AbortReason,
-    IntegrityResult? Integrity)
+    IntegrityResult? Integrity,
+    RunnerLag? StartLag = null)
 {
     public bool Passed => AbortReason is null && Thresholds.All(t => t.Passed) && Integrity?.Passed != false;
     public int ExitCode => Passed ? 0 : 1;
@@ -93,7 +94,7 @@ public sealed class LoadRunner(Scenario scenario, RunSettings settings)
             return new ThresholdResult(t, t.Measure(stats), t.Holds(stats));
         }).ToList();
         var integrity = scenario.Integrity is { } check && _abortReason is null ? await check(cancellation) : null;
-        return new RunResult(scenario.Name, startedAt, duration, steps, all, _recorder.Timeline(), thresholds, _abortReason, integrity);
+        return new RunResult(scenario.Name, startedAt, duration, steps, all, _recorder.Timeline(), thresholds, _abortReason, integrity, _recorder.Lag());
     }
 
     /// <summary>Open model: arrivals at the phase's rate, by the millisecond, whatever the server does.</summary>
@@ -161,6 +162,7 @@ public sealed class LoadRunner(Scenario scenario, RunSettings settings)
         {
             var context = new IterationContext(Interlocked.Increment(ref _iterations));
             var measured = intended >= settings.WarmUp;
+            if (measured && counted) _recorder.StartLag((long)(Now - intended).TotalMicroseconds);
             var started = intended;
             foreach (var step in scenario.Steps)
             {

@@ -31,6 +31,12 @@ public static class Reports
         foreach (var s in r.Steps)
             foreach (var (status, count) in s.ByStatus.OrderByDescending(kv => kv.Value))
                 md.AppendLine($"| {s.Name} | {status} | {count} | {F(s.PercentileMs(status, 50))} | {F(s.PercentileMs(status, 99))} | {F(s.PercentileMs(status, 100))} |");
+        if (r.StartLag is { } lag && lag.MaxMs > 0)
+        {
+            md.AppendLine();
+            md.AppendLine($"Runner start lag (intended start to first request, already inside the latencies above): p50 {F(lag.P50Ms)} ms, " +
+                          $"p99 {F(lag.P99Ms)} ms, max {F(lag.MaxMs)} ms.");
+        }
         if (r.Thresholds.Count > 0)
         {
             md.AppendLine();
@@ -66,6 +72,7 @@ public static class Reports
         timeline = r.Timeline,
         thresholds = r.Thresholds.Select(t => new { threshold = t.Threshold.Text, measured = t.Measured, passed = t.Passed }),
         integrity = r.Integrity,
+        runnerStartLagMs = r.StartLag,
     }, new JsonSerializerOptions { WriteIndented = true });
 
     /// <summary>Writes summary.md, report.json, report.html (with charts) and one raw histogram log per step into <paramref name="directory"/>.</summary>

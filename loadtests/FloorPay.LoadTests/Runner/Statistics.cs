@@ -26,6 +26,9 @@ public sealed record StepStatistics(
 }
 
 /// <summary>One second of the measured run: throughput and latency over time.</summary>
+/// <summary>The runner's own lag between an arrival's intended start and the moment its first request began.</summary>
+public sealed record RunnerLag(double P50Ms, double P99Ms, double MaxMs);
+
 public sealed record SecondSample(int Second, long Ok, long Failed, long Dropped, double P50Ms, double P99Ms);
 
 /// <summary>Thread-safe collection of what happened, per step and per second.</summary>
@@ -65,6 +68,22 @@ internal sealed class Recorder(IReadOnlyList<string> steps)
         var s = _seconds.GetOrAdd(second, _ => new SecondCell());
         lock (s.Latency) s.Latency.RecordValue(micros);
         if (outcome.Ok) Interlocked.Increment(ref s.Ok); else Interlocked.Increment(ref s.Failed);
+    }
+
+    private readonly LongHistogram _startLag = new(MaxMicros, 3);
+
+    /// <summary>How late the runner itself started a measured arrival (already inside every latency it records).</summary>
+    public void StartLag(long micros)
+    {
+        lock (_startLag) _startLag.RecordValue(Math.Clamp(micros, 0, MaxMicros));
+    }
+
+    public RunnerLag Lag()
+    {
+        lock (_startLag)
+            return _startLag.TotalCount == 0
+                ? new RunnerLag(0, 0, 0)
+                : new RunnerLag(_startLag.GetValueAtPercentile(50) / 1000.0, _startLag.GetValueAtPercentile(99) / 1000.0, _startLag.GetMaxValue() / 1000.0);
     }
 
     /// <summary>An arrival that could not start on time (the client's in-flight bound was full): counted, never skipped.</summary>

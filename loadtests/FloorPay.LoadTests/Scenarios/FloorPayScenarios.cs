@@ -19,7 +19,7 @@ public static class FloorPayScenarios
     {
         if (name == "self-test") return (SelfTestScenario.Create(parameters), null);
         if (!Names.Contains(name)) throw new ArgumentException($"unknown scenario '{name}'; known: self-test, {string.Join(", ", Names)}");
-        var local = line.Has("--local") ? await LocalNode.StartAsync(line.All("--local-arg"), line.ValueOrNull("--local-log")) : null;
+        var local = line.Has("--local") ? await LocalNode.StartAsync(line.All("--local-arg"), line.ValueOrNull("--local-log"), line.ValueOrNull("--local-cpus")) : null;
         var channel = GrpcChannel.ForAddress(local?.Address ?? line.Value("--address", "http://127.0.0.1:5080"), new GrpcChannelOptions
         {
             HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan },

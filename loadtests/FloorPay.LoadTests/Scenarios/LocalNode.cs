@@ -16,12 +16,14 @@ public sealed class LocalNode : IAsyncDisposable
     private readonly int[] _ports;
     private readonly List<string> _arguments;
     private readonly StreamWriter? _log;
+    private readonly IntPtr? _cpus;
     private Process _process = null!;
 
     public string Address => $"http://127.0.0.1:{_ports[0]}";
 
-    private LocalNode(string silo, string data, int[] ports, List<string> arguments, string? logFile)
+    private LocalNode(string silo, string data, int[] ports, List<string> arguments, string? logFile, IntPtr? cpus)
     {
+        _cpus = cpus;
         _log = logFile is null ? null : new StreamWriter(logFile, append: true) { AutoFlush = true };
         _silo = silo;
         _data = data;
@@ -31,12 +33,13 @@ public sealed class LocalNode : IAsyncDisposable
 
     /// <param name="extraArguments">More configuration for the node, e.g. --FloorPay:Admission:MaxWritesInFlight=256.</param>
     /// <param name="logFile">Where the node's output goes (--local-log); discarded when null.</param>
-    public static async Task<LocalNode> StartAsync(IEnumerable<string> extraArguments, string? logFile = null)
+    /// <param name="cpus">The CPUs the node may run on (--local-cpus 0,1), e.g. to keep it off the runner's; all when null.</param>
+    public static async Task<LocalNode> StartAsync(IEnumerable<string> extraArguments, string? logFile = null, string? cpus = null)
     {
         var silo = FindSilo() ?? throw new ArgumentException("--local needs the silo built: dotnet build -c Release silo/FloorPay.Silo");
         var data = Directory.CreateTempSubdirectory("floorpay-local-").FullName;
         var ports = Enumerable.Range(0, 4).Select(_ => FreePort()).ToArray();
-        var node = new LocalNode(silo, data, ports, extraArguments.ToList(), logFile);
+        var node = new LocalNode(silo, data, ports, extraArguments.ToList(), logFile, CpuMask(cpus));
         await node.StartProcessAsync();
         return node;
     }
@@ -68,6 +71,7 @@ public sealed class LocalNode : IAsyncDisposable
         start.Environment["DOTNET_ENVIRONMENT"] = "Development";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         _process = Process.Start(start)!;
+        if (_cpus is { } mask && (OperatingSystem.IsLinux() || OperatingSystem.IsWindows())) _process.ProcessorAffinity = mask;
         _process.OutputDataReceived += (_, e) => Log(e.Data);
         _process.ErrorDataReceived += (_, e) => Log(e.Data);
         _process.BeginOutputReadLine();
@@ -102,6 +106,19 @@ public sealed class LocalNode : IAsyncDisposable
         }
         _process.Kill(entireProcessTree: true);
         await _process.WaitForExitAsync();
+    }
+
+    private static IntPtr? CpuMask(string? cpus)
+    {
+        if (string.IsNullOrWhiteSpace(cpus)) return null;
+        long mask = 0;
+        foreach (var cpu in cpus.Split(',', StringSplitOptions.TrimEntries))
+        {
+            if (!int.TryParse(cpu, out var n) || n < 0 || n >= Environment.ProcessorCount)
+                throw new ArgumentException($"--local-cpus: '{cpu}' is not a CPU of this machine (0-{Environment.ProcessorCount - 1})");
+            mask |= 1L << n;
+        }
+        return (IntPtr)mask;
     }
 
     private void Log(string? line)
