@@ -51,4 +51,19 @@ public static class FloorPayMeters
     public static readonly ObservableGauge<long> FundRunway =
         Meter.CreateObservableGauge("fund.runway_periods", () => Interlocked.Read(ref _fundRunway),
             description: "Periods of floor payouts the national fund covers (-1: not computable yet)");
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Tally> _outstanding = new(StringComparer.Ordinal);
+
+    /// <summary>Set by the silo's outstanding-instructions loop.</summary>
+    public static void SetOutstanding(string bankId, Tally tally) => _outstanding[bankId] = tally;
+
+    public static readonly ObservableGauge<long> InstructionsOutstanding =
+        Meter.CreateObservableGauge("instructions.outstanding",
+            () => _outstanding.Select(kv => new Measurement<long>(kv.Value.Count, new KeyValuePair<string, object?>("bank", kv.Key))),
+            description: "Payout instructions a bank has neither settled nor returned yet (cluster-wide; every silo exports it)");
+
+    public static readonly ObservableGauge<long> InstructionsOutstandingAmount =
+        Meter.CreateObservableGauge("instructions.outstanding_amount",
+            () => _outstanding.Select(kv => new Measurement<long>(kv.Value.Amount, new KeyValuePair<string, object?>("bank", kv.Key))),
+            unit: "minor units", description: "What the outstanding instructions pay, per bank");
 }

@@ -21,6 +21,9 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton(new PaydayOptions());
         services.AddSingleton<PaydayScheduler>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<PaydayScheduler>());
+        services.TryAddSingleton(new MetricsOptions());
+        services.AddSingleton<OutstandingInstructions>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<OutstandingInstructions>());
         services.AddSingleton<ReturnedPaymentSweep>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ReturnedPaymentSweep>());
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<DividendIndexCache>());

@@ -71,6 +71,7 @@ public static class FloorPayHost
         builder.Services.AddSingleton(config.GetSection("FloorPay:Dividends").Get<DividendOptions>() ?? new DividendOptions());
         builder.Services.AddSingleton(config.GetSection("FloorPay:Accounts").Get<PayoutAccountOptions>() ?? new PayoutAccountOptions());
         builder.Services.AddSingleton(config.GetSection("FloorPay:Payday").Get<PaydayOptions>() ?? new PaydayOptions());
+        builder.Services.AddSingleton(config.GetSection("FloorPay:Metrics").Get<MetricsOptions>() ?? new MetricsOptions());
         var clock = DrillClock.From(config, builder.Environment);
         if (clock is DrillClock) builder.Services.AddSingleton(clock);
         builder.Services.AddFloorPayGrainServices(policies);

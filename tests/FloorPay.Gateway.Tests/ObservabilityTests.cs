@@ -109,3 +109,63 @@ public sealed class ReadinessOnPostgres : IAsyncLifetime
             TimeSpan.FromSeconds(30));
     }
 }
+
+/// <summary>Outstanding instructions per bank: what a bank still has to settle or return, recounted by every silo.</summary>
+public sealed class OutstandingInstructionsMetric : IAsyncLifetime
+{
+    // A bank of its own: the gauges are process-wide and other test servers export their banks' counts too.
+    private readonly string _bank = $"bank-m{Guid.NewGuid():N}"[..16];
+    private const string Key = "test-metrics-bank-key";
+    private FloorPayServer _server = null!;
+
+    public async Task InitializeAsync()
+    {
+        var participants = new Dictionary<string, string?>
+        {
+            ["FloorPay:Metrics:OutstandingRefresh"] = "00:00:00.2",
+            ["FloorPay:Participants:0:Id"] = _bank, ["FloorPay:Participants:0:Role"] = "bank",
+            ["FloorPay:Participants:0:BankId"] = _bank, ["FloorPay:Participants:0:ApiKey"] = Key,
+        };
+        _server = await FloorPayServer.StartAsync(configure: b => b.Configuration.AddInMemoryCollection(participants));
+    }
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    private async Task<(double Count, double Amount)> ScrapeAsync()
+    {
+        var metrics = await _server.Http.GetStringAsync("/metrics");
+        double Value(string metric) => metrics.Split('\n')
+            .Where(l => l.StartsWith(metric + "{", StringComparison.Ordinal) && l.Contains($"bank=\"{_bank}\"", StringComparison.Ordinal))
+            .Select(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture))
+            .DefaultIfEmpty(-1).First();
+        return (Value("floorpay_instructions_outstanding"), Value("floorpay_instructions_outstanding_amount"));
+    }
+
+    [Fact]
+    public async Task The_gauge_counts_what_the_bank_has_not_settled_and_falls_as_it_settles()
+    {
+        var bank = _server.As(Key);
+        var payouts = new List<PayoutReceipt>();
+        for (var i = 0; i < 3; i++)
+        {
+            var citizen = $"c-om-{Guid.NewGuid():N}"[..20];
+            payouts.Add((await bank.Citizens.EnrollAsync(new EnrollRequest
+            {
+                IdempotencyKey = citizen, CitizenId = citizen, RegionId = "R-NORTH",
+                PayoutAccount = new PayoutAccount { BankId = _bank, AccountToken = $"tok-{citizen}" },
+            })).FirstPayout);
+        }
+        var amount = payouts.Sum(p => p.Amount.MinorUnits);
+
+        var before = await Eventually.Satisfies(ScrapeAsync, m => m.Count == 3, "three outstanding instructions");
+        Assert.Equal(amount, before.Amount);
+
+        await bank.Instructions.ConfirmSettlementAsync(new ConfirmSettlementRequest { InstructionIds = { payouts[0].PayoutId, payouts[1].PayoutId } });
+        var after = await Eventually.Satisfies(ScrapeAsync, m => m.Count == 1, "one left after two settled");
+        Assert.Equal(payouts[2].Amount.MinorUnits, after.Amount);
+
+        await bank.Instructions.ConfirmSettlementAsync(new ConfirmSettlementRequest { InstructionIds = { payouts[2].PayoutId } });
+        var none = await Eventually.Satisfies(ScrapeAsync, m => m.Count == 0, "none left: reported as zero, not dropped");
+        Assert.Equal(0, none.Amount);
+    }
+}

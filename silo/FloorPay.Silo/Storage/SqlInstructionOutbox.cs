@@ -104,6 +104,20 @@ public sealed class SqlInstructionOutbox : IInstructionOutbox
         return new SettlementDay(bankId, day, issued, settled, returned, outstanding);
     }
 
+    public async Task<IReadOnlyDictionary<string, Tally>> OutstandingByBankAsync(CancellationToken cancellation = default)
+    {
+        await using var connection = await OpenAsync(cancellation);
+        await using var command = SqlCommands.Create(connection,
+            "SELECT i.bank_id, COUNT(*), COALESCE(SUM(i.amount), 0) FROM floorpay_instructions i " +
+            "WHERE i.kind <> 'notice' AND NOT EXISTS (SELECT 1 FROM floorpay_instruction_outcomes o WHERE o.instruction_id = i.instruction_id) " +
+            "GROUP BY i.bank_id");
+        var outstanding = new Dictionary<string, Tally>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        while (await reader.ReadAsync(cancellation))
+            outstanding[reader.GetString(0)] = new Tally(Convert.ToInt64(reader.GetValue(1)), Convert.ToInt64(reader.GetValue(2)));
+        return outstanding;
+    }
+
     public async Task<IReadOnlyList<string>> CitizensAwaitingReissueAsync(DateTimeOffset now, int limit, CancellationToken cancellation = default)
     {
         await using var connection = await OpenAsync(cancellation);
