@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FloorPay.LoadTests.Runner;
+using Spectre.Console;
 
 namespace FloorPay.LoadTests.Tests;
 
@@ -49,6 +50,24 @@ public sealed class RunnerTests
         Assert.False(json.RootElement.GetProperty("passed").GetBoolean());
         Assert.Contains("**FAIL**", File.ReadAllText(Path.Combine(output, "breached", "summary.md")));
         Directory.Delete(output, recursive: true);
+    }
+
+    [Fact]
+    public async Task Live_progress_draws_a_table_with_the_counts_in_a_terminal()
+    {
+        var output = new StringWriter();
+        var terminal = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Interactive = InteractionSupport.Yes,
+        });
+        var result = await LiveProgress.RunAsync(terminal, progress =>
+            new LoadRunner(SelfTest(("sleep-ms", "1")), new RunSettings { Phases = [new InjectRate(100, TimeSpan.FromSeconds(3))], OnProgress = progress }).RunAsync());
+
+        var drawn = output.ToString();
+        Assert.Contains("FloorPay load run", drawn);
+        Assert.Contains("in flight", drawn);
+        Assert.Matches(@"\[#+-*\] [1-3]/3 s", drawn);
+        Assert.True(result.All.Ok >= 290, $"{result.All.Ok} ok");
     }
 
     [Fact]

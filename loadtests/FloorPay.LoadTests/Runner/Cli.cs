@@ -22,6 +22,7 @@ public static class Cli
           --abort-on-breach    stop as soon as a threshold (other than rps) is breached
           --max-in-flight N    open model: arrivals beyond N requests in flight are dropped, and counted (default 10000)
           --params FILE.json   scenario parameters; --param name=value overrides one
+          --plain              progress as one line a second, even in a terminal
           --out DIR            where to write summary.md, report.json, report.html, charts and .hlog histograms
                                (default reports/SCENARIO-UTCTIME)
         Latency is measured from each request's intended start (no coordinated omission).
@@ -61,15 +62,16 @@ public static class Cli
             Thresholds = thresholds,
             AbortOnBreach = line.Has("--abort-on-breach"),
             MaxInFlight = int.Parse(line.Value("--max-in-flight", "10000"), System.Globalization.CultureInfo.InvariantCulture),
-            OnProgress = p => Console.Error.WriteLine(
-                $"{p.Elapsed.TotalSeconds,6:F0}/{p.Total.TotalSeconds:F0} s {(p.WarmingUp ? "warm-up " : "")}ok {p.Ok} failed {p.Failed} dropped {p.Dropped} " +
-                $"p99 {p.P99Ms:F1} ms in flight {p.InFlight}"),
         };
+        // A live table in a terminal; plain lines when the output goes to a file or a CI log (or with --plain).
+        var console = Console.IsErrorRedirected || line.Has("--plain")
+            ? null
+            : Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings { Out = new Spectre.Console.AnsiConsoleOutput(Console.Error) });
 
         var name = args[0];
         try
         {
-            var result = await new LoadRunner(scenario, settings).RunAsync();
+            var result = await LiveProgress.RunAsync(console, progress => new LoadRunner(scenario, settings with { OnProgress = progress }).RunAsync());
             var directory = line.Value("--out", Path.Combine("reports", $"{name}-{DateTime.UtcNow:yyyyMMdd-HHmmss}"));
             Reports.Write(result, directory);
             Console.WriteLine(Reports.Markdown(result));

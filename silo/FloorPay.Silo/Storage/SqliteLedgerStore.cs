@@ -14,6 +14,13 @@ internal sealed class SqliteLedgerStore(string connectionString, string fundId) 
     {
         await using var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(cancellation);
+        // Grain state shares this file's single write lock. Without a busy timeout, Microsoft.Data.Sqlite answers a
+        // held lock by sleeping 150 ms at a time; SQLite's own busy handler retries within milliseconds.
+        await using (var wait = connection.CreateCommand())
+        {
+            wait.CommandText = "PRAGMA busy_timeout = 10000;";
+            await wait.ExecuteNonQueryAsync(cancellation);
+        }
         await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellation);
         var inserted = new HashSet<string>(StringComparer.Ordinal);
 
