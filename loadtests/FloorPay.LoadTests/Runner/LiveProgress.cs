@@ -14,8 +14,8 @@ public static class LiveProgress
     {
         if (console is null) return await run(p => Console.Error.WriteLine(Line(p)));
         var table = new Table().Border(TableBorder.Rounded).Title("FloorPay load run")
-            .AddColumns("progress", "ok", "failed", "dropped", "ok/s", "p99 ms", "in flight");
-        table.AddRow("starting", "0", "0", "0", "0", "0", "0");
+            .AddColumns("progress", "elapsed", "ok", "failed", "dropped", "ok/s", "p99 ms", "in flight");
+        table.AddRow("starting", "0 s", "0", "0", "0", "0", "0", "0");
         long lastOk = 0;
         var lastAt = TimeSpan.Zero;
         return await console.Live(table).AutoClear(false).StartAsync(async context =>
@@ -27,13 +27,14 @@ public static class LiveProgress
                 (lastOk, lastAt) = (p.Ok, p.Elapsed);
                 lock (table)
                 {
-                    table.Rows.Update(0, 0, new Markup(Markup.Escape(Bar(p))));
-                    table.Rows.Update(0, 1, new Text(p.Ok.ToString("N0", CultureInfo.InvariantCulture)));
-                    table.Rows.Update(0, 2, new Markup(p.Failed == 0 ? "0" : $"[red]{p.Failed.ToString("N0", CultureInfo.InvariantCulture)}[/]"));
-                    table.Rows.Update(0, 3, new Markup(p.Dropped == 0 ? "0" : $"[yellow]{p.Dropped.ToString("N0", CultureInfo.InvariantCulture)}[/]"));
-                    table.Rows.Update(0, 4, new Text(rate.ToString("N0", CultureInfo.InvariantCulture)));
-                    table.Rows.Update(0, 5, new Text(p.P99Ms.ToString("0.0", CultureInfo.InvariantCulture)));
-                    table.Rows.Update(0, 6, new Text(p.InFlight.ToString(CultureInfo.InvariantCulture)));
+                    table.Rows.Update(0, 0, new Text(Bar(p)));
+                    table.Rows.Update(0, 1, new Text($"{p.Elapsed.TotalSeconds:0}/{p.Total.TotalSeconds:0} s{(p.WarmingUp ? " warm-up" : "")}"));
+                    table.Rows.Update(0, 2, new Text(p.Ok.ToString("N0", CultureInfo.InvariantCulture)));
+                    table.Rows.Update(0, 3, new Markup(p.Failed == 0 ? "0" : $"[red]{p.Failed.ToString("N0", CultureInfo.InvariantCulture)}[/]"));
+                    table.Rows.Update(0, 4, new Markup(p.Dropped == 0 ? "0" : $"[yellow]{p.Dropped.ToString("N0", CultureInfo.InvariantCulture)}[/]"));
+                    table.Rows.Update(0, 5, new Text(rate.ToString("N0", CultureInfo.InvariantCulture)));
+                    table.Rows.Update(0, 6, new Text(p.P99Ms.ToString("0.0", CultureInfo.InvariantCulture)));
+                    table.Rows.Update(0, 7, new Text(p.InFlight.ToString(CultureInfo.InvariantCulture)));
                 }
                 context.Refresh();
             });
@@ -47,10 +48,9 @@ public static class LiveProgress
 
     private static string Bar(Progress p)
     {
-        const int width = 20;
+        const int width = 16;
         var done = p.Total > TimeSpan.Zero ? Math.Clamp(p.Elapsed / p.Total, 0, 1) : 0;
         var filled = (int)Math.Round(done * width);
-        return $"[{new string('#', filled)}{new string('-', width - filled)}] {p.Elapsed.TotalSeconds:0}/{p.Total.TotalSeconds:0} s" +
-               (p.WarmingUp ? " warm-up" : "");
+        return $"[{new string('#', filled)}{new string('-', width - filled)}]";
     }
 }

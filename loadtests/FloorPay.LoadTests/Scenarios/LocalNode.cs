@@ -77,7 +77,7 @@ public sealed class LocalNode : IAsyncDisposable
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         using var http = new HttpClient();
-        for (var i = 0; i < 240; i++)
+        for (var i = 0; i < 720; i++) // three minutes: a restarted cluster member may first wait out its old entry
         {
             try
             {
@@ -96,7 +96,7 @@ public sealed class LocalNode : IAsyncDisposable
         if (_process.HasExited) return;
         if (!OperatingSystem.IsWindows() && kill(_process.Id, 15) == 0)
         {
-            using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(120));
             try
             {
                 await _process.WaitForExitAsync(patience.Token);

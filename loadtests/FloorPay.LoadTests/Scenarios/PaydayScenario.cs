@@ -55,7 +55,9 @@ public static class PaydayScenario
                 if (target.Local is { } local)
                 {
                     Console.Error.WriteLine($"payday: restarting the local node with its clock moved {clockOffset.TotalDays:0} days, into a later period");
+                    var restart = Stopwatch.StartNew();
                     await local.RestartAsync([$"--FloorPay:Clock:Offset={clockOffset}"]);
+                    Console.Error.WriteLine($"payday: the node was back in {restart.Elapsed.TotalSeconds:0.0} s");
                 }
                 var policy = await new Policies.PoliciesClient(target.Channel).GetPolicyAsync(new GetPolicyRequest(), target.Treasury,
                     deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: cancellation);
