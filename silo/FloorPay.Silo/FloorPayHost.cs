@@ -84,6 +84,10 @@ public static class FloorPayHost
         var listen = IPAddress.Parse(config["FloorPay:Listen:Address"]!);
         builder.WebHost.ConfigureKestrel(k =>
         {
+            // Kestrel counts a stream the client reset (a deadline passed) until its handler ends, and closes the whole
+            // connection when too many pile up (its rapid-reset defence). A payout finishes even when its caller gave up,
+            // so impatient clients pile them up: allow more per connection; admission still bounds the work.
+            k.Limits.Http2.MaxStreamsPerConnection = config.GetValue("FloorPay:Listen:MaxStreamsPerConnection", 512);
             k.Listen(listen, config.GetValue<int>("FloorPay:Listen:GrpcPort"), o => o.Protocols = HttpProtocols.Http2);
             k.Listen(listen, config.GetValue<int>("FloorPay:Listen:HttpPort"), o => o.Protocols = HttpProtocols.Http1);
         });

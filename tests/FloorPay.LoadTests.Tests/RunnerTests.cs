@@ -132,18 +132,40 @@ public sealed class RunnerTests
     public void Bad_phases_are_refused(string text) => Assert.Throws<ArgumentException>(() => LoadPhase.Parse(text));
 
     [Theory]
-    [InlineData("p99<50ms", null, "p99", true, 50.0)]
-    [InlineData("p99.9<2s", null, "p99.9", true, 2000.0)]
-    [InlineData("errors<0.1%", null, "errors", true, 0.1)]
-    [InlineData("rps>2000", null, "rps", false, 2000.0)]
-    [InlineData("enroll:p95<200ms", "enroll", "p95", true, 200.0)]
-    public void Thresholds_parse(string text, string? step, string metric, bool lessThan, double limit) =>
-        Assert.Equal(new Threshold(text, step, metric, lessThan, limit), Threshold.Parse(text));
+    [InlineData("p99<50ms", null, "p99", true, 50.0, null)]
+    [InlineData("p99.9<2s", null, "p99.9", true, 2000.0, null)]
+    [InlineData("errors<0.1%", null, "errors", true, 0.1, null)]
+    [InlineData("rps>2000", null, "rps", false, 2000.0, null)]
+    [InlineData("enroll:p95<200ms", "enroll", "p95", true, 200.0, null)]
+    [InlineData("goodput>1200", null, "goodput", false, 1200.0, null)]
+    [InlineData("@ResourceExhausted:p99<10ms", null, "p99", true, 10.0, "ResourceExhausted")]
+    [InlineData("enroll@DeadlineExceeded:count<1", "enroll", "count", true, 1.0, "DeadlineExceeded")]
+    public void Thresholds_parse(string text, string? step, string metric, bool lessThan, double limit, string? status) =>
+        Assert.Equal(new Threshold(text, step, metric, lessThan, limit, status), Threshold.Parse(text));
+
+    [Fact]
+    public async Task Thresholds_can_look_at_goodput_and_at_the_requests_of_one_status()
+    {
+        var scenario = SelfTest(("fail-rate", "0.3"), ("sleep-ms", "1"));
+        var thresholds = new[] { "goodput>40", "@Unavailable:count<1", "@OK:p99<2s", "@Unavailable:max<2s", "goodput>1000" }.Select(Threshold.Parse).ToList();
+        var result = await new LoadRunner(scenario, new RunSettings { Phases = [new InjectRate(100, TimeSpan.FromSeconds(2))], Thresholds = thresholds }).RunAsync();
+
+        var byText = result.Thresholds.ToDictionary(t => t.Threshold.Text);
+        Assert.True(byText["goodput>40"].Passed, $"goodput {byText["goodput>40"].Measured}"); // about 70 ok/s
+        Assert.False(byText["goodput>1000"].Passed);
+        Assert.Equal(result.All.ByStatus["Unavailable"], byText["@Unavailable:count<1"].Measured);
+        Assert.False(byText["@Unavailable:count<1"].Passed);
+        Assert.True(byText["@OK:p99<2s"].Passed && byText["@Unavailable:max<2s"].Passed);
+        Assert.Equal(1, result.ExitCode);
+    }
 
     [Theory]
     [InlineData("p99<50")]
     [InlineData("errors<5")]
     [InlineData("rps>20%")]
     [InlineData("latency<5ms")]
+    [InlineData("@OK:goodput>5")]
+    [InlineData(":p99<5ms")]
+    [InlineData("count<1%")]
     public void Bad_thresholds_are_refused(string text) => Assert.Throws<ArgumentException>(() => Threshold.Parse(text));
 }

@@ -166,6 +166,73 @@ public sealed class ClusterDrills : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_payday_run_whose_silo_is_killed_resumes_and_pays_every_citizen_exactly_once()
+    {
+        var clusterId = $"drill-{Guid.NewGuid():N}"[..20];
+        var bank = new Metadata { { "authorization", "Bearer dev-bank-a" } };
+        var treasury = new Metadata { { "authorization", "Bearer dev-treasury" } };
+        // This month: 400 citizens enroll (each paid for this month at once).
+        var today = SiloProcess.Start(_storage.ConnectionString!, clusterId, _logs);
+        _silos.Add(today);
+        await today.WaitUntilServingAsync(TimeSpan.FromSeconds(90));
+        var policy = await new Policies.PoliciesClient(today.Channel).GetPolicyAsync(new GetPolicyRequest(), bank);
+        var envelope = new EnrollEnvelope { EnvelopeId = "payday-drill", ControlCount = 400 };
+        for (var i = 0; i < 400; i++)
+            envelope.Items.Add(new EnrollRequest
+            {
+                IdempotencyKey = $"pd-{i}", CitizenId = $"pd-{i}", RegionId = "R-NORTH",
+                PayoutAccount = new PayoutAccount { BankId = "bank-a", AccountToken = $"tok-pd-{i}" },
+            });
+        envelope.ControlAmount = new Money { MinorUnits = policy.FloorAmount.MinorUnits * 400, Currency = policy.Currency };
+        Assert.Equal(400, (await new Bulk.BulkClient(today.Channel).EnrollBatchAsync(envelope, bank)).Succeeded);
+        today.Kill();
+
+        // A month later (drill clock), two silos; the run pays slowly so that the kill lands in the middle of it.
+        string[] nextMonth = ["--FloorPay:Clock:Offset=32.00:00:00", "--FloorPay:Payday:RatePerSecond=40", "--FloorPay:Payday:PageSize=10",
+                              "--FloorPay:Payday:CheckInterval=00:00:01"];
+        var (a, b) = (SiloProcess.Start(_storage.ConnectionString!, clusterId, _logs, nextMonth), SiloProcess.Start(_storage.ConnectionString!, clusterId, _logs, nextMonth));
+        _silos.AddRange([a, b]);
+        await Task.WhenAll(a.WaitUntilServingAsync(TimeSpan.FromSeconds(90)), b.WaitUntilServingAsync(TimeSpan.FromSeconds(90)));
+        var period = (await new Policies.PoliciesClient(b.Channel).GetPolicyAsync(new GetPolicyRequest(), bank)).CurrentPeriod;
+        Assert.NotEqual(policy.CurrentPeriod, period);
+
+        async Task<PaydayRun?> RunOn(SiloProcess silo)
+        {
+            try { return await new PaydayRuns.PaydayRunsClient(silo.Channel).GetPaydayRunAsync(new GetPaydayRunRequest { Period = period }, treasury, deadline: DateTime.UtcNow.AddSeconds(10)); }
+            catch (RpcException) { return null; } // grains of a silo just killed answer once it is declared dead
+        }
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (await RunOn(b) is not { CitizensPaid: >= 60 } && DateTime.UtcNow < deadline) await Task.Delay(200);
+        var beforeKill = await RunOn(b);
+        Assert.True(beforeKill is { Status: "RUNNING" }, $"the run should be half-way when the silo is killed: {beforeKill}\n{b.Tail()}");
+        a.Kill();
+        b.Kill();
+        // A fresh silo resumes the run from its checkpoints: nothing tells it to, its scheduler does.
+        var c = SiloProcess.Start(_storage.ConnectionString!, clusterId, _logs, nextMonth);
+        _silos.Add(c);
+        await c.WaitUntilServingAsync(TimeSpan.FromSeconds(120));
+        deadline = DateTime.UtcNow.AddSeconds(150);
+        PaydayRun? after;
+        while ((after = await RunOn(c)) is not { Status: "COMPLETED" } && DateTime.UtcNow < deadline) await Task.Delay(500);
+        Assert.True(after is { Status: "COMPLETED" }, $"the run did not complete after the kill: {after}\n{c.Tail()}");
+
+        // The bank received exactly one floor instruction for the period per citizen, and the ledger agrees.
+        var floors = new List<PayoutInstruction>();
+        for (long cursor = 0; ;)
+        {
+            var page = await new Instructions.InstructionsClient(c.Channel).ListInstructionsAsync(new ListInstructionsRequest { AfterSequence = cursor, PageSize = 1000 }, bank);
+            if (page.Instructions.Count == 0) break;
+            floors.AddRange(page.Instructions.Where(i => i.Period == period && i.Kind == InstructionKind.Floor));
+            cursor = page.NextAfterSequence;
+        }
+        Assert.Equal(400, floors.Count);
+        Assert.Equal(400, floors.Select(i => i.CitizenId).Distinct().Count());
+        Assert.True(after!.CitizensPaid + after.CitizensAlreadyPaid >= 400, after.ToString());
+        var report = await ReconcileChunkAsync(c, floors.Select(i => i.InstructionId));
+        AssertLedgerHolds(report, 800);
+    }
+
+    [Fact]
     public async Task Restarting_postgresql_while_payouts_flow_gives_fast_unavailable_and_service_resumes_by_itself()
     {
         var restart = Environment.GetEnvironmentVariable("FLOORPAY_TEST_PG_RESTART")

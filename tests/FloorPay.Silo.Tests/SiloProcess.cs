@@ -31,7 +31,8 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public bool Alive => !_process.HasExited;
 
-    public static SiloProcess Start(string connectionString, string clusterId, string logDirectory)
+    /// <param name="configuration">More configuration, e.g. a drill clock: --FloorPay:Clock:Offset=32.00:00:00.</param>
+    public static SiloProcess Start(string connectionString, string clusterId, string logDirectory, params string[] configuration)
     {
         var ports = FreePorts(4);
         var log = Path.Combine(logDirectory, $"silo-{ports[0]}.log");
@@ -48,7 +49,7 @@ public sealed class SiloProcess : IAsyncDisposable
             $"--FloorPay:Orleans:ClusterId={clusterId}",
             $"--FloorPay:Listen:GrpcPort={ports[0]}", $"--FloorPay:Listen:HttpPort={ports[1]}",
             $"--FloorPay:Orleans:SiloPort={ports[2]}", $"--FloorPay:Orleans:GatewayPort={ports[3]}",
-        }) start.ArgumentList.Add(arg);
+        }.Concat(configuration)) start.ArgumentList.Add(arg);
         start.Environment["DOTNET_ENVIRONMENT"] = "Development";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         var process = Process.Start(start)!;

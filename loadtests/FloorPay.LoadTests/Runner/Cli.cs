@@ -18,7 +18,9 @@ public static class Cli
                                random:100-300/s:20s  pause:5s  keep:64:30s  ramp-clients:1-64:30s
           --warmup S           seconds at the start that run but are not measured (default 0)
           --threshold T        repeatable: p50|p75|p90|p95|p99|p99.9|max<N(ms|s), errors<N%, dropped<N%, rps>N,
-                               optionally for one step: enroll:p99<50ms. A breach exits 1.
+                               goodput>N (ok per second), count<N; for one step: enroll:p99<50ms; for the requests
+                               that ended with one status: @ResourceExhausted:p99<10ms, @DeadlineExceeded:count<1.
+                               A breach exits 1.
           --abort-on-breach    stop as soon as a threshold (other than rps) is breached
           --max-in-flight N    open model: arrivals beyond N requests in flight are dropped, and counted (default 10000)
           --params FILE.json   scenario parameters; --param name=value overrides one

@@ -193,7 +193,7 @@ public sealed class LoadRunner(Scenario scenario, RunSettings settings)
             var all = _recorder.All(measuredFor > TimeSpan.Zero ? measuredFor : TimeSpan.FromTicks(1));
             settings.OnProgress?.Invoke(new Progress(now, Total, now < settings.WarmUp, all.Ok, all.Failed, all.Dropped, all.PercentileMs(99), Volatile.Read(ref _inFlight)));
             if (!settings.AbortOnBreach || all.Requests + all.Dropped < 100) continue;
-            foreach (var t in settings.Thresholds.Where(t => t.Metric != "rps"))
+            foreach (var t in settings.Thresholds.Where(t => t.Metric is not ("rps" or "goodput")))
             {
                 var stats = t.Step is null ? all : _recorder.Step(t.Step, measuredFor);
                 if (stats.Requests + stats.Dropped < 100 || t.Holds(stats)) continue;
