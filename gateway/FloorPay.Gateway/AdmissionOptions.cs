@@ -25,12 +25,6 @@ public sealed class AdmissionOptions
     /// <summary>How many seconds' worth of calls a participant may send at once (the token bucket's size).</summary>
     public double BurstSeconds { get; set; } = 1;
 
-    /// <summary>
-    /// Work items waiting for a CPU in this process beyond which new writes are refused (0: no such bound). A long queue
-    /// means the CPUs are saturated: admitting more only makes every call, refusals included, wait behind it.
-    /// </summary>
-    public long MaxQueuedWork { get; set; }
-
     /// <summary>The retry-after hint sent with a refusal.</summary>
     public int RetryAfterMilliseconds { get; set; } = 250;
 }

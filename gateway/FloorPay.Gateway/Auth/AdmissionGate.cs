@@ -40,8 +40,6 @@ public sealed class AdmissionGate(AdmissionOptions options)
                 return (null, Refuse("rate_limit", $"this participant is over its {(read ? "read" : "write")} rate limit", Math.Max(after, 1)));
             }
         }
-        if (!read && options.MaxQueuedWork > 0 && ThreadPool.PendingWorkItemCount > options.MaxQueuedWork)
-            return (null, Refuse("saturated", "FloorPay's CPUs are saturated", options.RetryAfterMilliseconds));
         var (global, limit) = read ? (_reads, options.MaxReadsInFlight) : (_writes, options.MaxWritesInFlight);
         var mine = _perParticipant.GetOrAdd(caller.Id, _ => new Counter());
         if (!TryEnter(global, limit)) return (null, Refuse("capacity", "FloorPay is at capacity", options.RetryAfterMilliseconds));

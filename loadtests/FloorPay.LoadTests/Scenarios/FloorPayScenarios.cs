@@ -70,6 +70,7 @@ public static class FloorPayScenarios
         var citizens = new Citizens.CitizensClient(target.Channel);
         var deadline = TimeSpan.FromMilliseconds(p.Number("deadline-ms", 50));
         var resends = (int)p.Number("resends", 5);
+        long resent = 0;
         return new Scenario("retry-storm", [new Step("enroll-with-resends", async (context, cancellation) =>
         {
             var request = target.NewEnrollment(context.Number, FloorPayTarget.Regions[context.Number % 4]);
@@ -85,12 +86,19 @@ public static class FloorPayScenarios
                 catch (RpcException e) when (e.StatusCode is StatusCode.DeadlineExceeded or StatusCode.Unavailable or StatusCode.ResourceExhausted)
                 {
                     last = e;
+                    if (attempt < resends) Interlocked.Increment(ref resent);
                 }
                 catch (RpcException e) { return FloorPayTarget.Outcome(e); }
             }
             return FloorPayTarget.Outcome(last!);
         })])
-        { Integrity = target.ReconcileAsync };
+        {
+            Integrity = async cancellation =>
+            {
+                var ledger = await target.ReconcileAsync(cancellation);
+                return ledger with { Details = [$"{Interlocked.Read(ref resent)} resends of unanswered requests, each with its original idempotency key", .. ledger.Details] };
+            },
+        };
     }
 
     /// <summary>
