@@ -11,7 +11,7 @@ public static class ServiceCollectionExtensions
     {
         services.AddSingleton(policies);
         services.TryAddSingleton(TimeProvider.System); // tests replace the clock
-        services.AddSingleton(sp => new PeriodClock(sp.GetRequiredService<TimeProvider>(), policies.PeriodLength));
+        services.AddSingleton(sp => new PeriodClock(FloorPayTime.Of(sp), policies.PeriodLength));
         services.AddSingleton<AggregateFeed>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<AggregateFeed>());
         services.AddSingleton<IPendingAggregates>(sp => sp.GetRequiredService<AggregateFeed>());
@@ -19,12 +19,12 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton(new PayoutAccountOptions());
         services.AddSingleton<DividendIndexCache>();
         services.TryAddSingleton(new PaydayOptions());
-        services.AddSingleton<PaydayScheduler>();
+        services.AddSingleton(FloorPayTime.Create<PaydayScheduler>);
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<PaydayScheduler>());
         services.TryAddSingleton(new MetricsOptions());
-        services.AddSingleton<OutstandingInstructions>();
+        services.AddSingleton(FloorPayTime.Create<OutstandingInstructions>);
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<OutstandingInstructions>());
-        services.AddSingleton<ReturnedPaymentSweep>();
+        services.AddSingleton(FloorPayTime.Create<ReturnedPaymentSweep>);
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ReturnedPaymentSweep>());
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<DividendIndexCache>());
         return services;

@@ -3,7 +3,8 @@ namespace FloorPay.Silo;
 /// <summary>
 /// The system clock moved by a fixed offset (FloorPay:Clock:Offset), so a drill or a load test can run a real process
 /// in a later period (e.g. its payday) without waiting for the calendar. Refused outside Development: a production
-/// ledger must carry real times.
+/// ledger must carry real times. Only FloorPay's rules read it (<see cref="FloorPay.Grains.FloorPayTime"/>); Orleans keeps the
+/// real clock.
 /// </summary>
 public sealed class DrillClock(TimeSpan offset) : TimeProvider
 {

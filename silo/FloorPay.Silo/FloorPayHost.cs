@@ -73,7 +73,7 @@ public static class FloorPayHost
         builder.Services.AddSingleton(config.GetSection("FloorPay:Payday").Get<PaydayOptions>() ?? new PaydayOptions());
         builder.Services.AddSingleton(config.GetSection("FloorPay:Metrics").Get<MetricsOptions>() ?? new MetricsOptions());
         var clock = DrillClock.From(config, builder.Environment);
-        if (clock is DrillClock) builder.Services.AddSingleton(clock);
+        if (clock is DrillClock) builder.Services.AddKeyedSingleton(FloorPayTime.Key, clock);
         builder.Services.AddFloorPayGrainServices(policies);
         builder.Services.AddFloorPayLedger(storage, config.GetSection("FloorPay:Ledger").Get<LedgerOptions>());
         builder.Services.AddFloorPayGateway(config, builder.Environment);

@@ -81,6 +81,18 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGTERM: a normal shutdown (the silo leaves the cluster); waits for the process to exit.</summary>
+    public async Task StopAsync()
+    {
+        if (_process.HasExited) return;
+        if (kill(_process.Id, 15) != 0) _process.Kill(entireProcessTree: true);
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await _process.WaitForExitAsync(patience.Token);
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
+
     /// <summary>kill -9: no shutdown, no flush, nothing.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
 

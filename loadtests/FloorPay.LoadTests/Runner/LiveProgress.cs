@@ -48,7 +48,7 @@ public static class LiveProgress
 
     private static string Bar(Progress p)
     {
-        const int width = 16;
+        const int width = 10;
         var done = p.Total > TimeSpan.Zero ? Math.Clamp(p.Elapsed / p.Total, 0, 1) : 0;
         var filled = (int)Math.Round(done * width);
         return $"[{new string('#', filled)}{new string('-', width - filled)}]";

@@ -7,14 +7,14 @@ public static class LedgerServiceExtensions
     /// <summary>The payout ledger of this silo: a group-commit writer on the configured store.</summary>
     public static IServiceCollection AddFloorPayLedger(this IServiceCollection services, StorageSettings storage, LedgerOptions? options = null)
     {
-        services.AddSingleton(sp => GroupCommitLedger.Create(storage, options ?? new LedgerOptions(), sp.GetService<TimeProvider>(),
+        services.AddSingleton(sp => GroupCommitLedger.Create(storage, options ?? new LedgerOptions(), FloorPayTime.Of(sp),
             sp.GetService<ILoggerFactory>()?.CreateLogger<GroupCommitLedger>()));
         services.AddSingleton<IPayoutLedger>(sp => sp.GetRequiredService<GroupCommitLedger>());
         services.AddSingleton<ILedgerAudit>(new SqlLedgerAudit(storage));
         services.AddSingleton<IEnrollmentRoll>(new SqlEnrollmentRoll(storage));
         services.AddSingleton<IInstructionOutbox>(sp => new SqlInstructionOutbox(storage, sp.GetRequiredService<GroupCommitLedger>(),
-            sp.GetService<TimeProvider>() ?? TimeProvider.System));
-        services.AddSingleton<IReconciliation, Reconciliation>();
+            FloorPayTime.Of(sp)));
+        services.AddSingleton<IReconciliation>(FloorPayTime.Create<Reconciliation>);
         return services;
     }
 }
