@@ -15,10 +15,6 @@ public sealed class AuthenticationInterceptor(ParticipantDirectory participants,
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
         Authenticate(context);
-        // The caller gave up (its deadline passed, or it cancelled) while the call waited for a thread: do nothing for
-        // it. Under a retry storm that is most of the wasted work, and a resend with the same key stays safe.
-        if (context.CancellationToken.IsCancellationRequested || context.Deadline <= DateTime.UtcNow)
-            throw new RpcException(new Status(StatusCode.Cancelled, "the caller gave up before the call started; nothing was done"));
         try
         {
             return await continuation(request, context);
