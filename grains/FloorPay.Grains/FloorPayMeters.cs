@@ -57,13 +57,16 @@ public static class FloorPayMeters
     /// <summary>Set by the silo's outstanding-instructions loop.</summary>
     public static void SetOutstanding(string bankId, Tally tally) => _outstanding[bankId] = tally;
 
+    private static IEnumerable<Measurement<long>> PerBank(Func<Tally, long> value) =>
+        _outstanding.Select(kv => new Measurement<long>(value(kv.Value), new KeyValuePair<string, object?>("bank", kv.Key)));
+
     public static readonly ObservableGauge<long> InstructionsOutstanding =
         Meter.CreateObservableGauge("instructions.outstanding",
-            () => _outstanding.Select(kv => new Measurement<long>(kv.Value.Count, new KeyValuePair<string, object?>("bank", kv.Key))),
+            () => PerBank(t => t.Count),
             description: "Payout instructions a bank has neither settled nor returned yet (cluster-wide; every silo exports it)");
 
     public static readonly ObservableGauge<long> InstructionsOutstandingAmount =
         Meter.CreateObservableGauge("instructions.outstanding_amount",
-            () => _outstanding.Select(kv => new Measurement<long>(kv.Value.Amount, new KeyValuePair<string, object?>("bank", kv.Key))),
+            () => PerBank(t => t.Amount),
             unit: "minor units", description: "What the outstanding instructions pay, per bank");
 }

@@ -12,11 +12,11 @@ public sealed class DrillClock(TimeSpan offset) : TimeProvider
 
     public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + offset;
 
-    /// <summary>The configured clock: the system's, or a moved one in Development.</summary>
-    public static TimeProvider From(IConfiguration config, IHostEnvironment environment)
+    /// <summary>The configured drill clock, or null when the node keeps the system's.</summary>
+    public static DrillClock? From(IConfiguration config, IHostEnvironment environment)
     {
         var offset = config.GetValue<TimeSpan?>("FloorPay:Clock:Offset") ?? TimeSpan.Zero;
-        if (offset == TimeSpan.Zero) return System;
+        if (offset == TimeSpan.Zero) return null;
         if (!environment.IsDevelopment())
             throw new InvalidOperationException("FloorPay:Clock:Offset moves the ledger's clock and is only allowed in the Development environment");
         return new DrillClock(offset);

@@ -72,8 +72,8 @@ public static class FloorPayHost
         builder.Services.AddSingleton(config.GetSection("FloorPay:Accounts").Get<PayoutAccountOptions>() ?? new PayoutAccountOptions());
         builder.Services.AddSingleton(config.GetSection("FloorPay:Payday").Get<PaydayOptions>() ?? new PaydayOptions());
         builder.Services.AddSingleton(config.GetSection("FloorPay:Metrics").Get<MetricsOptions>() ?? new MetricsOptions());
-        var clock = DrillClock.From(config, builder.Environment);
-        if (clock is DrillClock) builder.Services.AddKeyedSingleton(FloorPayTime.Key, clock);
+        var drill = DrillClock.From(config, builder.Environment);
+        if (drill is not null) builder.Services.AddKeyedSingleton<TimeProvider>(FloorPayTime.Key, drill);
         builder.Services.AddFloorPayGrainServices(policies);
         builder.Services.AddFloorPayLedger(storage, config.GetSection("FloorPay:Ledger").Get<LedgerOptions>());
         builder.Services.AddFloorPayGateway(config, builder.Environment);
@@ -119,7 +119,7 @@ public static class FloorPayHost
         var app = builder.Build();
         if (storage.MigrateOnStart)
             new SchemaMigrator(storage).MigrateAsync().GetAwaiter().GetResult();
-        if (clock is DrillClock drill)
+        if (drill is not null)
             app.Logger.LogWarning("drill clock: this node's time is moved by {Offset} (FloorPay:Clock:Offset)", drill.Offset);
         app.UseFloorPayAdmission();
         app.MapFloorPayGateway();
