@@ -63,7 +63,9 @@ public sealed class ScenarioTests
                 $"--FloorPay:Storage:ConnectionString={await TestPostgres.NewDatabaseAsync()}"]);
         arguments.AddRange(options);
         var exit = await Cli.RunAsync([.. arguments], FloorPayScenarios.ResolveAsync);
-        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output, "report.json")));
+        var reportFile = Path.Combine(output, "report.json");
+        Assert.True(File.Exists(reportFile), $"the runner wrote no report (exit {exit}); its error is on the test output");
+        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(reportFile));
         var report = json.RootElement.Clone();
         Directory.Delete(output, recursive: true);
         return (exit, report);
