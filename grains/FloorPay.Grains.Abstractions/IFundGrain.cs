@@ -17,9 +17,6 @@ public interface IFundGrain : IGrainWithStringKey
     [Alias("DeclareDividend")]
     Task<Outcome<DividendReceipt>> DeclareDividend(DeclareDividendCommand command);
 
-    [Alias("Apply")]
-    Task Apply(AggregateDelta delta);
-
     [Alias("GetSummary"), ReadOnly]
     Task<FundSummary> GetSummary();
 

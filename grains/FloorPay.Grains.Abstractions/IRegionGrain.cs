@@ -1,6 +1,6 @@
 namespace FloorPay.Grains;
 
-/// <summary>Aggregates of one region. Fed in batches, never awaited on the payout path.</summary>
+/// <summary>Aggregates of one region: payouts and enrollments as the ledger counts them, contributions fed in batches.</summary>
 [Alias("floorpay.IRegionGrain")]
 public interface IRegionGrain : IGrainWithStringKey
 {

@@ -5,16 +5,17 @@ using Orleans.Runtime;
 namespace FloorPay.Grains;
 
 /// <summary>
-/// Carries aggregate changes from citizens to regions and funds in batches, off the payout path: a citizen only
-/// enqueues (no await), and a loop sends one numbered delta per target per flush. A delta that fails to send is
-/// retried with the same sequence number, which the receiver applies once. It runs in the silo's Active lifecycle
-/// stage, so a graceful stop delivers the last deltas while the silo can still process them. Deltas not yet sent when a
-/// silo crashes are lost: aggregates are reconcilable from durable records, never the only copy.
+/// Carries contribution minutes from citizens to their regions in batches, off the write path: a citizen only enqueues
+/// (no await), and a loop sends one numbered delta per region per flush. A delta that fails to send is retried with the
+/// same sequence number, which the region applies once. It runs in the silo's Active lifecycle stage, so a graceful stop
+/// delivers the last deltas while the silo can still process them. Deltas not yet sent when a silo crashes are lost:
+/// the contribution records in the ledger are the durable copy. (Payouts and enrollments are counted by the ledger
+/// itself, in the committing transaction: see <see cref="ILedgerTallies"/>.)
 /// </summary>
 public sealed class AggregateFeed(IGrainFactory grains, ILogger<AggregateFeed> log)
     : IPendingAggregates, ILifecycleParticipant<ISiloLifecycle>
 {
-    private readonly ConcurrentQueue<FeedEvent> _events = new();
+    private readonly ConcurrentQueue<ContributedEvent> _events = new();
     private readonly Dictionary<string, Queue<AggregateDelta>> _unsent = [];
     private readonly Dictionary<string, long> _sequences = [];
     private readonly SemaphoreSlim _flushLock = new(1, 1);
@@ -24,14 +25,7 @@ public sealed class AggregateFeed(IGrainFactory grains, ILogger<AggregateFeed> l
 
     public TimeSpan FlushInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 
-    private abstract record FeedEvent(string RegionId);
-    private sealed record EnrolledEvent(string RegionId) : FeedEvent(RegionId);
-    private sealed record PaidEvent(string RegionId, PayoutKind Kind, string Period, long Amount) : FeedEvent(RegionId);
-    private sealed record ContributedEvent(string RegionId, string Category, long Minutes) : FeedEvent(RegionId);
-
-    public void Enrolled(string regionId) => _events.Enqueue(new EnrolledEvent(regionId));
-
-    public void Paid(string regionId, PayoutKind kind, string period, long amount) => _events.Enqueue(new PaidEvent(regionId, kind, period, amount));
+    private sealed record ContributedEvent(string RegionId, string Category, long Minutes);
 
     public void Contributed(string regionId, string category, long minutes) => _events.Enqueue(new ContributedEvent(regionId, category, minutes));
 
@@ -92,10 +86,7 @@ public sealed class AggregateFeed(IGrainFactory grains, ILogger<AggregateFeed> l
     {
         var builders = new Dictionary<string, DeltaBuilder>();
         while (_events.TryDequeue(out var e))
-        {
-            Builder(builders, $"region/{e.RegionId}").Add(e);
-            if (e is EnrolledEvent or PaidEvent) Builder(builders, $"fund/{IFundGrain.National}").Add(e);
-        }
+            (builders.TryGetValue(e.RegionId, out var b) ? b : builders[e.RegionId] = new DeltaBuilder()).Add(e);
         foreach (var (target, builder) in builders)
         {
             var sequence = _sequences[target] = _sequences.GetValueOrDefault(target) + 1;
@@ -104,24 +95,18 @@ public sealed class AggregateFeed(IGrainFactory grains, ILogger<AggregateFeed> l
         }
     }
 
-    private static DeltaBuilder Builder(Dictionary<string, DeltaBuilder> builders, string target) =>
-        builders.TryGetValue(target, out var b) ? b : builders[target] = new DeltaBuilder();
-
-    private async Task<bool> SendAllAsync(string target, Queue<AggregateDelta> queue)
+    private async Task<bool> SendAllAsync(string regionId, Queue<AggregateDelta> queue)
     {
-        var slash = target.IndexOf('/');
-        var (kind, key) = (target[..slash], target[(slash + 1)..]);
         while (queue.TryPeek(out var next))
         {
             try
             {
-                if (kind == "region") await grains.GetGrain<IRegionGrain>(key).Apply(next);
-                else await grains.GetGrain<IFundGrain>(key).Apply(next);
+                await grains.GetGrain<IRegionGrain>(regionId).Apply(next);
                 queue.Dequeue();
             }
             catch (Exception e)
             {
-                log.LogWarning(e, "could not deliver aggregate delta {Sequence} to {Target}", next.Sequence, target);
+                log.LogWarning(e, "could not deliver aggregate delta {Sequence} to region {Region}", next.Sequence, regionId);
                 return false;
             }
         }
@@ -130,28 +115,10 @@ public sealed class AggregateFeed(IGrainFactory grains, ILogger<AggregateFeed> l
 
     private sealed class DeltaBuilder
     {
-        private long _enrollments;
-        private readonly Dictionary<(PayoutKind, string), (long Count, long Amount)> _payouts = [];
         private readonly Dictionary<string, long> _minutes = [];
 
-        public void Add(FeedEvent e)
-        {
-            switch (e)
-            {
-                case EnrolledEvent: _enrollments++; break;
-                case PaidEvent p:
-                    var (count, amount) = _payouts.GetValueOrDefault((p.Kind, p.Period));
-                    _payouts[(p.Kind, p.Period)] = (count + 1, checked(amount + p.Amount));
-                    break;
-                case ContributedEvent c: _minutes[c.Category] = _minutes.GetValueOrDefault(c.Category) + c.Minutes; break;
-            }
-        }
+        public void Add(ContributedEvent c) => _minutes[c.Category] = _minutes.GetValueOrDefault(c.Category) + c.Minutes;
 
-        public AggregateDelta Build(string feedId, long sequence) => new(
-            feedId,
-            sequence,
-            _enrollments,
-            _payouts.Select(kv => new PayoutTally(kv.Key.Item1, kv.Key.Item2, kv.Value.Count, kv.Value.Amount)).ToList(),
-            new Dictionary<string, long>(_minutes));
+        public AggregateDelta Build(string feedId, long sequence) => new(feedId, sequence, new Dictionary<string, long>(_minutes));
     }
 }

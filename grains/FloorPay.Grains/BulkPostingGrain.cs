@@ -11,7 +11,7 @@ namespace FloorPay.Grains;
 /// Citizen grains re-read the ledger when their cached history lacks what this path may have written.
 /// </summary>
 [StatelessWorker]
-public sealed class BulkPostingGrain(IPayoutLedger ledger, IEnrollmentRoll roll, PolicyBook policies, PeriodClock clock, AggregateFeed feed)
+public sealed class BulkPostingGrain(IPayoutLedger ledger, IEnrollmentRoll roll, PolicyBook policies, PeriodClock clock)
     : Grain, IBulkPostingGrain
 {
     public async Task<IReadOnlyList<PayoutReceipt?>> EnrollMany(IReadOnlyList<CitizenEnrollment> items)
@@ -23,7 +23,7 @@ public sealed class BulkPostingGrain(IPayoutLedger ledger, IEnrollmentRoll roll,
             ? null
             : PayoutPosting.Floor(i.CitizenId, period.ToString(), amount, reason, i.Command.RegionId, i.Command.Account, i.Command.IdempotencyKey,
                 Fingerprint.Of("enroll", i.Command.RegionId, i.Command.Account.BankId, i.Command.Account.AccountToken), enrollment: true, now)).ToList();
-        return await PostAsync(postings, enrollment: true);
+        return await PostAsync(postings);
     }
 
     public async Task<IReadOnlyList<PayoutReceipt?>> PayFloorMany(IReadOnlyList<CitizenFloorPayout> items)
@@ -51,10 +51,10 @@ public sealed class BulkPostingGrain(IPayoutLedger ledger, IEnrollmentRoll roll,
             return PayoutPosting.Floor(i.CitizenId, period.ToString(), amount, reason, s.Citizen.RegionId, s.Citizen.Account, i.Command.IdempotencyKey,
                 Fingerprint.Of("floor-payout", i.Command.Period ?? ""), enrollment: false, now);
         }).ToList();
-        return await PostAsync(postings, enrollment: false);
+        return await PostAsync(postings);
     }
 
-    private async Task<IReadOnlyList<PayoutReceipt?>> PostAsync(List<PayoutPosting?> postings, bool enrollment)
+    private async Task<IReadOnlyList<PayoutReceipt?>> PostAsync(List<PayoutPosting?> postings)
     {
         var results = await Task.WhenAll(postings.Select(async p =>
         {
@@ -67,8 +67,6 @@ public sealed class BulkPostingGrain(IPayoutLedger ledger, IEnrollmentRoll roll,
         for (var i = 0; i < postings.Count; i++)
         {
             if (postings[i] is not { } p || results[i] != PostingResult.Committed) continue;
-            if (enrollment) feed.Enrolled(p.RegionId);
-            feed.Paid(p.RegionId, p.Kind, p.Period, p.Amount);
             receipts[i] = new PayoutReceipt(p.PayoutId, p.CitizenId, p.Kind, p.Period, p.Amount, p.Currency, p.ReasonCode, p.PaidAt, false);
         }
         return receipts;

@@ -243,7 +243,6 @@ public sealed class CitizenGrain(
                     continue;
                 }
                 Posted(posting);
-                feed.Paid(posting.RegionId, posting.Kind, posting.Period, posting.Amount);
             }
             var resolution = new AppealResolutionEntry(appeal.AppealId, CitizenId, command.Outcome, command.Reason, command.CorrectiveAmount,
                 command.ReviewerId, clock.Now, reason.ToString(), command.IdempotencyKey, fingerprint);
@@ -525,8 +524,6 @@ public sealed class CitizenGrain(
             if (await ledger.PostAsync(posting) == PostingResult.Committed)
             {
                 Posted(posting);
-                if (posting.Enrollment) feed.Enrolled(posting.RegionId);
-                feed.Paid(posting.RegionId, posting.Kind, posting.Period, posting.Amount);
                 return Outcome<T>.Ok(decision.Result!(posting));
             }
             await ReloadAsync();

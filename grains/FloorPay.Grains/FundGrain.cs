@@ -4,8 +4,8 @@ using FloorPay.Domain;
 namespace FloorPay.Grains;
 
 /// <summary>
-/// A public fund: inflows, declared dividends and (fed asynchronously) outflows and enrollments.
-/// A low balance raises an alert; nothing here can stop a floor payout (rule 1).
+/// A public fund: inflows and declared dividends in its state; outflows and enrollments read from the ledger's own
+/// tallies. A low balance raises an alert; nothing here can stop a floor payout (rule 1).
 /// </summary>
 public sealed class FundGrain(
     [PersistentState("fund", StorageNames.State)] IPersistentState<FundState> state,
@@ -13,13 +13,14 @@ public sealed class FundGrain(
     PeriodClock clock,
     DividendIndexCache dividendCache,
     DividendOptions dividendOptions,
-    ILedgerAudit ledger) : Grain, IFundGrain
+    ILedgerAudit ledger,
+    ILedgerTallies tallies) : Grain, IFundGrain
 {
     private IGrainTimer? _finalizeTimer;
 
     private FundState S => state.State;
 
-    private long Balance => S.Inflows - S.FloorOutflows - S.DividendOutflows;
+    private static long Balance(long inflows, LedgerOutflows outflows) => inflows - outflows.Floor - outflows.Dividend;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -37,13 +38,14 @@ public sealed class FundGrain(
         }
         if (command.Amount <= 0) return Outcome<InflowReceipt>.Refused(RejectionKind.InvalidArgument, "an inflow must be positive");
 
+        var outflows = await tallies.ReadOutflowsAsync();
         var record = new InflowRecord
         {
             InflowId = $"{this.GetPrimaryKeyString()}:inflow:{S.InflowLog.Count + 1}",
             Source = command.Source,
             Amount = command.Amount,
             Reference = command.Reference,
-            BalanceAfter = checked(Balance + command.Amount),
+            BalanceAfter = checked(Balance(S.Inflows, outflows) + command.Amount),
             RecordedAt = clock.Now,
         };
         S.Inflows = checked(S.Inflows + command.Amount);
@@ -88,36 +90,25 @@ public sealed class FundGrain(
         return Outcome<DividendReceipt>.Ok(PendingReceipt(S.Pending));
     }
 
-    public async Task Apply(AggregateDelta delta)
-    {
-        if (!PayoutTallies.FirstTime(S.AppliedSequences, delta)) return;
-        S.EnrolledCount += delta.Enrollments;
-        foreach (var t in delta.Payouts)
-        {
-            // Corrections ordered by appeals are paid from the floor budget.
-            if (t.Kind == PayoutKind.Dividend) S.DividendOutflows = checked(S.DividendOutflows + t.Amount);
-            else S.FloorOutflows = checked(S.FloorOutflows + t.Amount);
-        }
-        await state.WriteOrReloadAsync();
-    }
-
-    public Task<FundSummary> GetSummary()
+    public async Task<FundSummary> GetSummary()
     {
         var policy = policies.For(clock.Current);
-        var runway = FundRunway.Periods(Balance, policy.FloorAmount, S.EnrolledCount);
-        return Task.FromResult(new FundSummary(
+        var outflows = await tallies.ReadOutflowsAsync();
+        var balance = Balance(S.Inflows, outflows);
+        var runway = FundRunway.Periods(balance, policy.FloorAmount, outflows.Enrollments);
+        return new FundSummary(
             this.GetPrimaryKeyString(),
             policy.Currency,
             S.Inflows,
-            S.FloorOutflows,
-            S.DividendOutflows,
-            Balance,
-            S.EnrolledCount,
+            outflows.Floor,
+            outflows.Dividend,
+            balance,
+            outflows.Enrollments,
             S.Declarations.Sum(d => d.Total),
             Index().Current,
             runway,
             FundRunway.IsLow(runway, policy.LowRunwayAlertPeriods),
-            policy.Version));
+            policy.Version);
     }
 
     public Task<IReadOnlyList<DividendPoint>> GetDividendIndex() => Task.FromResult<IReadOnlyList<DividendPoint>>(S.Declarations.ToList());

@@ -4,13 +4,10 @@ namespace FloorPay.Grains;
 public sealed class FundState
 {
     [Id(0)] public long Inflows { get; set; }
-    [Id(1)] public long FloorOutflows { get; set; }
-    [Id(2)] public long DividendOutflows { get; set; }
-    [Id(3)] public long EnrolledCount { get; set; }
+    // Ids 1-3 and 7 held fed outflows, enrollments and feed sequences; the ledger keeps those now (ILedgerTallies).
     [Id(4)] public List<DividendPoint> Declarations { get; set; } = [];
     [Id(5)] public List<InflowRecord> InflowLog { get; set; } = [];
     [Id(6)] public Dictionary<string, IdempotencyEntry> IdempotencyKeys { get; set; } = [];
-    [Id(7)] public Dictionary<string, long> AppliedSequences { get; set; } = [];
     [Id(11)] public PendingDividend? Pending { get; set; }
 }
 

@@ -17,7 +17,6 @@ public sealed class PaydayRunGrain(
     IPayoutLedger ledger,
     PolicyBook policies,
     PeriodClock clock,
-    AggregateFeed feed,
     PaydayOptions options,
     ILogger<PaydayRunGrain> log) : Grain, IPaydayRunGrain
 {
@@ -90,7 +89,6 @@ public sealed class PaydayRunGrain(
                     {
                         slice.Paid++;
                         slice.Amount += postings[i].Amount;
-                        feed.Paid(postings[i].RegionId, PayoutKind.Floor, postings[i].Period, postings[i].Amount);
                     }
                     else slice.AlreadyPaid++;
                 }

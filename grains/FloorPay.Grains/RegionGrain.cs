@@ -1,15 +1,17 @@
 namespace FloorPay.Grains;
 
-/// <summary>Aggregates of one region, fed asynchronously by <see cref="AggregateFeed"/>.</summary>
+/// <summary>
+/// Aggregates of one region: payouts and enrollments read from the ledger's own tallies (exact, never lost with a
+/// silo), contribution minutes fed asynchronously by <see cref="AggregateFeed"/>.
+/// </summary>
 public sealed class RegionGrain(
-    [PersistentState("region", StorageNames.State)] IPersistentState<RegionState> state) : Grain, IRegionGrain
+    [PersistentState("region", StorageNames.State)] IPersistentState<RegionState> state,
+    ILedgerTallies tallies) : Grain, IRegionGrain
 {
     public async Task Apply(AggregateDelta delta)
     {
         var s = state.State;
-        if (!PayoutTallies.FirstTime(s.AppliedSequences, delta)) return;
-        s.EnrolledCount += delta.Enrollments;
-        PayoutTallies.Merge(s.Payouts, delta.Payouts);
+        if (!AppliedDeltas.FirstTime(s.AppliedSequences, delta)) return;
         foreach (var (category, minutes) in delta.ContributionMinutes)
             s.ContributionMinutes[category] = s.ContributionMinutes.GetValueOrDefault(category) + minutes;
         await state.WriteOrReloadAsync();
@@ -21,14 +23,15 @@ public sealed class RegionGrain(
         await state.WriteOrReloadAsync();
     }
 
-    public Task<RegionSummary> GetSummary()
+    public async Task<RegionSummary> GetSummary()
     {
         var s = state.State;
-        return Task.FromResult(new RegionSummary(
+        var ledger = await tallies.ReadRegionAsync(this.GetPrimaryKeyString());
+        return new RegionSummary(
             this.GetPrimaryKeyString(),
-            s.EnrolledCount,
-            s.Payouts.OrderBy(p => p.Period, StringComparer.Ordinal).ThenBy(p => p.Kind).ToList(),
+            ledger.Enrollments,
+            ledger.Payouts.OrderBy(p => p.Period, StringComparer.Ordinal).ThenBy(p => p.Kind).ToList(),
             new Dictionary<string, long>(s.ContributionMinutes),
-            new Dictionary<string, int>(s.OpenOpportunities)));
+            new Dictionary<string, int>(s.OpenOpportunities));
     }
 }

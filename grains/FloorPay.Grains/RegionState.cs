@@ -3,8 +3,7 @@ namespace FloorPay.Grains;
 [GenerateSerializer, Alias("floorpay.RegionState")]
 public sealed class RegionState
 {
-    [Id(0)] public long EnrolledCount { get; set; }
-    [Id(1)] public List<PayoutTally> Payouts { get; set; } = [];
+    // Ids 0 and 1 held fed payout and enrollment counts; the ledger keeps those now (ILedgerTallies).
     [Id(2)] public Dictionary<string, long> ContributionMinutes { get; set; } = [];
     [Id(3)] public Dictionary<string, int> OpenOpportunities { get; set; } = [];
 

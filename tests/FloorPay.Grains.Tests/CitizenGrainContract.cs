@@ -145,27 +145,42 @@ public abstract class CitizenGrainContract(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Regions_and_the_fund_receive_aggregates_asynchronously_and_apply_a_retried_delta_once()
+    public async Task Regions_and_the_fund_count_a_payout_and_an_enrollment_as_soon_as_the_ledger_commits_them()
+    {
+        var region = C.Grains.GetGrain<IRegionGrain>("R-WEST");
+        var fund = C.Grains.GetGrain<IFundGrain>(IFundGrain.National);
+        var (regionBefore, fundBefore) = (await region.GetSummary(), await fund.GetSummary());
+
+        var paid = (await Citizen(NewId("c")).Enroll(Enroll(NewId("k"), region: "R-WEST"))).Value!.FirstPayout;
+        // No feed flush: the ledger counted both in the transaction that committed the payout.
+        var (regionAfter, fundAfter) = (await region.GetSummary(), await fund.GetSummary());
+
+        Assert.Equal(regionBefore.EnrolledCount + 1, regionAfter.EnrolledCount);
+        long Sum(RegionSummary s) => s.Payouts.Where(p => p.Period == paid.Period && p.Kind == PayoutKind.Floor).Sum(p => p.Amount);
+        Assert.Equal(Sum(regionBefore) + paid.Amount, Sum(regionAfter));
+        Assert.Equal(fundBefore.EnrolledCount + 1, fundAfter.EnrolledCount);
+        Assert.Equal(fundBefore.FloorOutflows + paid.Amount, fundAfter.FloorOutflows);
+        Assert.Equal(fundBefore.Balance - paid.Amount, fundAfter.Balance);
+    }
+
+    [Fact]
+    public async Task Regions_receive_contribution_minutes_asynchronously_and_apply_a_retried_delta_once()
     {
         var region = C.Grains.GetGrain<IRegionGrain>("R-WEST");
         await C.FlushAggregatesAsync();
         var before = await region.GetSummary();
 
         var id = NewId("c");
-        var paid = (await Citizen(id).Enroll(Enroll(NewId("k"), region: "R-WEST"))).Value!.FirstPayout;
+        await Citizen(id).Enroll(Enroll(NewId("k"), region: "R-WEST"));
         await Citizen(id).RecordContribution(new ContributionCommand("m", "environment", 45, null, "platform"));
         await C.FlushAggregatesAsync();
         var after = await region.GetSummary();
-
-        Assert.Equal(before.EnrolledCount + 1, after.EnrolledCount);
         Assert.Equal(before.ContributionMinutes.GetValueOrDefault("environment") + 45, after.ContributionMinutes["environment"]);
-        long Sum(RegionSummary s) => s.Payouts.Where(p => p.Period == paid.Period && p.Kind == PayoutKind.Floor).Sum(p => p.Amount);
-        Assert.Equal(Sum(before) + paid.Amount, Sum(after));
 
-        var delta = new AggregateDelta("test-feed", 1, 5, [], new Dictionary<string, long>());
+        var delta = new AggregateDelta("test-feed", 1, new Dictionary<string, long> { ["care"] = 5 });
         await region.Apply(delta);
         await region.Apply(delta);
-        Assert.Equal(after.EnrolledCount + 5, (await region.GetSummary()).EnrolledCount);
+        Assert.Equal(after.ContributionMinutes.GetValueOrDefault("care") + 5, (await region.GetSummary()).ContributionMinutes["care"]);
     }
 
     [Fact]

@@ -15,8 +15,11 @@ public sealed class SchemaMigrator(StorageSettings settings)
 
     public int LatestVersion => SchemaMigrations.All[^1].Version;
 
-    /// <summary>Returns the versions applied by this call (empty when the schema was current).</summary>
-    public async Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellation = default)
+    /// <summary>
+    /// Returns the versions applied by this call (empty when the schema was current). <paramref name="upToVersion"/>
+    /// stops at that version, to rehearse an upgrade on a store that has data from an older version.
+    /// </summary>
+    public async Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellation = default, int? upToVersion = null)
     {
         if (settings.Provider == StorageProvider.Sqlite) Directory.CreateDirectory(Path.GetDirectoryName(settings.SqliteFile)!);
         await using var connection = await OpenAsync(cancellation);
@@ -35,7 +38,7 @@ public sealed class SchemaMigrator(StorageSettings settings)
                 "CREATE TABLE IF NOT EXISTS floorpay_schema (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL);",
                 cancellation);
             var applied = new List<int>();
-            foreach (var migration in SchemaMigrations.All)
+            foreach (var migration in SchemaMigrations.All.Where(m => m.Version <= (upToVersion ?? int.MaxValue)))
             {
                 await using var tx = await connection.BeginTransactionAsync(cancellation);
                 if (await IsAppliedAsync(connection, tx, migration.Version, cancellation))
