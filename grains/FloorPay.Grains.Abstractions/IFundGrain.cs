@@ -11,7 +11,7 @@ public interface IFundGrain : IGrainWithStringKey
 
     /// <summary>
     /// Declares a dividend for the citizens enrolled before the next whole second. The share is fixed once the
-    /// enrollments before that cutoff have all reached the fund (a grace later): until then the receipt is not final,
+    /// enrollments before that cutoff have all committed or failed (a grace later): until then the receipt is not final,
     /// and resending the same command returns it, final once due.
     /// </summary>
     [Alias("DeclareDividend")]

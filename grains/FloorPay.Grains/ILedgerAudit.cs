@@ -19,7 +19,9 @@ public interface ILedgerAudit
 /// <param name="LegAmountMismatches">Payouts whose payable leg differs from the payout amount.</param>
 /// <param name="DuplicatePeriodPayouts">(citizen, period) pairs with more than one floor payout.</param>
 /// <param name="DuplicateEnrollments">Citizens with more than one enrollment.</param>
-/// <param name="Regions">Per region: enrollments and payout tallies.</param>
+/// <param name="Regions">Per region: enrollments and payout tallies, counted from the payouts.</param>
+/// <param name="Tallies">Per region: what the ledger's running tallies say (the figures regions and the fund serve), read
+/// in the same snapshot as <paramref name="Regions"/>.</param>
 public sealed record LedgerTotals(
     long Payouts,
     long TotalPaid,
@@ -32,6 +34,7 @@ public sealed record LedgerTotals(
     long DuplicateEnrollments,
     IReadOnlyDictionary<string, RegionLedgerTotals> Regions,
     long PayoutsWithoutInstruction = 0,
-    long BanksWithSequenceGaps = 0);
+    long BanksWithSequenceGaps = 0,
+    IReadOnlyDictionary<string, RegionLedgerTotals>? Tallies = null);
 
 public sealed record RegionLedgerTotals(long Enrollments, IReadOnlyList<PayoutTally> Payouts);

@@ -1,28 +1,16 @@
 namespace FloorPay.Grains;
 
 /// <summary>
-/// Compares what the ledger says with the invariants and with the asynchronously fed aggregates. Aggregates lag the
-/// ledger by the feed's delivery delay, so their comparison is retried for a few seconds before it counts as failed.
+/// Compares what the ledger says with the invariants, and the ledger's running tallies (the figures regions and the
+/// fund serve) with a full count of the payouts, both read in one snapshot so that live traffic cannot skew them.
 /// </summary>
-public sealed class Reconciliation(IGrainFactory grains, ILedgerAudit ledger, IPendingAggregates pending, TimeProvider time) : IReconciliation
+public sealed class Reconciliation(IGrainFactory grains, ILedgerAudit ledger, TimeProvider time) : IReconciliation
 {
-    public TimeSpan AggregateSettleTime { get; init; } = TimeSpan.FromSeconds(5);
-
     public async Task<ReconciliationReport> RunAsync(IReadOnlyList<string> regionIds, IReadOnlyList<string> acknowledgedPayoutIds,
         CancellationToken cancellation = default)
     {
         var checks = new List<ReconciliationCheck>();
-        var deadline = time.GetUtcNow() + AggregateSettleTime;
-        LedgerTotals totals;
-        List<ReconciliationCheck> aggregateChecks;
-        while (true)
-        {
-            await pending.FlushAsync(cancellation);
-            totals = await ledger.ReadTotalsAsync(cancellation);
-            aggregateChecks = await CompareAggregatesAsync(totals, regionIds);
-            if (aggregateChecks.All(c => c.Passed) || time.GetUtcNow() >= deadline) break;
-            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellation);
-        }
+        var totals = await ledger.ReadTotalsAsync(cancellation);
 
         checks.Add(Check("journal balances to zero", totals.JournalSum == 0 && totals.UnbalancedPostings == 0,
             $"sum of all legs {totals.JournalSum}; {totals.UnbalancedPostings} postings unbalanced or without exactly two legs"));
@@ -33,7 +21,7 @@ public sealed class Reconciliation(IGrainFactory grains, ILedgerAudit ledger, IP
         checks.Add(Check("every payout has one instruction and every bank's sequence is gap-free",
             totals.PayoutsWithoutInstruction == 0 && totals.BanksWithSequenceGaps == 0,
             $"{totals.PayoutsWithoutInstruction} payouts without an instruction, {totals.BanksWithSequenceGaps} banks with gaps in their sequence"));
-        checks.AddRange(aggregateChecks);
+        checks.AddRange(CompareAggregates(totals, regionIds));
         checks.Add(await CheckDividendsAsync(cancellation));
         var missing = acknowledgedPayoutIds.Count == 0 ? [] : await ledger.MissingAsync(acknowledgedPayoutIds, cancellation);
         checks.Add(Check("every acknowledged payout exists", missing.Count == 0,
@@ -43,17 +31,18 @@ public sealed class Reconciliation(IGrainFactory grains, ILedgerAudit ledger, IP
         return new ReconciliationReport(time.GetUtcNow(), totals.Payouts, totals.TotalPaid, checks);
     }
 
-    private async Task<List<ReconciliationCheck>> CompareAggregatesAsync(LedgerTotals totals, IReadOnlyList<string> regionIds)
+    private static List<ReconciliationCheck> CompareAggregates(LedgerTotals totals, IReadOnlyList<string> regionIds)
     {
-        var checks = new List<ReconciliationCheck>();
+        var tallies = totals.Tallies ?? new Dictionary<string, RegionLedgerTotals>();
+        var empty = new RegionLedgerTotals(0, []);
         var regionProblems = new List<string>();
-        foreach (var regionId in regionIds)
+        foreach (var regionId in regionIds.Union(tallies.Keys).Union(totals.Regions.Keys))
         {
-            var summary = await grains.GetGrain<IRegionGrain>(regionId).GetSummary();
-            var expected = totals.Regions.GetValueOrDefault(regionId) ?? new RegionLedgerTotals(0, []);
-            if (summary.EnrolledCount != expected.Enrollments)
-                regionProblems.Add($"{regionId}: enrolled {summary.EnrolledCount}, ledger {expected.Enrollments}");
-            var have = summary.Payouts.ToDictionary(p => (p.Kind, p.Period), p => (p.Count, p.Amount));
+            var served = tallies.GetValueOrDefault(regionId) ?? empty;
+            var expected = totals.Regions.GetValueOrDefault(regionId) ?? empty;
+            if (served.Enrollments != expected.Enrollments)
+                regionProblems.Add($"{regionId}: enrolled {served.Enrollments}, ledger {expected.Enrollments}");
+            var have = served.Payouts.ToDictionary(p => (p.Kind, p.Period), p => (p.Count, p.Amount));
             var want = expected.Payouts.ToDictionary(p => (p.Kind, p.Period), p => (p.Count, p.Amount));
             foreach (var key in have.Keys.Union(want.Keys))
             {
@@ -64,17 +53,25 @@ public sealed class Reconciliation(IGrainFactory grains, ILedgerAudit ledger, IP
         }
         foreach (var unknown in totals.Regions.Keys.Except(regionIds))
             regionProblems.Add($"{unknown}: in the ledger but not a configured region");
-        checks.Add(Check("region aggregates equal the ledger", regionProblems.Count == 0,
-            regionProblems.Count == 0 ? $"{regionIds.Count} regions match" : string.Join("; ", regionProblems.Take(10))));
+        var checks = new List<ReconciliationCheck>
+        {
+            Check("region aggregates equal the ledger", regionProblems.Count == 0,
+                regionProblems.Count == 0 ? $"{regionIds.Count} regions match" : string.Join("; ", regionProblems.Take(10))),
+        };
 
-        var fund = await grains.GetGrain<IFundGrain>(IFundGrain.National).GetSummary();
-        var floor = totals.Regions.Values.SelectMany(r => r.Payouts).Where(p => p.Kind != PayoutKind.Dividend).Sum(p => p.Amount);
-        var dividend = totals.Regions.Values.SelectMany(r => r.Payouts).Where(p => p.Kind == PayoutKind.Dividend).Sum(p => p.Amount);
-        var enrolled = totals.Regions.Values.Sum(r => r.Enrollments);
-        checks.Add(Check("fund aggregates equal the ledger",
-            fund.FloorOutflows == floor && fund.DividendOutflows == dividend && fund.EnrolledCount == enrolled,
-            $"floor outflows {fund.FloorOutflows} (ledger {floor}), dividend outflows {fund.DividendOutflows} (ledger {dividend}), " +
-            $"enrolled {fund.EnrolledCount} (ledger {enrolled})"));
+        // What the fund serves is the tallies' sum; corrections are paid from the floor budget.
+        static (long Floor, long Dividend, long Enrolled) Outflows(IEnumerable<RegionLedgerTotals> regions)
+        {
+            var list = regions.ToList();
+            var payouts = list.SelectMany(r => r.Payouts).ToList();
+            return (payouts.Where(p => p.Kind != PayoutKind.Dividend).Sum(p => p.Amount),
+                payouts.Where(p => p.Kind == PayoutKind.Dividend).Sum(p => p.Amount), list.Sum(r => r.Enrollments));
+        }
+        var fund = Outflows(tallies.Values);
+        var ledgerSays = Outflows(totals.Regions.Values);
+        checks.Add(Check("fund aggregates equal the ledger", fund == ledgerSays,
+            $"floor outflows {fund.Floor} (ledger {ledgerSays.Floor}), dividend outflows {fund.Dividend} (ledger {ledgerSays.Dividend}), " +
+            $"enrolled {fund.Enrolled} (ledger {ledgerSays.Enrolled})"));
         return checks;
     }
 

@@ -3,7 +3,7 @@ using Grpc.Core;
 
 namespace FloorPay.Gateway.Tests;
 
-/// <summary>Funds: idempotent inflows (rule 4), asynchronously aggregated outflows and enrollments, runway; read by treasury and auditors.</summary>
+/// <summary>Funds: idempotent inflows (rule 4), outflows and enrollments as the ledger counts them, runway; read by treasury and auditors.</summary>
 [Collection(SharedServerCollection.Name)]
 public sealed class FundTests(SharedServerFixture fixture)
 {

@@ -1,15 +1,15 @@
 namespace FloorPay.Gateway.Tests;
 
 /// <summary>
-/// A graceful stop loses nothing: the aggregate feed's last batch (enrollments and payouts not yet delivered to regions and
-/// the fund) must be delivered while the silo can still process it, so the counts are right after the restart.
+/// A graceful stop loses nothing. Payouts and enrollments are counted by the ledger in their own transaction; contribution
+/// minutes travel through the aggregate feed, whose last batch must be delivered while the silo can still process it.
 /// </summary>
 public sealed class GracefulStopTests
 {
-    private const int Enrollments = 20;
+    private const int Citizens = 20;
 
     [Fact]
-    public async Task Aggregates_of_enrollments_just_before_a_graceful_stop_survive_the_restart()
+    public async Task Aggregates_of_enrollments_and_contributions_just_before_a_graceful_stop_survive_the_restart()
     {
         var dataDirectory = FloorPayServer.NewDataDirectory();
         try
@@ -19,19 +19,25 @@ public sealed class GracefulStopTests
             {
                 floorAmount = (await first.Policy()).FloorAmount.MinorUnits;
                 var bank = first.As(ApiKeys.BankA).Citizens;
-                var enrolling = Enumerable.Range(0, Enrollments).Select(async _ => await bank.EnrollAsync(Requests.Enroll(Ids.Citizen()))).ToList();
-                await Task.WhenAll(enrolling);
-                // Stopped at once: the last enrollments' aggregate deltas are still queued in the feed; a graceful stop must deliver them.
+                var platform = first.As(ApiKeys.Platform).Contributions;
+                await Task.WhenAll(Enumerable.Range(0, Citizens).Select(async _ =>
+                {
+                    var citizen = Ids.Citizen();
+                    await bank.EnrollAsync(Requests.Enroll(citizen));
+                    await platform.RecordContributionAsync(Requests.Contribution(citizen, "care", 90));
+                }));
+                // Stopped at once: the last contributions' deltas are still queued in the feed; a graceful stop must deliver them.
             }
 
             await using var second = await FloorPayServer.StartAsync(dataDirectory);
 
-            var fund = await Eventually.Satisfies(second.Fund, f => f.EnrolledCount == Enrollments,
-                $"all {Enrollments} enrollments made before the graceful stop counted in the fund after the restart", TimeSpan.FromSeconds(5));
-            Assert.Equal(Enrollments * floorAmount, fund.FloorOutflows.MinorUnits);
-            var region = await Eventually.Satisfies(() => second.Region("R-NORTH"), r => r.EnrolledCount == Enrollments,
-                $"all {Enrollments} enrollments made before the graceful stop counted in R-NORTH after the restart", TimeSpan.FromSeconds(5));
-            Assert.Equal(Enrollments, Assert.Single(region.Payouts).Count);
+            var fund = await second.Fund();
+            Assert.Equal(Citizens, fund.EnrolledCount);
+            Assert.Equal(Citizens * floorAmount, fund.FloorOutflows.MinorUnits);
+            var region = await Eventually.Satisfies(() => second.Region("R-NORTH"), r => r.ContributionMinutes.GetValueOrDefault("care") == Citizens * 90,
+                $"all {Citizens} contributions made before the graceful stop counted in R-NORTH after the restart", TimeSpan.FromSeconds(5));
+            Assert.Equal(Citizens, region.EnrolledCount);
+            Assert.Equal(Citizens, Assert.Single(region.Payouts).Count);
         }
         finally
         {

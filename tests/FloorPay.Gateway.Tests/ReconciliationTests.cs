@@ -58,13 +58,21 @@ public abstract class ReconciliationContract : IAsyncLifetime
         Assert.False(missing.Passed);
         Assert.Contains("nobody:floor:2026-11", Assert.Single(missing.Checks, c => !c.Passed).Detail);
 
-        // Behind FloorPay's back: an unbalanced journal leg, and a payout the aggregates never heard of.
+        // Behind FloorPay's back: an unbalanced journal leg without a payout (the payouts, and so the aggregates, agree).
         await ExecuteSqlAsync(_server, "INSERT INTO floorpay_journal (posting_id, leg, account, amount) VALUES ('rogue', 1, 'fund:national', -5)");
         var tampered = await ReconcileAsync();
         Assert.False(tampered.Passed);
         Assert.Contains(tampered.Checks, c => c.Name == "journal balances to zero" && !c.Passed);
         Assert.Contains(tampered.Checks, c => c.Name == "every payout is posted in the journal" && !c.Passed);
         Assert.Contains(tampered.Checks, c => c.Name == "region aggregates equal the ledger" && c.Passed);
+
+        // Then a tally with no payout behind it: the aggregates no longer equal a full count of the payouts.
+        await ExecuteSqlAsync(_server, "INSERT INTO floorpay_region_tallies (region_id, kind, period, shard, payouts, amount, enrollments) " +
+                                       "VALUES ('R-NORTH', 'floor', '1999-01', 99, 1, 5, 0)");
+        var inflated = await ReconcileAsync();
+        Assert.Contains("R-NORTH Floor 1999-01: 1 payouts / 5, ledger 0 / 0",
+            Assert.Single(inflated.Checks, c => c.Name == "region aggregates equal the ledger" && !c.Passed).Detail);
+        Assert.Contains(inflated.Checks, c => c.Name == "fund aggregates equal the ledger" && !c.Passed);
     }
 
     [Fact]

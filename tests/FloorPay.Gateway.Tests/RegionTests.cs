@@ -3,7 +3,7 @@ using Grpc.Core;
 
 namespace FloorPay.Gateway.Tests;
 
-/// <summary>Regional aggregates, fed asynchronously from enrollments and payouts, and the open opportunities platforms publish.</summary>
+/// <summary>Regional aggregates (enrollments and payouts as the ledger counts them, contribution minutes fed) and the open opportunities platforms publish.</summary>
 [Collection(SharedServerCollection.Name)]
 public sealed class RegionTests(SharedServerFixture fixture)
 {

@@ -42,27 +42,32 @@ public sealed class SqlLedgerAudit(StorageSettings storage) : ILedgerAudit
         // Gap-free: each bank's sequences are exactly 1..count.
         var gaps = await Scalar(
             "SELECT COUNT(*) FROM (SELECT bank_id FROM floorpay_instructions GROUP BY bank_id HAVING MIN(sequence) <> 1 OR MAX(sequence) <> COUNT(*)) g");
-        var regions = new Dictionary<string, (long Enrollments, List<PayoutTally> Payouts)>();
-        await using (var command = connection.CreateCommand())
+        async Task<Dictionary<string, RegionLedgerTotals>> PerRegion(string sql)
         {
+            var regions = new Dictionary<string, (long Enrollments, List<PayoutTally> Payouts)>();
+            await using var command = connection.CreateCommand();
             command.Transaction = tx;
-            command.CommandText =
-                "SELECT region_id, kind, period, COUNT(*), SUM(amount), SUM(CASE WHEN enrollment THEN 1 ELSE 0 END) " +
-                "FROM floorpay_payouts GROUP BY region_id, kind, period";
+            command.CommandText = sql;
             await using var reader = await command.ExecuteReaderAsync(cancellation);
             while (await reader.ReadAsync(cancellation))
             {
                 var region = reader.GetString(0);
                 var entry = regions.TryGetValue(region, out var e) ? e : (Enrollments: 0L, Payouts: new List<PayoutTally>());
-                entry.Payouts.Add(new PayoutTally(LedgerColumns.Kind(reader.GetString(1)), reader.GetString(2), reader.GetInt64(3), reader.GetInt64(4)));
-                regions[region] = (entry.Enrollments + reader.GetInt64(5), entry.Payouts);
+                entry.Payouts.Add(new PayoutTally(LedgerColumns.Kind(reader.GetString(1)), reader.GetString(2),
+                    Convert.ToInt64(reader.GetValue(3)), Convert.ToInt64(reader.GetValue(4))));
+                regions[region] = (entry.Enrollments + Convert.ToInt64(reader.GetValue(5)), entry.Payouts);
             }
+            return regions.ToDictionary(r => r.Key, r => new RegionLedgerTotals(r.Value.Enrollments, r.Value.Payouts));
         }
+        var counted = await PerRegion(
+            "SELECT region_id, kind, period, COUNT(*), SUM(amount), SUM(CASE WHEN enrollment THEN 1 ELSE 0 END) " +
+            "FROM floorpay_payouts GROUP BY region_id, kind, period");
+        var tallies = await PerRegion(
+            "SELECT region_id, kind, period, SUM(payouts), SUM(amount), SUM(enrollments) FROM floorpay_region_tallies GROUP BY region_id, kind, period");
         await tx.CommitAsync(cancellation);
 
         return new LedgerTotals(payouts, totalPaid, journalSum, unbalanced, withoutLegs, legsWithout, mismatches, duplicatePeriods,
-            duplicateEnrollments, regions.ToDictionary(r => r.Key, r => new RegionLedgerTotals(r.Value.Enrollments, r.Value.Payouts)),
-            withoutInstruction, gaps);
+            duplicateEnrollments, counted, withoutInstruction, gaps, tallies);
     }
 
     public async Task<long> CountEnrollmentsBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellation = default)
