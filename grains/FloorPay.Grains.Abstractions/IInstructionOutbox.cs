@@ -25,7 +25,7 @@ public interface IInstructionOutbox
     /// <summary>Per bank and UTC day: issued, settled, returned, and outstanding at the day's end.</summary>
     Task<SettlementDay> ReportAsync(string bankId, DateOnly day, CancellationToken cancellation = default);
 
-    /// <summary>Per bank, the instructions with money that the bank has neither settled nor returned yet (banks with none are absent).</summary>
+    /// <summary>Per bank, the instructions with money that the bank has neither settled nor returned yet (a bank with none reads 0 or is absent).</summary>
     Task<IReadOnlyDictionary<string, Tally>> OutstandingByBankAsync(CancellationToken cancellation = default);
 
     /// <summary>Citizens with a returned payment not yet re-issued whose payout account was changed after the return and is now in effect.</summary>

@@ -20,6 +20,8 @@ public interface ILedgerAudit
 /// <param name="DuplicatePeriodPayouts">(citizen, period) pairs with more than one floor payout.</param>
 /// <param name="DuplicateEnrollments">Citizens with more than one enrollment.</param>
 /// <param name="Regions">Per region: enrollments and payout tallies, counted from the payouts.</param>
+/// <param name="BanksWithOutstandingMismatch">Banks whose issued-minus-resolved counters differ from the unsettled
+/// instructions in their outbox.</param>
 /// <param name="Tallies">Per region: what the ledger's running tallies say (the figures regions and the fund serve), read
 /// in the same snapshot as <paramref name="Regions"/>.</param>
 public sealed record LedgerTotals(
@@ -35,6 +37,7 @@ public sealed record LedgerTotals(
     IReadOnlyDictionary<string, RegionLedgerTotals> Regions,
     long PayoutsWithoutInstruction = 0,
     long BanksWithSequenceGaps = 0,
-    IReadOnlyDictionary<string, RegionLedgerTotals>? Tallies = null);
+    IReadOnlyDictionary<string, RegionLedgerTotals>? Tallies = null,
+    long BanksWithOutstandingMismatch = 0);
 
 public sealed record RegionLedgerTotals(long Enrollments, IReadOnlyList<PayoutTally> Payouts);

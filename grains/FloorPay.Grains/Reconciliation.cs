@@ -21,6 +21,8 @@ public sealed class Reconciliation(IGrainFactory grains, ILedgerAudit ledger, Ti
         checks.Add(Check("every payout has one instruction and every bank's sequence is gap-free",
             totals.PayoutsWithoutInstruction == 0 && totals.BanksWithSequenceGaps == 0,
             $"{totals.PayoutsWithoutInstruction} payouts without an instruction, {totals.BanksWithSequenceGaps} banks with gaps in their sequence"));
+        checks.Add(Check("every bank's outstanding count equals its unsettled instructions", totals.BanksWithOutstandingMismatch == 0,
+            $"{totals.BanksWithOutstandingMismatch} banks whose issued-minus-resolved counters differ from their outbox"));
         checks.AddRange(CompareAggregates(totals, regionIds));
         checks.Add(await CheckDividendsAsync(cancellation));
         var missing = acknowledgedPayoutIds.Count == 0 ? [] : await ledger.MissingAsync(acknowledgedPayoutIds, cancellation);

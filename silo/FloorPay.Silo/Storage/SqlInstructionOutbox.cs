@@ -107,10 +107,10 @@ public sealed class SqlInstructionOutbox : IInstructionOutbox
     public async Task<IReadOnlyDictionary<string, Tally>> OutstandingByBankAsync(CancellationToken cancellation = default)
     {
         await using var connection = await OpenAsync(cancellation);
+        // Counted by triggers as instructions and outcomes commit (migration 11): a few rows per bank, not a scan of the outbox.
         await using var command = SqlCommands.Create(connection,
-            "SELECT i.bank_id, COUNT(*), COALESCE(SUM(i.amount), 0) FROM floorpay_instructions i " +
-            "WHERE i.kind <> 'notice' AND NOT EXISTS (SELECT 1 FROM floorpay_instruction_outcomes o WHERE o.instruction_id = i.instruction_id) " +
-            "GROUP BY i.bank_id");
+            "SELECT bank_id, SUM(CASE side WHEN 'issued' THEN instructions ELSE -instructions END), " +
+            "SUM(CASE side WHEN 'issued' THEN amount ELSE -amount END) FROM floorpay_bank_instruction_counts GROUP BY bank_id");
         var outstanding = new Dictionary<string, Tally>(StringComparer.Ordinal);
         await using var reader = await command.ExecuteReaderAsync(cancellation);
         while (await reader.ReadAsync(cancellation))

@@ -42,6 +42,15 @@ public sealed class SqlLedgerAudit(StorageSettings storage) : ILedgerAudit
         // Gap-free: each bank's sequences are exactly 1..count.
         var gaps = await Scalar(
             "SELECT COUNT(*) FROM (SELECT bank_id FROM floorpay_instructions GROUP BY bank_id HAVING MIN(sequence) <> 1 OR MAX(sequence) <> COUNT(*)) g");
+        // The counters the outstanding metric reads, against a scan of the outbox: they must cancel out per bank.
+        var outstandingMismatch = await Scalar(
+            "SELECT COUNT(*) FROM (SELECT bank_id FROM (" +
+            "SELECT i.bank_id, COUNT(*) AS n, SUM(i.amount) AS a FROM floorpay_instructions i WHERE i.kind <> 'notice' " +
+            "AND NOT EXISTS (SELECT 1 FROM floorpay_instruction_outcomes o WHERE o.instruction_id = i.instruction_id) GROUP BY i.bank_id " +
+            "UNION ALL " +
+            "SELECT bank_id, SUM(CASE side WHEN 'issued' THEN -instructions ELSE instructions END), " +
+            "SUM(CASE side WHEN 'issued' THEN -amount ELSE amount END) FROM floorpay_bank_instruction_counts GROUP BY bank_id" +
+            ") x GROUP BY bank_id HAVING SUM(n) <> 0 OR SUM(a) <> 0) d");
         async Task<Dictionary<string, RegionLedgerTotals>> PerRegion(string sql)
         {
             var regions = new Dictionary<string, (long Enrollments, List<PayoutTally> Payouts)>();
@@ -67,7 +76,7 @@ public sealed class SqlLedgerAudit(StorageSettings storage) : ILedgerAudit
         await tx.CommitAsync(cancellation);
 
         return new LedgerTotals(payouts, totalPaid, journalSum, unbalanced, withoutLegs, legsWithout, mismatches, duplicatePeriods,
-            duplicateEnrollments, counted, withoutInstruction, gaps, tallies);
+            duplicateEnrollments, counted, withoutInstruction, gaps, tallies, outstandingMismatch);
     }
 
     public async Task<long> CountEnrollmentsBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellation = default)
