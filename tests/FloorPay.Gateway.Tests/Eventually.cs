@@ -3,8 +3,9 @@ using System.Diagnostics;
 namespace FloorPay.Gateway.Tests;
 
 /// <summary>
-/// Polls an eventually consistent read (regions and funds are fed asynchronously, within about a second) until it satisfies
-/// a condition, failing with the last value seen when the deadline passes. Waiting is never the assertion itself.
+/// Polls an eventually consistent read (contribution minutes reach regions asynchronously, within about a second;
+/// streams and sweeps run on timers) until it satisfies a condition, failing with the last value seen when the
+/// deadline passes. Waiting is never the assertion itself.
 /// </summary>
 public static class Eventually
 {

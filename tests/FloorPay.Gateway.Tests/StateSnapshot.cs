@@ -6,7 +6,7 @@ namespace FloorPay.Gateway.Tests;
 /// <summary>
 /// Everything a refused call could have changed, read back through the API after the call: the target citizen's statement,
 /// whether a not-yet-enrolled citizen got enrolled, the fund's synchronously kept figures and the published opportunities.
-/// (Fund outflows and counts are fed asynchronously by other tests' enrollments, so they are not part of it.)
+/// (Fund outflows and counts move with other tests' enrollments on the shared server, so they are not part of it.)
 /// </summary>
 public sealed record StateSnapshot(Statement Citizen, bool FreshCitizenEnrolled, Money Inflows, Money DividendsDeclared, long DividendIndex, string Opportunities)
 {
