@@ -1,5 +1,6 @@
 using FloorPay.Grains;
 using FloorPay.Silo.Storage;
+using static FloorPay.Silo.Tests.TestPayouts;
 
 namespace FloorPay.Silo.Tests;
 
@@ -10,10 +11,6 @@ namespace FloorPay.Silo.Tests;
 public sealed class InstructionCountTests
 {
     private static readonly DateTimeOffset At = new(2026, 11, 12, 9, 30, 0, TimeSpan.Zero);
-
-    private static PayoutPosting Payout(string citizen, string bank, long amount) =>
-        new($"{citizen}:floor:2026-11", citizen, PayoutKind.Floor, "2026-11", "2026-11", amount, "EUR", "FLOOR_PERIOD@policy-v1",
-            "R-NORTH", bank, "tok", "key-floor", new string('a', 64), false, new DateTimeOffset(DateTimeOffset.UtcNow.UtcTicks, TimeSpan.Zero));
 
     private static InstructionOutcomeEntry Outcome(PayoutPosting p, InstructionOutcome outcome) =>
         new(new InstructionOutcomeRecord(p.PayoutId, p.BankId, p.CitizenId, outcome, "test", p.Amount, At));
@@ -29,8 +26,8 @@ public sealed class InstructionCountTests
         var storage = await TestStores.EmptyAsync(provider);
         var migrator = new SchemaMigrator(storage);
         await migrator.MigrateAsync(upToVersion: 10);
-        var a = Enumerable.Range(0, 4).Select(i => Payout($"a-{i}", "bank-a", 100 + i)).ToList();
-        var b = Enumerable.Range(0, 2).Select(i => Payout($"b-{i}", "bank-b", 1_000)).ToList();
+        var a = Enumerable.Range(0, 4).Select(i => Payout($"a-{i}", bank: "bank-a", amount: 100 + i)).ToList();
+        var b = Enumerable.Range(0, 2).Select(i => Payout($"b-{i}", bank: "bank-b", amount: 1_000)).ToList();
         await using (var ledger = GroupCommitLedger.Create(storage, new LedgerOptions()))
         {
             foreach (var p in a.Concat(b)) Assert.Equal(PostingResult.Committed, await ledger.PostAsync(p));
@@ -48,7 +45,7 @@ public sealed class InstructionCountTests
             Assert.Equal(new Tally(2, 102 + 103), outstanding["bank-a"]);
             Assert.Equal(new Tally(2, 2_000), outstanding["bank-b"]);
 
-            var later = Payout("a-9", "bank-a", 50);
+            var later = Payout("a-9", bank: "bank-a", amount: 50);
             Assert.Equal(PostingResult.Committed, await ledger.PostAsync(later));
             await ledger.RecordAsync(Outcome(b[0], InstructionOutcome.Settled));
             await ledger.RecordAsync(Outcome(b[1], InstructionOutcome.Settled));
@@ -71,7 +68,7 @@ public sealed class InstructionCountTests
         var ledgers = Enumerable.Range(0, 3).Select(_ => GroupCommitLedger.Create(storage, new LedgerOptions { Writers = 3, MaxBatch = 32 })).ToList();
         try
         {
-            var postings = Enumerable.Range(0, 900).Select(i => Payout($"c-{i}", i % 5 == 0 ? "bank-b" : "bank-a", 1_000 + i)).ToList();
+            var postings = Enumerable.Range(0, 900).Select(i => Payout($"c-{i}", bank: i % 5 == 0 ? "bank-b" : "bank-a", amount: 1_000 + i)).ToList();
             // Payouts and settlements of earlier payouts interleave, in batches of several writers on several ledgers.
             var work = postings.Select(async (p, i) =>
             {

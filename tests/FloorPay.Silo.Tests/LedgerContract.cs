@@ -135,6 +135,16 @@ public abstract class LedgerContract(StorageProvider provider) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_counters_kept_with_the_ledger_cannot_be_deleted()
+    {
+        await _ledger.PostAsync(Floor("t1", enrollment: true));
+        await Assert.ThrowsAnyAsync<DbException>(() => ScalarAsync("DELETE FROM floorpay_region_tallies"));
+        await Assert.ThrowsAnyAsync<DbException>(() => ScalarAsync("DELETE FROM floorpay_bank_instruction_counts"));
+        Assert.Equal(1, (await new SqlLedgerTallies(_storage).ReadRegionAsync("R-NORTH")).Enrollments);
+        Assert.Equal(new Tally(1, 120_000), (await new SqlInstructionOutbox(_storage, _ledger, TimeProvider.System).OutstandingByBankAsync())["bank-a"]);
+    }
+
+    [Fact]
     public async Task Civic_records_are_unique_per_id_and_key_read_back_with_the_payouts_and_append_only()
     {
         var at = new DateTimeOffset(2026, 11, 12, 9, 30, 0, TimeSpan.Zero);

@@ -1,5 +1,6 @@
 using FloorPay.Grains;
 using FloorPay.Silo.Storage;
+using static FloorPay.Silo.Tests.TestPayouts;
 
 namespace FloorPay.Silo.Tests;
 
@@ -9,11 +10,6 @@ namespace FloorPay.Silo.Tests;
 /// </summary>
 public sealed class RegionTallyTests
 {
-    private static PayoutPosting Payout(string citizen, string region, PayoutKind kind = PayoutKind.Floor, bool enrollment = false,
-        string period = "2026-11", long amount = 120_000) =>
-        new($"{citizen}:{kind}:{period}", citizen, kind, period, period, amount, "EUR", "FLOOR_PERIOD@policy-v1",
-            region, "bank-a", "tok", $"key-{kind}-{period}", new string('a', 64), enrollment, new DateTimeOffset(DateTimeOffset.UtcNow.UtcTicks, TimeSpan.Zero));
-
     [Theory]
     [InlineData(StorageProvider.Sqlite)]
     [InlineData(StorageProvider.PostgreSql)]
@@ -26,7 +22,7 @@ public sealed class RegionTallyTests
             Payout("old-1", "R-NORTH", enrollment: true),
             Payout("old-2", "R-NORTH", enrollment: true, amount: 100_000),
             Payout("old-3", "R-SOUTH", enrollment: true),
-            Payout("old-1", "R-NORTH", PayoutKind.Dividend, amount: 7)]);
+            Payout("old-1", "R-NORTH", kind: PayoutKind.Dividend, amount: 7)]);
 
         Assert.Contains(10, await migrator.MigrateAsync());
 

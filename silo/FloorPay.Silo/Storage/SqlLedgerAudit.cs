@@ -53,26 +53,14 @@ public sealed class SqlLedgerAudit(StorageSettings storage) : ILedgerAudit
             ") x GROUP BY bank_id HAVING SUM(n) <> 0 OR SUM(a) <> 0) d");
         async Task<Dictionary<string, RegionLedgerTotals>> PerRegion(string sql)
         {
-            var regions = new Dictionary<string, (long Enrollments, List<PayoutTally> Payouts)>();
-            await using var command = connection.CreateCommand();
+            await using var command = SqlCommands.Create(connection, sql);
             command.Transaction = tx;
-            command.CommandText = sql;
-            await using var reader = await command.ExecuteReaderAsync(cancellation);
-            while (await reader.ReadAsync(cancellation))
-            {
-                var region = reader.GetString(0);
-                var entry = regions.TryGetValue(region, out var e) ? e : (Enrollments: 0L, Payouts: new List<PayoutTally>());
-                entry.Payouts.Add(new PayoutTally(LedgerColumns.Kind(reader.GetString(1)), reader.GetString(2),
-                    Convert.ToInt64(reader.GetValue(3)), Convert.ToInt64(reader.GetValue(4))));
-                regions[region] = (entry.Enrollments + Convert.ToInt64(reader.GetValue(5)), entry.Payouts);
-            }
-            return regions.ToDictionary(r => r.Key, r => new RegionLedgerTotals(r.Value.Enrollments, r.Value.Payouts));
+            return await SqlLedgerTallies.ReadPerRegionAsync(command, cancellation);
         }
         var counted = await PerRegion(
             "SELECT region_id, kind, period, COUNT(*), SUM(amount), SUM(CASE WHEN enrollment THEN 1 ELSE 0 END) " +
             "FROM floorpay_payouts GROUP BY region_id, kind, period");
-        var tallies = await PerRegion(
-            "SELECT region_id, kind, period, SUM(payouts), SUM(amount), SUM(enrollments) FROM floorpay_region_tallies GROUP BY region_id, kind, period");
+        var tallies = await PerRegion(SqlLedgerTallies.TallySql(""));
         await tx.CommitAsync(cancellation);
 
         return new LedgerTotals(payouts, totalPaid, journalSum, unbalanced, withoutLegs, legsWithout, mismatches, duplicatePeriods,

@@ -9,33 +9,22 @@ namespace FloorPay.Silo.Storage;
 /// </summary>
 public sealed class SqlLedgerTallies(StorageSettings storage) : ILedgerTallies
 {
+    /// <summary>The tallies per (region, kind, period), shards added up; <paramref name="where"/> may narrow the rows.</summary>
+    internal static string TallySql(string where) =>
+        $"SELECT region_id, kind, period, SUM(payouts), SUM(amount), SUM(enrollments) FROM floorpay_region_tallies {where} " +
+        "GROUP BY region_id, kind, period";
+
     public async Task<RegionLedgerTotals> ReadRegionAsync(string regionId, CancellationToken cancellation = default)
     {
         await using var connection = await new SchemaMigrator(storage).OpenAsync(cancellation);
-        await using var command = connection.CreateCommand();
-        command.CommandText =
-            "SELECT kind, period, SUM(payouts), SUM(amount), SUM(enrollments) FROM floorpay_region_tallies " +
-            "WHERE region_id = @region GROUP BY kind, period";
-        var p = command.CreateParameter();
-        p.ParameterName = "region";
-        p.Value = regionId;
-        command.Parameters.Add(p);
-        var payouts = new List<PayoutTally>();
-        var enrollments = 0L;
-        await using var reader = await command.ExecuteReaderAsync(cancellation);
-        while (await reader.ReadAsync(cancellation))
-        {
-            payouts.Add(new PayoutTally(LedgerColumns.Kind(reader.GetString(0)), reader.GetString(1), Long(reader, 2), Long(reader, 3)));
-            enrollments += Long(reader, 4);
-        }
-        return new RegionLedgerTotals(enrollments, payouts);
+        await using var command = SqlCommands.Create(connection, TallySql("WHERE region_id = @region"), ("region", regionId));
+        return (await ReadPerRegionAsync(command, cancellation)).GetValueOrDefault(regionId) ?? new RegionLedgerTotals(0, []);
     }
 
     public async Task<LedgerOutflows> ReadOutflowsAsync(CancellationToken cancellation = default)
     {
         await using var connection = await new SchemaMigrator(storage).OpenAsync(cancellation);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT kind, SUM(amount), SUM(enrollments) FROM floorpay_region_tallies GROUP BY kind";
+        await using var command = SqlCommands.Create(connection, "SELECT kind, SUM(amount), SUM(enrollments) FROM floorpay_region_tallies GROUP BY kind");
         long floor = 0, dividend = 0, enrollments = 0;
         await using var reader = await command.ExecuteReaderAsync(cancellation);
         while (await reader.ReadAsync(cancellation))
@@ -45,6 +34,22 @@ public sealed class SqlLedgerTallies(StorageSettings storage) : ILedgerTallies
             enrollments += Long(reader, 2);
         }
         return new LedgerOutflows(floor, dividend, enrollments);
+    }
+
+    /// <summary>Folds rows of (region, kind, period, payouts, amount, enrollments) into totals per region.</summary>
+    internal static async Task<Dictionary<string, RegionLedgerTotals>> ReadPerRegionAsync(DbCommand command, CancellationToken cancellation)
+    {
+        var enrollments = new Dictionary<string, long>(StringComparer.Ordinal);
+        var payouts = new Dictionary<string, List<PayoutTally>>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        while (await reader.ReadAsync(cancellation))
+        {
+            var region = reader.GetString(0);
+            if (!payouts.TryGetValue(region, out var list)) payouts[region] = list = [];
+            list.Add(new PayoutTally(LedgerColumns.Kind(reader.GetString(1)), reader.GetString(2), Long(reader, 3), Long(reader, 4)));
+            enrollments[region] = enrollments.GetValueOrDefault(region) + Long(reader, 5);
+        }
+        return payouts.ToDictionary(r => r.Key, r => new RegionLedgerTotals(enrollments[r.Key], r.Value), StringComparer.Ordinal);
     }
 
     // PostgreSQL's SUM over bigint is numeric; SQLite's is an integer.

@@ -1,0 +1,12 @@
+using FloorPay.Grains;
+
+namespace FloorPay.Silo.Tests;
+
+/// <summary>Payout postings for ledger tests: one per (citizen, kind, period), stamped now (older enrollments are refused as stale).</summary>
+public static class TestPayouts
+{
+    public static PayoutPosting Payout(string citizen, string region = "R-NORTH", string bank = "bank-a", PayoutKind kind = PayoutKind.Floor,
+        string period = "2026-11", long amount = 120_000, bool enrollment = false) =>
+        new($"{citizen}:{kind}:{period}", citizen, kind, period, period, amount, "EUR", "FLOOR_PERIOD@policy-v1",
+            region, bank, "tok", $"key-{kind}-{period}", new string('a', 64), enrollment, new DateTimeOffset(DateTimeOffset.UtcNow.UtcTicks, TimeSpan.Zero));
+}
