@@ -92,13 +92,15 @@ public sealed class CitizenGrain(
         if (ReplayPayout(command.IdempotencyKey, fingerprint) is { } replay) return ReplayedReceipt(replay);
 
         var index = dividends.Snapshot;
-        var accrued = index.AccruedSince(Enrollment!.PaidAt, SettledDividendIndex());
+        var from = Math.Max(SettledDividendIndex(), index.At(Enrollment!.PaidAt));
+        var accrued = index.Current - from;
         if (accrued <= 0) return Refuse<PayoutReceipt>(RejectionKind.FailedPrecondition, "no dividends have accrued since the last claim");
 
         var period = clock.Current;
         var policy = policies.For(period);
-        // The settled index value is unique per claim, so it is the slot that keeps a claim from being paid twice.
-        var slot = index.Current.ToString(CultureInfo.InvariantCulture);
+        // The slot is the index the claim starts from: a stale activation or a resend under a new key claims from the
+        // same point and collides in the ledger, so no two claims can cover the same part of the index.
+        var slot = from.ToString(CultureInfo.InvariantCulture);
         var posting = NewPosting(PayoutKind.Dividend, slot, period.ToString(), new Money(accrued, policy.Currency),
             new ReasonCode(ReasonRules.DividendClaim, policy.Version), command.IdempotencyKey, fingerprint, clock.Now);
         return Decision<PayoutReceipt>.Post(posting, p => ToReceipt(p, false));
@@ -558,8 +560,9 @@ public sealed class CitizenGrain(
         return null;
     }
 
+    /// <summary>Where the last claim ended: a claim covers the index from its slot, for its amount.</summary>
     private long SettledDividendIndex() =>
-        _payouts.Where(p => p.Kind == PayoutKind.Dividend).Select(p => long.Parse(p.Slot, CultureInfo.InvariantCulture)).DefaultIfEmpty(0).Max();
+        _payouts.Where(p => p.Kind == PayoutKind.Dividend).Select(p => long.Parse(p.Slot, CultureInfo.InvariantCulture) + p.Amount).DefaultIfEmpty(0).Max();
 
     private sealed record ReplayHit(PayoutPosting? Posting, Rejection? Rejection);
 

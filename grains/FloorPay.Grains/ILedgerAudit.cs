@@ -8,6 +8,9 @@ public interface ILedgerAudit
     /// <summary>Citizens whose enrollment the ledger records strictly before <paramref name="cutoff"/>.</summary>
     Task<long> CountEnrollmentsBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellation = default);
 
+    /// <summary>Per citizen with dividend claims: when it enrolled and how much it was paid in dividends.</summary>
+    Task<IReadOnlyList<DividendClaimTotal>> ReadDividendClaimsAsync(CancellationToken cancellation = default);
+
     /// <summary>The ids among <paramref name="payoutIds"/> that are not in the ledger.</summary>
     Task<IReadOnlyList<string>> MissingAsync(IReadOnlyList<string> payoutIds, CancellationToken cancellation = default);
 }
@@ -39,5 +42,8 @@ public sealed record LedgerTotals(
     long BanksWithSequenceGaps = 0,
     IReadOnlyDictionary<string, RegionLedgerTotals>? Tallies = null,
     long BanksWithOutstandingMismatch = 0);
+
+/// <param name="EnrolledAt">The citizen's enrollment instant; null if the ledger has dividend claims but no enrollment.</param>
+public sealed record DividendClaimTotal(string CitizenId, DateTimeOffset? EnrolledAt, long Claimed);
 
 public sealed record RegionLedgerTotals(long Enrollments, IReadOnlyList<PayoutTally> Payouts);

@@ -3,8 +3,8 @@ namespace FloorPay.Grains;
 /// <summary>
 /// One payout as the ledger records it: the source of truth for money. The enrollment payout also carries the
 /// enrollment facts (region, payout account, instant), so a citizen's payouts and enrollment rebuild from the ledger.
-/// <see cref="Slot"/> is what makes it unique for the citizen and kind: the period of a floor payout, the settled
-/// dividend index of a dividend claim.
+/// <see cref="Slot"/> is what makes it unique for the citizen and kind: the period of a floor payout, the
+/// dividend index a dividend claim starts from (it covers the index from there, for its amount).
 /// </summary>
 public sealed record PayoutPosting(
     string PayoutId,

@@ -1,3 +1,5 @@
+using FloorPay.Domain;
+
 namespace FloorPay.Grains;
 
 /// <summary>
@@ -24,7 +26,9 @@ public sealed class Reconciliation(IGrainFactory grains, ILedgerAudit ledger, Ti
         checks.Add(Check("every bank's outstanding count equals its unsettled instructions", totals.BanksWithOutstandingMismatch == 0,
             $"{totals.BanksWithOutstandingMismatch} banks whose issued-minus-resolved counters differ from their outbox"));
         checks.AddRange(CompareAggregates(totals, regionIds));
-        checks.Add(await CheckDividendsAsync(cancellation));
+        var declarations = await grains.GetGrain<IFundGrain>(IFundGrain.National).GetDividendIndex();
+        checks.Add(await CheckDividendsAsync(declarations, cancellation));
+        checks.Add(await CheckDividendClaimsAsync(declarations, cancellation));
         var missing = acknowledgedPayoutIds.Count == 0 ? [] : await ledger.MissingAsync(acknowledgedPayoutIds, cancellation);
         checks.Add(Check("every acknowledged payout exists", missing.Count == 0,
             missing.Count == 0
@@ -78,10 +82,9 @@ public sealed class Reconciliation(IGrainFactory grains, ILedgerAudit ledger, Ti
     }
 
     /// <summary>Each dividend was shared by exactly the citizens the ledger shows enrolled before its cutoff.</summary>
-    private async Task<ReconciliationCheck> CheckDividendsAsync(CancellationToken cancellation)
+    private async Task<ReconciliationCheck> CheckDividendsAsync(IReadOnlyList<DividendPoint> declarations, CancellationToken cancellation)
     {
         var problems = new List<string>();
-        var declarations = await grains.GetGrain<IFundGrain>(IFundGrain.National).GetDividendIndex();
         foreach (var d in declarations)
         {
             var enrolled = await ledger.CountEnrollmentsBeforeAsync(d.EligibleBefore, cancellation);
@@ -89,6 +92,24 @@ public sealed class Reconciliation(IGrainFactory grains, ILedgerAudit ledger, Ti
         }
         return Check("every dividend is shared by exactly the citizens enrolled before its cutoff", problems.Count == 0,
             problems.Count == 0 ? $"{declarations.Count} dividends match the ledger" : string.Join("; ", problems.Take(10)));
+    }
+
+    public const string DividendClaimsCheck = "no citizen's dividend claims exceed what it accrued since enrolling";
+
+    /// <summary>Per citizen: the dividends paid never exceed the index accrued since its enrollment (rule 7).</summary>
+    private async Task<ReconciliationCheck> CheckDividendClaimsAsync(IReadOnlyList<DividendPoint> declarations, CancellationToken cancellation)
+    {
+        var index = new DividendIndex(declarations.Select(p =>
+            new DividendDeclaration(p.Sequence, p.DeclaredAt, p.Total, p.EligibleCount, p.PerCapita, p.Remainder, p.CumulativeIndex, p.EligibleBefore)));
+        var claims = await ledger.ReadDividendClaimsAsync(cancellation);
+        var problems = claims
+            .Where(c => c.EnrolledAt is not { } enrolled || c.Claimed > index.Current - index.At(enrolled))
+            .Select(c => c.EnrolledAt is { } enrolled
+                ? $"{c.CitizenId}: claimed {c.Claimed}, accrued {index.Current - index.At(enrolled)}"
+                : $"{c.CitizenId}: claimed {c.Claimed} without an enrollment")
+            .ToList();
+        return Check(DividendClaimsCheck, problems.Count == 0,
+            problems.Count == 0 ? $"{claims.Count} citizens' claims are within their accrual" : $"{problems.Count} citizens over: {string.Join("; ", problems.Take(10))}");
     }
 
     private static ReconciliationCheck Check(string name, bool passed, string detail) => new(name, passed, detail);

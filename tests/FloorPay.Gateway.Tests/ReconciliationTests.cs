@@ -76,6 +76,23 @@ public abstract class ReconciliationContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_dividend_claim_beyond_the_citizens_accrual_is_caught()
+    {
+        var citizen = (await _server.As(ApiKeys.BankA).Citizens.EnrollAsync(Requests.Enroll(Ids.Citizen()))).CitizenId;
+        var honest = await ReconcileAsync();
+        Assert.Contains(honest.Checks, c => c.Name == "no citizen's dividend claims exceed what it accrued since enrolling" && c.Passed);
+
+        // Behind FloorPay's back: a dividend paid to a citizen when no dividend was ever declared.
+        await ExecuteSqlAsync(_server, "INSERT INTO floorpay_payouts (payout_id, citizen_id, kind, slot, period, amount, currency, reason_code, " +
+                                       "region_id, bank_id, account_token, idempotency_key, fingerprint, enrollment, paid_at_ticks, bucket) VALUES " +
+                                       $"('{citizen}:dividend:0', '{citizen}', 'dividend', '0', '2026-11', 5000, 'EUR', 'DIVIDEND_CLAIM@policy-v1', " +
+                                       "'R-NORTH', 'bank-a', 'tok', 'rogue-claim', 'x', false, 1, 0)");
+        var tampered = await ReconcileAsync();
+        Assert.Contains($"{citizen}: claimed 5000, accrued 0",
+            Assert.Single(tampered.Checks, c => c.Name == "no citizen's dividend claims exceed what it accrued since enrolling" && !c.Passed).Detail);
+    }
+
+    [Fact]
     public async Task Only_auditors_reconcile_and_oversized_requests_are_refused()
     {
         foreach (var key in new[] { ApiKeys.BankA, ApiKeys.Treasury, ApiKeys.Reviewer, ApiKeys.Platform })

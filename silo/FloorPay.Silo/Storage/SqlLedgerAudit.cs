@@ -79,6 +79,21 @@ public sealed class SqlLedgerAudit(StorageSettings storage) : ILedgerAudit
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellation) ?? 0L);
     }
 
+    public async Task<IReadOnlyList<DividendClaimTotal>> ReadDividendClaimsAsync(CancellationToken cancellation = default)
+    {
+        await using var connection = await new SchemaMigrator(storage).OpenAsync(cancellation);
+        await using var command = SqlCommands.Create(connection,
+            "SELECT d.citizen_id, MIN(e.paid_at_ticks), SUM(d.amount) FROM floorpay_payouts d " +
+            "LEFT JOIN floorpay_payouts e ON e.citizen_id = d.citizen_id AND e.enrollment " +
+            "WHERE d.kind = 'dividend' GROUP BY d.citizen_id");
+        var totals = new List<DividendClaimTotal>();
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        while (await reader.ReadAsync(cancellation))
+            totals.Add(new DividendClaimTotal(reader.GetString(0),
+                reader.IsDBNull(1) ? null : new DateTimeOffset(reader.GetInt64(1), TimeSpan.Zero), reader.GetInt64(2)));
+        return totals;
+    }
+
     public async Task<IReadOnlyList<string>> MissingAsync(IReadOnlyList<string> payoutIds, CancellationToken cancellation = default)
     {
         await using var connection = await new SchemaMigrator(storage).OpenAsync(cancellation);
