@@ -26,6 +26,13 @@ public sealed record ResolveAppealCommand(
     [property: Id(4)] long CorrectiveAmount,
     [property: Id(5)] string ReviewerId);
 
+/// <summary>A second reviewer's approval of a correction above the limit one reviewer may order alone.</summary>
+[GenerateSerializer, Immutable, Alias("floorpay.ApproveCorrectionCommand")]
+public sealed record ApproveCorrectionCommand(
+    [property: Id(0)] string IdempotencyKey,
+    [property: Id(1)] string AppealId,
+    [property: Id(2)] string ReviewerId);
+
 [GenerateSerializer, Immutable, Alias("floorpay.AppealView")]
 public sealed record AppealView(
     [property: Id(0)] string AppealId,
@@ -41,4 +48,7 @@ public sealed record AppealView(
     [property: Id(10)] DateTimeOffset? ResolvedAt,
     [property: Id(11)] PayoutReceipt? CorrectivePayout,
     [property: Id(12)] string ReasonCode,
-    [property: Id(13)] bool Replayed);
+    [property: Id(13)] bool Replayed,
+    [property: Id(14)] long CorrectionLimit = 0,
+    [property: Id(15)] bool CorrectionAwaitsApproval = false,
+    [property: Id(16)] string? CorrectionApprovedBy = null);

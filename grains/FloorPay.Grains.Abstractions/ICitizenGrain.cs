@@ -28,6 +28,10 @@ public interface ICitizenGrain : IGrainWithStringKey
     [Alias("ResolveAppeal")]
     Task<Outcome<AppealView>> ResolveAppeal(ResolveAppealCommand command);
 
+    /// <summary>A second, different reviewer releases a correction above the one-reviewer limit; it is paid once.</summary>
+    [Alias("ApproveCorrection")]
+    Task<Outcome<AppealView>> ApproveCorrection(ApproveCorrectionCommand command);
+
     /// <summary>Moves payouts to another account after the cooling-off; the old bank gets a notice instruction.</summary>
     [Alias("ChangePayoutAccount")]
     Task<Outcome<AccountChangeReceipt>> ChangePayoutAccount(ChangeAccountCommand command);

@@ -31,6 +31,7 @@ public sealed class CitizenGrain(
     private List<PayoutInstruction> _instructions = [];
     private List<InstructionOutcomeRecord> _outcomes = [];
     private List<AccountChangeEntry> _accountChanges = [];
+    private List<CorrectionApprovalEntry> _approvals = [];
 
     private string CitizenId => this.GetPrimaryKeyString();
     private PayoutPosting? Enrollment => _payouts.FirstOrDefault(p => p.Enrollment);
@@ -48,6 +49,7 @@ public sealed class CitizenGrain(
         _instructions = [.. history.Instructions];
         _outcomes = [.. history.Outcomes];
         _accountChanges = [.. history.AccountChanges];
+        _approvals = [.. history.Approvals];
     }
 
     public Task<Outcome<EnrollResult>> Enroll(EnrollCommand command) => DecideAndPost(() =>
@@ -185,13 +187,15 @@ public sealed class CitizenGrain(
             var fingerprint = Fingerprint.Of("appeal", command.DecisionId, command.Ground, command.EvidenceReference ?? "", command.FiledBy);
             if (_appeals.FirstOrDefault(a => a.IdempotencyKey == command.IdempotencyKey) is { } filed)
                 return filed.Fingerprint == fingerprint ? Outcome<AppealView>.Ok(ToView(filed, true)) : new(null, KeyReused(command.IdempotencyKey));
-            if (KeyUse(command.IdempotencyKey, "") is not null || _resolutions.Any(r => r.IdempotencyKey == command.IdempotencyKey))
+            if (KeyUse(command.IdempotencyKey, "") is not null || _resolutions.Any(r => r.IdempotencyKey == command.IdempotencyKey) ||
+                _approvals.Any(a => a.IdempotencyKey == command.IdempotencyKey))
                 return new(null, KeyReused(command.IdempotencyKey));
             if (!AppealGrounds.All.Contains(command.Ground))
                 return Outcome<AppealView>.Refused(RejectionKind.InvalidArgument, $"ground must be one of: {string.Join(", ", AppealGrounds.All)}");
-            // A decision recorded here must exist; other references (e.g. a refusal's reason code) are taken as given.
-            if (command.DecisionId.StartsWith(CitizenId + ":", StringComparison.Ordinal) && !RecordExists(command.DecisionId))
-                return Outcome<AppealView>.Refused(RejectionKind.NotFound, $"decision {command.DecisionId} does not exist");
+            // Only a decision recorded for this citizen can be appealed: a free-text reference would let anyone open a
+            // correction on nothing (rule 9).
+            if (DecisionPeriod(command.DecisionId) is null)
+                return Outcome<AppealView>.Refused(RejectionKind.NotFound, $"decision {command.DecisionId} does not exist for citizen {CitizenId}");
 
             var entry = new AppealEntry($"{CitizenId}:appeal:{_appeals.Count + 1}", CitizenId, command.DecisionId, command.Ground,
                 command.EvidenceReference, command.FiledBy, clock.Now, command.IdempotencyKey, fingerprint);
@@ -220,37 +224,32 @@ public sealed class CitizenGrain(
                     return Outcome<AppealView>.Refused(RejectionKind.AlreadyExists, $"appeal {appeal.AppealId} was already resolved");
                 return resolved.Fingerprint == fingerprint ? Outcome<AppealView>.Ok(ToView(appeal, true)) : new(null, KeyReused(command.IdempotencyKey));
             }
-            var correction = CorrectionFor(appeal);
-            if (correction is not null && (correction.IdempotencyKey != command.IdempotencyKey || correction.Fingerprint != fingerprint))
-                return correction.IdempotencyKey == command.IdempotencyKey
-                    ? new(null, KeyReused(command.IdempotencyKey))
-                    : Outcome<AppealView>.Refused(RejectionKind.AlreadyExists, $"a correction for {appeal.AppealId} was already paid under another key: resend that request");
-            // The correction of an earlier, interrupted attempt carries this key; any other use of the key is a reuse.
-            var keyTaken = (correction is null || correction.IdempotencyKey != command.IdempotencyKey) && KeyUse(command.IdempotencyKey, "") is not null;
-            if (keyTaken || _appeals.Any(a => a.IdempotencyKey == command.IdempotencyKey) || _resolutions.Any(r => r.IdempotencyKey == command.IdempotencyKey))
-                return new(null, KeyReused(command.IdempotencyKey));
+            // Separation of duties (rule 9): whoever filed an appeal never resolves it.
+            if (command.ReviewerId == appeal.FiledBy)
+                return Outcome<AppealView>.Refused(RejectionKind.PermissionDenied, "the participant who filed an appeal cannot resolve it");
+            if (KeyTaken(command.IdempotencyKey)) return new(null, KeyReused(command.IdempotencyKey));
             if (command.Outcome == AppealOutcome.Rejected && command.CorrectiveAmount != 0)
                 return Outcome<AppealView>.Refused(RejectionKind.InvalidArgument, "only an upheld appeal can order a corrective payment");
 
             var policy = policies.For(clock.Current);
             var reason = new ReasonCode(command.Outcome == AppealOutcome.Upheld ? ReasonRules.AppealUpheld : ReasonRules.AppealRejected, policy.Version);
-            if (command.CorrectiveAmount > 0 && correction is null)
-            {
-                // The correction is a payout like any other: once per appeal (its slot), answered after its commit.
-                var posting = NewPosting(PayoutKind.Correction, AppealNumber(appeal), clock.Current.ToString(), new Money(command.CorrectiveAmount, policy.Currency),
-                    reason, command.IdempotencyKey, fingerprint, clock.Now);
-                if (await ledger.PostAsync(posting) != PostingResult.Committed)
-                {
-                    await ReloadAsync();
-                    continue;
-                }
-                Posted(posting);
-            }
+            var limit = CorrectionLimitOf(appeal);
             var resolution = new AppealResolutionEntry(appeal.AppealId, CitizenId, command.Outcome, command.Reason, command.CorrectiveAmount,
-                command.ReviewerId, clock.Now, reason.ToString(), command.IdempotencyKey, fingerprint);
-            if (await ledger.RecordAsync(resolution) == PostingResult.Committed)
+                command.ReviewerId, clock.Now, reason.ToString(), command.IdempotencyKey, fingerprint, limit);
+            List<object> entries = [resolution];
+            PayoutPosting? posting = null;
+            // Up to the limit one reviewer's resolution pays at once; above it the correction waits for a second reviewer.
+            // The correction and the resolution commit together: there is never one without the other.
+            if (command.CorrectiveAmount > 0 && !CorrectionLimit.NeedsSecondApproval(command.CorrectiveAmount, limit))
+            {
+                posting = NewPosting(PayoutKind.Correction, AppealNumber(appeal), clock.Current.ToString(), new Money(command.CorrectiveAmount, policy.Currency),
+                    reason, command.IdempotencyKey, fingerprint, clock.Now);
+                entries.Add(posting);
+            }
+            if (await ledger.AppendAsync(entries) == PostingResult.Committed)
             {
                 _resolutions.Add(resolution);
+                if (posting is not null) Posted(posting);
                 return Outcome<AppealView>.Ok(ToView(appeal, false));
             }
             await ReloadAsync();
@@ -258,14 +257,71 @@ public sealed class CitizenGrain(
         return Outcome<AppealView>.Refused(RejectionKind.AlreadyExists, "a conflicting record was written concurrently");
     }
 
+    public async Task<Outcome<AppealView>> ApproveCorrection(ApproveCorrectionCommand command)
+    {
+        await RefreshIfNotEnrolledAsync();
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            if (Enrollment is null) return Outcome<AppealView>.Refused(RejectionKind.NotFound, $"citizen {CitizenId} is not enrolled");
+            if (_appeals.FirstOrDefault(a => a.AppealId == command.AppealId) is not { } appeal)
+                return Outcome<AppealView>.Refused(RejectionKind.NotFound, $"appeal {command.AppealId} does not exist");
+            var fingerprint = Fingerprint.Of("approve-correction", command.AppealId, command.ReviewerId);
+            if (_approvals.FirstOrDefault(a => a.AppealId == appeal.AppealId) is { } approved)
+            {
+                if (approved.IdempotencyKey != command.IdempotencyKey)
+                    return Outcome<AppealView>.Refused(RejectionKind.AlreadyExists, $"the correction of {appeal.AppealId} was already approved");
+                return approved.Fingerprint == fingerprint ? Outcome<AppealView>.Ok(ToView(appeal, true)) : new(null, KeyReused(command.IdempotencyKey));
+            }
+            if (_resolutions.FirstOrDefault(r => r.AppealId == appeal.AppealId) is not { } resolution || !AwaitsApproval(resolution))
+                return Outcome<AppealView>.Refused(RejectionKind.FailedPrecondition, $"appeal {appeal.AppealId} has no correction waiting for a second approval");
+            if (command.ReviewerId == resolution.ReviewerId || command.ReviewerId == appeal.FiledBy)
+                return Outcome<AppealView>.Refused(RejectionKind.PermissionDenied,
+                    "a correction above the limit needs a second reviewer who neither filed the appeal nor resolved it");
+            if (KeyTaken(command.IdempotencyKey)) return new(null, KeyReused(command.IdempotencyKey));
+
+            var policy = policies.For(clock.Current);
+            var approval = new CorrectionApprovalEntry(appeal.AppealId, CitizenId, command.ReviewerId, clock.Now, command.IdempotencyKey, fingerprint);
+            var posting = NewPosting(PayoutKind.Correction, AppealNumber(appeal), clock.Current.ToString(), new Money(resolution.CorrectiveAmount, policy.Currency),
+                new ReasonCode(ReasonRules.AppealUpheld, policy.Version), command.IdempotencyKey, fingerprint, clock.Now);
+            if (await ledger.AppendAsync([approval, posting]) == PostingResult.Committed)
+            {
+                _approvals.Add(approval);
+                Posted(posting);
+                return Outcome<AppealView>.Ok(ToView(appeal, false));
+            }
+            await ReloadAsync();
+        }
+        return Outcome<AppealView>.Refused(RejectionKind.AlreadyExists, "a conflicting record was written concurrently");
+    }
+
+    /// <summary>An upheld resolution whose correction is above its limit and not yet paid.</summary>
+    private bool AwaitsApproval(AppealResolutionEntry r) =>
+        r.Outcome == AppealOutcome.Upheld && r.CorrectiveAmount > 0 && CorrectionLimit.NeedsSecondApproval(r.CorrectiveAmount, r.CorrectionLimit ?? 0) &&
+        _approvals.All(a => a.AppealId != r.AppealId);
+
+    /// <summary>Whether this key was used by any record of this citizen (a payout, record, resolution, approval or appeal).</summary>
+    private bool KeyTaken(string key) =>
+        KeyUse(key, "") is not null || _appeals.Any(a => a.IdempotencyKey == key) || _resolutions.Any(r => r.IdempotencyKey == key) ||
+        _approvals.Any(a => a.IdempotencyKey == key);
+
+    /// <summary>One floor amount of the disputed decision's period, under that period's policy.</summary>
+    private long CorrectionLimitOf(AppealEntry appeal) =>
+        CorrectionLimit.For(policies.For(DecisionPeriod(appeal.DecisionId) ?? Period.Containing(appeal.FiledAt, clock.Length)));
+
+    /// <summary>The period a recorded decision of this citizen belongs to; null if no such decision exists.</summary>
+    private Period? DecisionPeriod(string id)
+    {
+        if (_payouts.FirstOrDefault(p => p.PayoutId == id) is { } payout) return Period.Parse(payout.Period, clock.Length);
+        if (_contributions.FirstOrDefault(c => c.ContributionId == id) is { } contribution) return Period.Parse(contribution.Period, clock.Length);
+        if (_exemptions.FirstOrDefault(e => e.ExemptionId == id) is { } exemption) return Period.Containing(exemption.GrantedAt, clock.Length);
+        if (_accountChanges.FirstOrDefault(c => c.ChangeId == id) is { } change) return Period.Containing(change.RequestedAt, clock.Length);
+        return null;
+    }
+
     private static string AppealNumber(AppealEntry appeal) => appeal.AppealId[(appeal.AppealId.LastIndexOf(':') + 1)..];
 
     private PayoutPosting? CorrectionFor(AppealEntry appeal) =>
         _payouts.FirstOrDefault(p => p.Kind == PayoutKind.Correction && p.Slot == AppealNumber(appeal));
-
-    private bool RecordExists(string id) =>
-        _payouts.Any(p => p.PayoutId == id) || _contributions.Any(c => c.ContributionId == id) ||
-        _exemptions.Any(e => e.ExemptionId == id) || _appeals.Any(a => a.AppealId == id);
 
     private AppealView ToView(AppealEntry a, bool replayed)
     {
@@ -274,7 +330,9 @@ public sealed class CitizenGrain(
         var filedCode = new ReasonCode(ReasonRules.AppealFiled, policies.For(Period.Containing(a.FiledAt, clock.Length)).Version).ToString();
         return new AppealView(a.AppealId, CitizenId, a.DecisionId, a.Ground, a.EvidenceReference, a.FiledBy, a.FiledAt,
             resolution?.Outcome, resolution?.Reason, resolution?.ReviewerId, resolution?.ResolvedAt,
-            correction is null ? null : ToReceipt(correction, false), resolution?.ReasonCode ?? filedCode, replayed);
+            correction is null ? null : ToReceipt(correction, false), resolution?.ReasonCode ?? filedCode, replayed,
+            resolution?.CorrectionLimit ?? CorrectionLimitOf(a), resolution is not null && AwaitsApproval(resolution),
+            _approvals.FirstOrDefault(x => x.AppealId == a.AppealId)?.ReviewerId);
     }
 
     public async Task<Outcome<CitizenStatement>> GetStatement(StatementQuery query)
@@ -349,8 +407,7 @@ public sealed class CitizenGrain(
                 await SendNoticeAsync(done);
                 return Outcome<AccountChangeReceipt>.Ok(ToReceipt(done, false, true));
             }
-            if (KeyUse(command.IdempotencyKey, "") is not null || _appeals.Any(a => a.IdempotencyKey == command.IdempotencyKey))
-                return new(null, KeyReused(command.IdempotencyKey));
+            if (KeyTaken(command.IdempotencyKey)) return new(null, KeyReused(command.IdempotencyKey));
             if (command.ActingBankId != command.Account.BankId)
                 return Outcome<AccountChangeReceipt>.Refused(RejectionKind.PermissionDenied, "a bank can move payouts only to an account it holds");
             var onFile = AccountOnFile();

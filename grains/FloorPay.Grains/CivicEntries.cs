@@ -49,6 +49,19 @@ public sealed record AppealResolutionEntry(
     DateTimeOffset ResolvedAt,
     string ReasonCode,
     string IdempotencyKey,
+    string Fingerprint,
+    long? CorrectionLimit = null);
+
+/// <summary>
+/// A second reviewer's approval of a correction above the limit the resolving reviewer may order alone: an append-only
+/// record (one per appeal), committed with the correction it releases.
+/// </summary>
+public sealed record CorrectionApprovalEntry(
+    string AppealId,
+    string CitizenId,
+    string ReviewerId,
+    DateTimeOffset ApprovedAt,
+    string IdempotencyKey,
     string Fingerprint);
 
 /// <summary>Everything recorded about one citizen, oldest first: what a citizen activation rebuilds itself from.</summary>
@@ -60,7 +73,8 @@ public sealed record CitizenHistory(
     IReadOnlyList<AppealResolutionEntry> Resolutions,
     IReadOnlyList<PayoutInstruction> Instructions,
     IReadOnlyList<InstructionOutcomeRecord> Outcomes,
-    IReadOnlyList<AccountChangeEntry> AccountChanges)
+    IReadOnlyList<AccountChangeEntry> AccountChanges,
+    IReadOnlyList<CorrectionApprovalEntry> Approvals)
 {
-    public static readonly CitizenHistory Empty = new([], [], [], [], [], [], [], []);
+    public static readonly CitizenHistory Empty = new([], [], [], [], [], [], [], [], []);
 }

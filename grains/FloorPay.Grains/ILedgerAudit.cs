@@ -25,6 +25,10 @@ public interface ILedgerAudit
 /// <param name="Regions">Per region: enrollments and payout tallies, counted from the payouts.</param>
 /// <param name="BanksWithOutstandingMismatch">Banks whose issued-minus-resolved counters differ from the unsettled
 /// instructions in their outbox.</param>
+/// <param name="CorrectionsOutsideApprovedAppeals">Corrections without an upheld resolution of their appeal for exactly
+/// their amount by a reviewer other than the filer, or above the resolution's limit without a second reviewer's approval.</param>
+/// <param name="ReissuesOfUnreturnedInstructions">Re-issued instructions whose original was not returned.</param>
+/// <param name="PayoutsSettledTwice">Payouts with more than one settled instruction (money delivered twice).</param>
 /// <param name="Tallies">Per region: what the ledger's running tallies say (the figures regions and the fund serve), read
 /// in the same snapshot as <paramref name="Regions"/>.</param>
 public sealed record LedgerTotals(
@@ -41,7 +45,10 @@ public sealed record LedgerTotals(
     long PayoutsWithoutInstruction = 0,
     long BanksWithSequenceGaps = 0,
     IReadOnlyDictionary<string, RegionLedgerTotals>? Tallies = null,
-    long BanksWithOutstandingMismatch = 0);
+    long BanksWithOutstandingMismatch = 0,
+    long CorrectionsOutsideApprovedAppeals = 0,
+    long ReissuesOfUnreturnedInstructions = 0,
+    long PayoutsSettledTwice = 0);
 
 /// <param name="EnrolledAt">The citizen's enrollment instant; null if the ledger has dividend claims but no enrollment.</param>
 public sealed record DividendClaimTotal(string CitizenId, DateTimeOffset? EnrolledAt, long Claimed);

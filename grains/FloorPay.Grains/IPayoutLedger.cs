@@ -45,6 +45,12 @@ public interface IPayoutLedger
     /// <summary>Commits a fraud flag, or nothing (one per account).</summary>
     Task<PostingResult> RecordAsync(FraudFlagEntry flag);
 
+    /// <summary>
+    /// Commits all of the entries in one transaction, or none of them: <see cref="PostingResult.Conflict"/> if any one
+    /// conflicts with a unique key (e.g. an account change with its notice, a correction with its resolution).
+    /// </summary>
+    Task<PostingResult> AppendAsync(IReadOnlyList<object> entries);
+
     /// <summary>Everything recorded about one citizen.</summary>
     Task<CitizenHistory> ReadHistoryAsync(string citizenId, CancellationToken cancellation = default);
 }

@@ -25,6 +25,10 @@ public sealed class Reconciliation(IGrainFactory grains, ILedgerAudit ledger, Ti
             $"{totals.PayoutsWithoutInstruction} payouts without an instruction, {totals.BanksWithSequenceGaps} banks with gaps in their sequence"));
         checks.Add(Check("every bank's outstanding count equals its unsettled instructions", totals.BanksWithOutstandingMismatch == 0,
             $"{totals.BanksWithOutstandingMismatch} banks whose issued-minus-resolved counters differ from their outbox"));
+        checks.Add(Check(CorrectionsCheck, totals.CorrectionsOutsideApprovedAppeals == 0,
+            $"{totals.CorrectionsOutsideApprovedAppeals} corrections without an upheld appeal ordering exactly them, or above the limit without a second reviewer"));
+        checks.Add(Check(SettledOnceCheck, totals.ReissuesOfUnreturnedInstructions == 0 && totals.PayoutsSettledTwice == 0,
+            $"{totals.ReissuesOfUnreturnedInstructions} re-issues of instructions that were not returned, {totals.PayoutsSettledTwice} payouts settled twice"));
         checks.AddRange(CompareAggregates(totals, regionIds));
         var declarations = await grains.GetGrain<IFundGrain>(IFundGrain.National).GetDividendIndex();
         checks.Add(await CheckDividendsAsync(declarations, cancellation));
@@ -93,6 +97,10 @@ public sealed class Reconciliation(IGrainFactory grains, ILedgerAudit ledger, Ti
         return Check("every dividend is shared by exactly the citizens enrolled before its cutoff", problems.Count == 0,
             problems.Count == 0 ? $"{declarations.Count} dividends match the ledger" : string.Join("; ", problems.Take(10)));
     }
+
+    public const string CorrectionsCheck = "every correction is within an approved appeal";
+
+    public const string SettledOnceCheck = "no payment is both returned and settled, or settled twice";
 
     public const string DividendClaimsCheck = "no citizen's dividend claims exceed what it accrued since enrolling";
 

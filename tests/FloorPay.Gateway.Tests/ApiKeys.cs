@@ -8,6 +8,7 @@ public static class ApiKeys
     public const string Platform = "dev-platform";
     public const string Treasury = "dev-treasury";
     public const string Reviewer = "dev-reviewer";
+    public const string SecondReviewer = "dev-reviewer-2";
     public const string Auditor = "dev-auditor";
 
     /// <summary>The key of each demo role, by the role name used in test tables.</summary>

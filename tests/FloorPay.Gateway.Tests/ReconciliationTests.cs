@@ -93,6 +93,41 @@ public abstract class ReconciliationContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_correction_no_approved_appeal_ordered_is_caught()
+    {
+        var enrolled = await _server.As(ApiKeys.BankA).Citizens.EnrollAsync(Requests.Enroll(Ids.Citizen()));
+        var citizen = enrolled.CitizenId;
+        var appeal = await _server.As(ApiKeys.BankA).Appeals.FileAppealAsync(new FileAppealRequest
+        {
+            IdempotencyKey = "appeal-1", CitizenId = citizen, DecisionId = enrolled.FirstPayout.PayoutId, Ground = "amount-wrong",
+        });
+        await _server.As(ApiKeys.Reviewer).Appeals.ResolveAppealAsync(new ResolveAppealRequest
+        {
+            IdempotencyKey = "resolve-1", CitizenId = citizen, AppealId = appeal.AppealId, Outcome = AppealOutcome.Upheld,
+            Reason = "underpaid", CorrectiveAmount = Requests.Money(777),
+        });
+        var honest = await ReconcileAsync();
+        Assert.Contains(honest.Checks, c => c.Name == "every correction is within an approved appeal" && c.Passed);
+
+        // Behind FloorPay's back: a correction for an appeal number that was never filed.
+        await ExecuteSqlAsync(_server, "INSERT INTO floorpay_payouts (payout_id, citizen_id, kind, slot, period, amount, currency, reason_code, " +
+                                       "region_id, bank_id, account_token, idempotency_key, fingerprint, enrollment, paid_at_ticks, bucket) VALUES " +
+                                       $"('{citizen}:correction:7', '{citizen}', 'correction', '7', '2026-11', 900000, 'EUR', 'APPEAL_UPHELD@policy-v1', " +
+                                       "'R-NORTH', 'bank-a', 'tok', 'rogue-correction', 'x', false, 1, 0)");
+        var tampered = await ReconcileAsync();
+        Assert.Contains("1 corrections", Assert.Single(tampered.Checks, c => c.Name == "every correction is within an approved appeal" && !c.Passed).Detail);
+
+        // And a re-issue of a payment the bank never returned: the citizen would be paid twice.
+        Assert.Contains(tampered.Checks, c => c.Name == "no payment is both returned and settled, or settled twice" && c.Passed);
+        var payout = enrolled.FirstPayout.PayoutId;
+        await ExecuteSqlAsync(_server, "INSERT INTO floorpay_instructions (instruction_id, bank_id, sequence, kind, payout_id, citizen_id, account_token, " +
+                                       "amount, currency, period, reason_code, reissue_of, issued_at_ticks) VALUES " +
+                                       $"('{payout}:reissue:1', 'bank-a', 999, 'floor', '{payout}', '{citizen}', 'tok', 100, 'EUR', '2026-11', 'x', '{payout}', 1)");
+        var reissued = await ReconcileAsync();
+        Assert.Contains("1 re-issues", Assert.Single(reissued.Checks, c => c.Name == "no payment is both returned and settled, or settled twice" && !c.Passed).Detail);
+    }
+
+    [Fact]
     public async Task Only_auditors_reconcile_and_oversized_requests_are_refused()
     {
         foreach (var key in new[] { ApiKeys.BankA, ApiKeys.Treasury, ApiKeys.Reviewer, ApiKeys.Platform })

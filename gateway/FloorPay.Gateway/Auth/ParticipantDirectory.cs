@@ -14,6 +14,7 @@ public sealed class ParticipantDirectory
         new() { Id = "platform", Role = "contribution-platform", ApiKey = "dev-platform" },
         new() { Id = "treasury", Role = "treasury", ApiKey = "dev-treasury" },
         new() { Id = "reviewer", Role = "reviewer", ApiKey = "dev-reviewer" },
+        new() { Id = "reviewer-2", Role = "reviewer", ApiKey = "dev-reviewer-2" },
         new() { Id = "auditor", Role = "auditor", ApiKey = "dev-auditor" },
     ];
 

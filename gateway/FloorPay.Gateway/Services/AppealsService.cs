@@ -20,7 +20,7 @@ public sealed class AppealsService(IGrainFactory grains, PolicyBook policies) : 
 
         var appeal = (await grains.GetGrain<ICitizenGrain>(citizenId)
             .FileAppeal(new FileAppealCommand(key, request.DecisionId, request.Ground, evidence, caller.Id, caller.BankId))).Value();
-        return ProtoMapping.Appeal(appeal);
+        return ProtoMapping.Appeal(appeal, policies.Currency);
     }
 
     public override async Task<V1.Appeal> ResolveAppeal(ResolveAppealRequest request, ServerCallContext context)
@@ -43,6 +43,18 @@ public sealed class AppealsService(IGrainFactory grains, PolicyBook policies) : 
 
         var appeal = (await grains.GetGrain<ICitizenGrain>(citizenId)
             .ResolveAppeal(new ResolveAppealCommand(key, request.AppealId, outcome, reason, amount, reviewer.Id))).Value();
-        return ProtoMapping.Appeal(appeal);
+        return ProtoMapping.Appeal(appeal, policies.Currency);
+    }
+
+    public override async Task<V1.Appeal> ApproveCorrection(ApproveCorrectionRequest request, ServerCallContext context)
+    {
+        var reviewer = context.Require(ParticipantRole.Reviewer);
+        var key = Check.Id(request.IdempotencyKey, "idempotency_key");
+        var citizenId = Check.Id(request.CitizenId, "citizen_id");
+        if (string.IsNullOrEmpty(request.AppealId) || request.AppealId.Length > 200) throw Check.Invalid("appeal_id must be 1-200 characters");
+
+        var appeal = (await grains.GetGrain<ICitizenGrain>(citizenId)
+            .ApproveCorrection(new ApproveCorrectionCommand(key, request.AppealId, reviewer.Id))).Value();
+        return ProtoMapping.Appeal(appeal, policies.Currency);
     }
 }

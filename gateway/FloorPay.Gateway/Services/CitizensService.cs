@@ -54,7 +54,7 @@ public sealed class CitizensService(IGrainFactory grains, FloorPayTopology topol
             return period;
         }));
         statement.Exemptions.AddRange(s.Exemptions.Select(ProtoMapping.Receipt));
-        statement.Appeals.AddRange(s.Appeals.Select(ProtoMapping.Appeal));
+        statement.Appeals.AddRange(s.Appeals.Select(a => ProtoMapping.Appeal(a, s.Currency)));
         if (s.PendingAccount is { } pending)
         {
             statement.PendingAccount = ProtoMapping.Account(pending.Account);

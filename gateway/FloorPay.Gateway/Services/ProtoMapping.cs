@@ -85,7 +85,7 @@ internal static class ProtoMapping
         Replayed = r.Replayed,
     };
 
-    public static V1.Appeal Appeal(AppealView a)
+    public static V1.Appeal Appeal(AppealView a, string currency)
     {
         var appeal = new V1.Appeal
         {
@@ -106,6 +106,9 @@ internal static class ProtoMapping
             ResolvedBy = a.ResolvedBy ?? "",
             ReasonCode = a.ReasonCode,
             Replayed = a.Replayed,
+            CorrectionLimit = Money(a.CorrectionLimit, currency),
+            CorrectionAwaitsApproval = a.CorrectionAwaitsApproval,
+            CorrectionApprovedBy = a.CorrectionApprovedBy ?? "",
         };
         if (a.ResolvedAt is { } resolvedAt) appeal.ResolvedAt = Timestamp.FromDateTimeOffset(resolvedAt);
         if (a.CorrectivePayout is { } payout) appeal.CorrectivePayout = Receipt(payout);

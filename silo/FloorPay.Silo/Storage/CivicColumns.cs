@@ -24,7 +24,13 @@ internal static class CivicColumns
         "appeal_id, citizen_id, decision_id, ground, evidence_reference, filed_by, filed_at_ticks, idempotency_key, fingerprint";
 
     public const string Resolution =
-        "appeal_id, citizen_id, outcome, reason, corrective_amount, reviewer_id, resolved_at_ticks, reason_code, idempotency_key, fingerprint";
+        "appeal_id, citizen_id, outcome, reason, corrective_amount, reviewer_id, resolved_at_ticks, reason_code, idempotency_key, fingerprint, " +
+        "correction_limit";
+
+    public const string Approval = "appeal_id, citizen_id, reviewer_id, approved_at_ticks, idempotency_key, fingerprint";
+
+    public static CorrectionApprovalEntry ReadApproval(DbDataReader r) => new(
+        r.GetString(0), r.GetString(1), r.GetString(2), new DateTimeOffset(r.GetInt64(3), TimeSpan.Zero), r.GetString(4), r.GetString(5));
 
     public static AppealEntry ReadAppeal(DbDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4), r.GetString(5),
@@ -32,7 +38,7 @@ internal static class CivicColumns
 
     public static AppealResolutionEntry ReadResolution(DbDataReader r) => new(
         r.GetString(0), r.GetString(1), Outcome(r.GetString(2)), r.GetString(3), r.GetInt64(4), r.GetString(5),
-        new DateTimeOffset(r.GetInt64(6), TimeSpan.Zero), r.GetString(7), r.GetString(8), r.GetString(9));
+        new DateTimeOffset(r.GetInt64(6), TimeSpan.Zero), r.GetString(7), r.GetString(8), r.GetString(9), r.IsDBNull(10) ? null : r.GetInt64(10));
 
     public static string Outcome(AppealOutcome outcome) => outcome == AppealOutcome.Upheld ? "upheld" : "rejected";
 
@@ -50,6 +56,7 @@ internal static class CivicColumns
         InstructionOutcomeEntry o => $"outcome:{o.Record.InstructionId}",
         AccountChangeEntry c => c.ChangeId,
         FraudFlagEntry f => $"flag:{f.Flag.BankId}/{f.Flag.AccountToken}",
+        CorrectionApprovalEntry a => $"approval:{a.AppealId}",
         _ => throw new ArgumentException($"not a ledger entry: {entry.GetType().Name}"),
     };
 }

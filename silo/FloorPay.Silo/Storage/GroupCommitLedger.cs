@@ -26,7 +26,13 @@ public sealed class GroupCommitLedger : IPayoutLedger, IAsyncDisposable
     private long _batches;
     private long _postings;
 
-    private sealed record Pending(object Entry, string Id, TaskCompletionSource<PostingResult> Done);
+    /// <summary>Entries that commit together or not at all (one entry, or e.g. an account change with its notice).</summary>
+    private sealed record Pending(IReadOnlyList<object> Entries, IReadOnlyList<string> Ids, TaskCompletionSource<PostingResult> Done)
+    {
+        public bool AllIn(HashSet<string> inserted) => Ids.All(inserted.Contains);
+
+        public bool Partly(HashSet<string> inserted) => Ids.Any(inserted.Contains) && !AllIn(inserted);
+    }
 
     private sealed record PendingRead(string CitizenId, TaskCompletionSource<CitizenHistory> Done);
 
@@ -77,12 +83,16 @@ public sealed class GroupCommitLedger : IPayoutLedger, IAsyncDisposable
 
     public Task<PostingResult> RecordAsync(FraudFlagEntry flag) => EnqueueAsync(flag);
 
+    public Task<PostingResult> AppendAsync(IReadOnlyList<object> entries) => EnqueueAsync([.. entries]);
+
     /// <summary>Raised after a commit that gave these banks new instructions (live push to subscribers on this silo).</summary>
     public event Action<IReadOnlyCollection<string>>? InstructionsCommitted;
 
-    private async Task<PostingResult> EnqueueAsync(object entry)
+    private async Task<PostingResult> EnqueueAsync(params object[] entries)
     {
-        var pending = new Pending(entry, CivicColumns.IdOf(entry), new TaskCompletionSource<PostingResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (entries.Length == 0) throw new ArgumentException("nothing to append", nameof(entries));
+        var pending = new Pending(entries, entries.Select(CivicColumns.IdOf).ToList(),
+            new TaskCompletionSource<PostingResult>(TaskCreationOptions.RunContinuationsAsynchronously));
         await _queue.Writer.WriteAsync(pending, _stopping.Token);
         return await pending.Done.Task;
     }
@@ -146,7 +156,7 @@ public sealed class GroupCommitLedger : IPayoutLedger, IAsyncDisposable
         // An enrollment stamped too long ago is refused (retryable; the retry gets a fresh stamp): a dividend's eligible
         // count is taken a bounded time after its cutoff, and must not miss an enrollment stamped before it.
         var oldest = _time.GetUtcNow() - _options.MaxEnrollmentAge;
-        var stale = batch.Where(p => p.Entry is PayoutPosting { Enrollment: true } e && e.PaidAt < oldest).ToList();
+        var stale = batch.Where(p => p.Entries.Any(e => e is PayoutPosting { Enrollment: true } x && x.PaidAt < oldest)).ToList();
         if (stale.Count > 0)
         {
             var tooOld = new LedgerUnavailableException("the enrollment waited too long to be committed; nothing was written, retry with the same key");
@@ -157,30 +167,56 @@ public sealed class GroupCommitLedger : IPayoutLedger, IAsyncDisposable
         try
         {
             using var timeout = new CancellationTokenSource(_options.CommitTimeout);
-            // Two entries with one id in a batch (duplicate activations on one silo): only the first may be inserted.
-            var candidates = batch.DistinctBy(p => p.Id).ToList();
-            var written = candidates.ToHashSet(); // (a set: answering a batch of 1,024 must not cost a million comparisons)
-            var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            var commit = await _store.InsertBatchAsync(candidates.Select(p => p.Entry).ToList(), timeout.Token);
+            // Two units sharing an id in a batch (duplicate activations on one silo): only the first may be inserted.
+            var ids = new HashSet<string>(StringComparer.Ordinal);
+            var candidates = new List<Pending>(batch.Count);
+            foreach (var p in batch)
+            {
+                if (p.Ids.All(ids.Add)) candidates.Add(p);
+                else p.Done.TrySetResult(PostingResult.Conflict);
+            }
+            var started = Stopwatch.GetTimestamp();
+            BatchCommit? commit = null;
+            var attempts = 0;
+            while (commit is null && candidates.Count > 0)
+            {
+                List<Pending> partial = [];
+                var expired = false;
+                commit = await _store.InsertBatchAsync(candidates.SelectMany(p => p.Entries).ToList(), c =>
+                {
+                    // All or nothing per unit: a unit that only partly went in (one of its entries conflicted) must
+                    // leave nothing, so the batch is rolled back and written again without it.
+                    partial = candidates.Where(p => p.Partly(c.Inserted)).ToList();
+                    // Checked immediately before COMMIT: a batch past its deadline commits nothing (its callers retry).
+                    expired = timeout.IsCancellationRequested;
+                    return partial.Count == 0 && !expired;
+                }, timeout.Token);
+                if (commit is not null) break;
+                if (expired || ++attempts > 3) throw new TimeoutException("the batch passed its commit deadline before COMMIT");
+                foreach (var p in partial) p.Done.TrySetResult(PostingResult.Conflict);
+                candidates = candidates.Except(partial).ToList();
+            }
+            if (commit is null) return;
             var inserted = commit.Inserted;
-            var took = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+            var took = Stopwatch.GetElapsedTime(started);
+            var entries = candidates.Sum(p => p.Entries.Count);
             if (took > SlowCommit)
                 _log?.LogWarning("slow ledger commit: {Entries} entries in {Milliseconds} ms (GC pauses so far {Pause} ms, gen2 collections {Gen2})",
-                    candidates.Count, (int)took.TotalMilliseconds, (int)GC.GetTotalPauseDuration().TotalMilliseconds, GC.CollectionCount(2));
+                    entries, (int)took.TotalMilliseconds, (int)GC.GetTotalPauseDuration().TotalMilliseconds, GC.CollectionCount(2));
             Interlocked.Increment(ref _batches);
-            Interlocked.Add(ref _postings, batch.Count);
-            FloorPayMeters.LedgerBatchSize.Record(candidates.Count);
+            Interlocked.Add(ref _postings, entries);
+            FloorPayMeters.LedgerBatchSize.Record(entries);
             FloorPayMeters.LedgerCommitSeconds.Record(took.TotalSeconds);
-            foreach (var p in candidates)
+            foreach (var payout in candidates.SelectMany(p => p.Entries).OfType<PayoutPosting>())
             {
-                if (p.Entry is not PayoutPosting payout || !inserted.Contains(p.Id)) continue;
+                if (!inserted.Contains(payout.PayoutId)) continue;
                 var tags = new TagList { { "kind", LedgerColumns.Kind(payout.Kind) }, { "region", payout.RegionId } };
                 FloorPayMeters.Payouts.Add(1, tags);
                 FloorPayMeters.PayoutAmount.Add(payout.Amount, tags);
                 if (payout.Enrollment) FloorPayMeters.Enrollments.Add(1, new KeyValuePair<string, object?>("region", payout.RegionId));
             }
-            foreach (var p in batch)
-                p.Done.TrySetResult(inserted.Contains(p.Id) && written.Contains(p) ? PostingResult.Committed : PostingResult.Conflict);
+            foreach (var p in candidates)
+                p.Done.TrySetResult(p.AllIn(inserted) ? PostingResult.Committed : PostingResult.Conflict);
             if (commit.Banks.Count > 0) InstructionsCommitted?.Invoke(commit.Banks);
         }
         catch (Exception e)

@@ -7,9 +7,10 @@ internal interface ILedgerStore
 {
     /// <summary>
     /// Inserts the entries (payouts with their journal legs, contributions, exemptions) that do not conflict with a
-    /// unique key, all in one transaction; returns the ids inserted.
+    /// unique key, all in one transaction, then asks <paramref name="approve"/> with what was inserted, immediately
+    /// before COMMIT: it commits and returns the ids inserted if approved, and rolls back and returns null if not.
     /// </summary>
-    Task<BatchCommit> InsertBatchAsync(IReadOnlyList<object> batch, CancellationToken cancellation);
+    Task<BatchCommit?> InsertBatchAsync(IReadOnlyList<object> batch, Func<BatchCommit, bool> approve, CancellationToken cancellation);
 
     /// <summary>The records of several citizens in one round trip, oldest first per citizen.</summary>
     Task<IReadOnlyDictionary<string, CitizenHistory>> ReadCitizensAsync(IReadOnlyCollection<string> citizenIds, CancellationToken cancellation);
@@ -23,7 +24,7 @@ internal static class CitizenHistories
     public static IReadOnlyDictionary<string, CitizenHistory> Group(
         IReadOnlyCollection<string> citizenIds, List<PayoutPosting> payouts, List<ContributionEntry> contributions, List<ExemptionEntry> exemptions,
         List<AppealEntry> appeals, List<AppealResolutionEntry> resolutions, List<PayoutInstruction> instructions,
-        List<InstructionOutcomeRecord> outcomes, List<AccountChangeEntry> changes)
+        List<InstructionOutcomeRecord> outcomes, List<AccountChangeEntry> changes, List<CorrectionApprovalEntry> approvals)
     {
         var p = payouts.ToLookup(x => x.CitizenId, StringComparer.Ordinal);
         var c = contributions.ToLookup(x => x.CitizenId, StringComparer.Ordinal);
@@ -33,8 +34,9 @@ internal static class CitizenHistories
         var i = instructions.ToLookup(x => x.CitizenId, StringComparer.Ordinal);
         var o = outcomes.ToLookup(x => x.CitizenId, StringComparer.Ordinal);
         var h = changes.ToLookup(x => x.CitizenId, StringComparer.Ordinal);
+        var v = approvals.ToLookup(x => x.CitizenId, StringComparer.Ordinal);
         return citizenIds.Distinct().ToDictionary(id => id,
             id => new CitizenHistory(p[id].ToList(), c[id].ToList(), e[id].ToList(), a[id].ToList(), r[id].ToList(),
-                i[id].ToList(), o[id].ToList(), h[id].ToList()), StringComparer.Ordinal);
+                i[id].ToList(), o[id].ToList(), h[id].ToList(), v[id].ToList()), StringComparer.Ordinal);
     }
 }

@@ -107,16 +107,28 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
     private const string ResolutionsSql = $"""
         INSERT INTO floorpay_appeal_resolutions ({CivicColumns.Resolution})
         SELECT * FROM unnest(@appeal_id, @citizen_id, @outcome, @reason, @corrective_amount, @reviewer_id, @resolved_at_ticks,
-                             @reason_code, @idempotency_key, @fingerprint)
+                             @reason_code, @idempotency_key, @fingerprint, @correction_limit)
         ON CONFLICT DO NOTHING
         RETURNING 'resolution:' || appeal_id;
         """;
 
-    public async Task<BatchCommit> InsertBatchAsync(IReadOnlyList<object> entries, CancellationToken cancellation)
+    private const string ApprovalsSql = $"""
+        INSERT INTO floorpay_correction_approvals ({CivicColumns.Approval})
+        SELECT * FROM unnest(@appeal_id, @citizen_id, @reviewer_id, @approved_at_ticks, @idempotency_key, @fingerprint)
+        ON CONFLICT DO NOTHING
+        RETURNING 'approval:' || appeal_id;
+        """;
+
+    public async Task<BatchCommit?> InsertBatchAsync(IReadOnlyList<object> entries, Func<BatchCommit, bool> approve, CancellationToken cancellation)
     {
-        await using var batch = dataSource.CreateBatch();
-        var payouts = entries.OfType<PayoutPosting>().ToList();
-        var instructions = entries.OfType<InstructionEntry>().ToList();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellation);
+        // An explicit transaction (BEGIN goes with the batch, COMMIT is one more round trip): the writer decides whether to
+        // commit after seeing what was inserted, and refuses to commit a batch whose deadline has passed.
+        await using var tx = await connection.BeginTransactionAsync(cancellation);
+        await using var batch = new NpgsqlBatch(connection, tx);
+        // Every writer inserts rows in key order, so two batches touching the same keys wait on each other, never deadlock.
+        var payouts = entries.OfType<PayoutPosting>().OrderBy(p => p.PayoutId, StringComparer.Ordinal).ToList();
+        var instructions = entries.OfType<InstructionEntry>().OrderBy(i => i.InstructionId, StringComparer.Ordinal).ToList();
         if (payouts.Count > 0 || instructions.Count > 0)
         {
             var c = new NpgsqlBatchCommand(PayoutsSql);
@@ -151,7 +163,7 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
             Array(c, "i_issued_at_ticks", NpgsqlDbType.Bigint, instructions.Select(x => x.IssuedAt.UtcTicks).ToArray());
             batch.BatchCommands.Add(c);
         }
-        var outcomes = entries.OfType<InstructionOutcomeEntry>().Select(x => x.Record).ToList();
+        var outcomes = entries.OfType<InstructionOutcomeEntry>().Select(x => x.Record).OrderBy(x => x.InstructionId, StringComparer.Ordinal).ToList();
         if (outcomes.Count > 0)
         {
             var c = new NpgsqlBatchCommand(OutcomesSql);
@@ -164,7 +176,7 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
             Array(c, "recorded_at_ticks", NpgsqlDbType.Bigint, outcomes.Select(x => x.RecordedAt.UtcTicks).ToArray());
             batch.BatchCommands.Add(c);
         }
-        var changes = entries.OfType<AccountChangeEntry>().ToList();
+        var changes = entries.OfType<AccountChangeEntry>().OrderBy(x => x.ChangeId, StringComparer.Ordinal).ToList();
         if (changes.Count > 0)
         {
             var c = new NpgsqlBatchCommand(AccountChangesSql);
@@ -181,7 +193,7 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
             Text(c, "fingerprint", changes, x => x.Fingerprint);
             batch.BatchCommands.Add(c);
         }
-        var flags = entries.OfType<FraudFlagEntry>().Select(x => x.Flag).ToList();
+        var flags = entries.OfType<FraudFlagEntry>().Select(x => x.Flag).OrderBy(x => x.BankId, StringComparer.Ordinal).ThenBy(x => x.AccountToken, StringComparer.Ordinal).ToList();
         if (flags.Count > 0)
         {
             var c = new NpgsqlBatchCommand(FraudFlagsSql);
@@ -192,7 +204,7 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
             Array(c, "raised_at_ticks", NpgsqlDbType.Bigint, flags.Select(x => x.RaisedAt.UtcTicks).ToArray());
             batch.BatchCommands.Add(c);
         }
-        var contributions = entries.OfType<ContributionEntry>().ToList();
+        var contributions = entries.OfType<ContributionEntry>().OrderBy(x => x.ContributionId, StringComparer.Ordinal).ToList();
         if (contributions.Count > 0)
         {
             var c = new NpgsqlBatchCommand(ContributionsSql);
@@ -208,7 +220,7 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
             Array(c, "recorded_at_ticks", NpgsqlDbType.Bigint, contributions.Select(x => x.RecordedAt.UtcTicks).ToArray());
             batch.BatchCommands.Add(c);
         }
-        var exemptions = entries.OfType<ExemptionEntry>().ToList();
+        var exemptions = entries.OfType<ExemptionEntry>().OrderBy(x => x.ExemptionId, StringComparer.Ordinal).ToList();
         if (exemptions.Count > 0)
         {
             var c = new NpgsqlBatchCommand(ExemptionsSql);
@@ -225,7 +237,7 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
             batch.BatchCommands.Add(c);
         }
 
-        var appeals = entries.OfType<AppealEntry>().ToList();
+        var appeals = entries.OfType<AppealEntry>().OrderBy(x => x.AppealId, StringComparer.Ordinal).ToList();
         if (appeals.Count > 0)
         {
             var c = new NpgsqlBatchCommand(AppealsSql);
@@ -241,7 +253,7 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
             Text(c, "fingerprint", appeals, x => x.Fingerprint);
             batch.BatchCommands.Add(c);
         }
-        var resolutions = entries.OfType<AppealResolutionEntry>().ToList();
+        var resolutions = entries.OfType<AppealResolutionEntry>().OrderBy(x => x.AppealId, StringComparer.Ordinal).ToList();
         if (resolutions.Count > 0)
         {
             var c = new NpgsqlBatchCommand(ResolutionsSql);
@@ -255,28 +267,55 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
             Text(c, "reason_code", resolutions, x => x.ReasonCode);
             Text(c, "idempotency_key", resolutions, x => x.IdempotencyKey);
             Text(c, "fingerprint", resolutions, x => x.Fingerprint);
+            c.Parameters.Add(new NpgsqlParameter("correction_limit", NpgsqlDbType.Array | NpgsqlDbType.Bigint)
+                { Value = resolutions.Select(x => (object?)x.CorrectionLimit ?? DBNull.Value).ToArray() });
+            batch.BatchCommands.Add(c);
+        }
+        var approvals = entries.OfType<CorrectionApprovalEntry>().OrderBy(x => x.AppealId, StringComparer.Ordinal).ToList();
+        if (approvals.Count > 0)
+        {
+            var c = new NpgsqlBatchCommand(ApprovalsSql);
+            Text(c, "appeal_id", approvals, x => x.AppealId);
+            Text(c, "citizen_id", approvals, x => x.CitizenId);
+            Text(c, "reviewer_id", approvals, x => x.ReviewerId);
+            Array(c, "approved_at_ticks", NpgsqlDbType.Bigint, approvals.Select(x => x.ApprovedAt.UtcTicks).ToArray());
+            Text(c, "idempotency_key", approvals, x => x.IdempotencyKey);
+            Text(c, "fingerprint", approvals, x => x.Fingerprint);
             batch.BatchCommands.Add(c);
         }
 
         var inserted = new HashSet<string>(StringComparer.Ordinal);
         var banks = new HashSet<string>(StringComparer.Ordinal);
-        await using var reader = await batch.ExecuteReaderAsync(cancellation);
-        do
+        await using (var reader = await batch.ExecuteReaderAsync(cancellation))
         {
-            while (await reader.ReadAsync(cancellation))
+            do
             {
-                inserted.Add(reader.GetString(0));
-                if (reader.FieldCount > 1 && !reader.IsDBNull(1)) banks.Add(reader.GetString(1));
+                while (await reader.ReadAsync(cancellation))
+                {
+                    inserted.Add(reader.GetString(0));
+                    if (reader.FieldCount > 1 && !reader.IsDBNull(1)) banks.Add(reader.GetString(1));
+                }
             }
+            while (await reader.NextResultAsync(cancellation));
         }
-        while (await reader.NextResultAsync(cancellation));
-        return new BatchCommit(inserted, banks);
+        var commit = new BatchCommit(inserted, banks);
+        if (!approve(commit))
+        {
+            await tx.RollbackAsync(cancellation);
+            return null;
+        }
+        await tx.CommitAsync(cancellation);
+        return commit;
     }
 
     public async Task<IReadOnlyDictionary<string, CitizenHistory>> ReadCitizensAsync(IReadOnlyCollection<string> citizenIds, CancellationToken cancellation)
     {
         var ids = citizenIds.Distinct().ToArray();
-        await using var batch = dataSource.CreateBatch();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellation);
+        // One snapshot for all the tables: a return read without its instruction, or a payout without its account
+        // change, would make an activation decide on a history that never existed.
+        await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellation);
+        await using var batch = new NpgsqlBatch(connection, tx);
         foreach (var sql in new[]
         {
             $"SELECT {LedgerColumns.Select} FROM floorpay_payouts WHERE citizen_id = ANY(@ids) ORDER BY citizen_id, paid_at_ticks, payout_id",
@@ -287,6 +326,7 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
             $"SELECT {RailColumns.Instruction} FROM floorpay_instructions WHERE citizen_id = ANY(@ids) ORDER BY citizen_id, issued_at_ticks, instruction_id",
             $"SELECT {RailColumns.Outcomes} FROM floorpay_instruction_outcomes WHERE citizen_id = ANY(@ids) ORDER BY citizen_id, recorded_at_ticks, instruction_id",
             $"SELECT {RailColumns.AccountChange} FROM floorpay_account_changes WHERE citizen_id = ANY(@ids) ORDER BY citizen_id, requested_at_ticks, change_id",
+            $"SELECT {CivicColumns.Approval} FROM floorpay_correction_approvals WHERE citizen_id = ANY(@ids) ORDER BY citizen_id, approved_at_ticks, appeal_id",
         })
         {
             var c = new NpgsqlBatchCommand(sql);
@@ -317,7 +357,12 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
         while (await reader.ReadAsync(cancellation)) outcomes.Add(RailColumns.ReadOutcome(reader));
         await reader.NextResultAsync(cancellation);
         while (await reader.ReadAsync(cancellation)) changes.Add(RailColumns.ReadAccountChange(reader));
-        return CitizenHistories.Group(ids, payouts, contributions, exemptions, appeals, resolutions, instructions, outcomes, changes);
+        var approvals = new List<CorrectionApprovalEntry>();
+        await reader.NextResultAsync(cancellation);
+        while (await reader.ReadAsync(cancellation)) approvals.Add(CivicColumns.ReadApproval(reader));
+        await reader.DisposeAsync();
+        await tx.CommitAsync(cancellation);
+        return CitizenHistories.Group(ids, payouts, contributions, exemptions, appeals, resolutions, instructions, outcomes, changes, approvals);
     }
 
     private static void Text<T>(NpgsqlBatchCommand c, string name, List<T> rows, Func<T, string> value) =>

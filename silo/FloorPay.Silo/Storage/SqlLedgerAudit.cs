@@ -51,6 +51,23 @@ public sealed class SqlLedgerAudit(StorageSettings storage) : ILedgerAudit
             "SELECT bank_id, SUM(CASE side WHEN 'issued' THEN -instructions ELSE instructions END), " +
             "SUM(CASE side WHEN 'issued' THEN -amount ELSE amount END) FROM floorpay_bank_instruction_counts GROUP BY bank_id" +
             ") x GROUP BY bank_id HAVING SUM(n) <> 0 OR SUM(a) <> 0) d");
+        // Rule 9: every correction is the correction an upheld appeal ordered, by a reviewer who did not file it; above the
+        // resolution's limit (unknown limits count as zero) only with a second reviewer who neither filed nor resolved it.
+        var corrections = await Scalar(
+            "SELECT COUNT(*) FROM floorpay_payouts p " +
+            "LEFT JOIN floorpay_appeal_resolutions r ON r.appeal_id = p.citizen_id || ':appeal:' || p.slot AND r.citizen_id = p.citizen_id " +
+            "LEFT JOIN floorpay_appeals f ON f.appeal_id = r.appeal_id " +
+            "LEFT JOIN floorpay_correction_approvals a ON a.appeal_id = r.appeal_id " +
+            "WHERE p.kind = 'correction' AND (r.appeal_id IS NULL OR f.appeal_id IS NULL OR r.outcome <> 'upheld' OR r.corrective_amount <> p.amount " +
+            "OR r.reviewer_id = f.filed_by OR (p.amount > COALESCE(r.correction_limit, 0) AND " +
+            "(a.appeal_id IS NULL OR a.reviewer_id = r.reviewer_id OR a.reviewer_id = f.filed_by)))");
+        // A re-issue replaces a returned payment; re-issuing anything else, or settling one payout twice, pays it twice.
+        var reissues = await Scalar(
+            "SELECT COUNT(*) FROM floorpay_instructions i WHERE i.reissue_of IS NOT NULL AND NOT EXISTS " +
+            "(SELECT 1 FROM floorpay_instruction_outcomes o WHERE o.instruction_id = i.reissue_of AND o.outcome = 'returned')");
+        var settledTwice = await Scalar(
+            "SELECT COUNT(*) FROM (SELECT i.payout_id FROM floorpay_instructions i JOIN floorpay_instruction_outcomes o " +
+            "ON o.instruction_id = i.instruction_id AND o.outcome = 'settled' WHERE i.payout_id IS NOT NULL GROUP BY i.payout_id HAVING COUNT(*) > 1) t");
         async Task<Dictionary<string, RegionLedgerTotals>> PerRegion(string sql)
         {
             await using var command = SqlCommands.Create(connection, sql);
@@ -64,7 +81,7 @@ public sealed class SqlLedgerAudit(StorageSettings storage) : ILedgerAudit
         await tx.CommitAsync(cancellation);
 
         return new LedgerTotals(payouts, totalPaid, journalSum, unbalanced, withoutLegs, legsWithout, mismatches, duplicatePeriods,
-            duplicateEnrollments, counted, withoutInstruction, gaps, tallies, outstandingMismatch);
+            duplicateEnrollments, counted, withoutInstruction, gaps, tallies, outstandingMismatch, corrections, reissues, settledTwice);
     }
 
     public async Task<long> CountEnrollmentsBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellation = default)

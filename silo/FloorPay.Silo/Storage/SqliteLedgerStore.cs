@@ -10,7 +10,7 @@ namespace FloorPay.Silo.Storage;
 /// </summary>
 internal sealed class SqliteLedgerStore(string connectionString, string fundId) : ILedgerStore
 {
-    public async Task<BatchCommit> InsertBatchAsync(IReadOnlyList<object> entries, CancellationToken cancellation)
+    public async Task<BatchCommit?> InsertBatchAsync(IReadOnlyList<object> entries, Func<BatchCommit, bool> approve, CancellationToken cancellation)
     {
         await using var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(cancellation);
@@ -24,7 +24,7 @@ internal sealed class SqliteLedgerStore(string connectionString, string fundId) 
         await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellation);
         var inserted = new HashSet<string>(StringComparer.Ordinal);
 
-        var payouts = entries.OfType<PayoutPosting>().ToList();
+        var payouts = entries.OfType<PayoutPosting>().OrderBy(p => p.PayoutId, StringComparer.Ordinal).ToList();
         if (payouts.Count > 0)
         {
             var added = await InsertRowsAsync(connection, tx, "floorpay_payouts", LedgerColumns.Insert, "payout_id", payouts, p =>
@@ -101,10 +101,20 @@ internal sealed class SqliteLedgerStore(string connectionString, string fundId) 
         if (resolutions.Count > 0)
             inserted.UnionWith((await InsertRowsAsync(connection, tx, "floorpay_appeal_resolutions", CivicColumns.Resolution, "appeal_id", resolutions, r =>
                 [r.AppealId, r.CitizenId, CivicColumns.Outcome(r.Outcome), r.Reason, r.CorrectiveAmount, r.ReviewerId, r.ResolvedAt.UtcTicks,
-                 r.ReasonCode, r.IdempotencyKey, r.Fingerprint], cancellation)).Select(id => $"resolution:{id}"));
+                 r.ReasonCode, r.IdempotencyKey, r.Fingerprint, r.CorrectionLimit], cancellation)).Select(id => $"resolution:{id}"));
+        var approvals = entries.OfType<CorrectionApprovalEntry>().ToList();
+        if (approvals.Count > 0)
+            inserted.UnionWith((await InsertRowsAsync(connection, tx, "floorpay_correction_approvals", CivicColumns.Approval, "appeal_id", approvals, a =>
+                [a.AppealId, a.CitizenId, a.ReviewerId, a.ApprovedAt.UtcTicks, a.IdempotencyKey, a.Fingerprint], cancellation)).Select(id => $"approval:{id}"));
 
+        var commit = new BatchCommit(inserted, banks);
+        if (!approve(commit))
+        {
+            await tx.RollbackAsync(cancellation);
+            return null;
+        }
         await tx.CommitAsync(cancellation);
-        return new BatchCommit(inserted, banks);
+        return commit;
     }
 
     private static async Task<bool> InstructionExistsAsync(SqliteConnection connection, SqliteTransaction tx, InstructionEntry i, CancellationToken cancellation)
@@ -157,9 +167,12 @@ internal sealed class SqliteLedgerStore(string connectionString, string fundId) 
         var ids = citizenIds.Distinct().ToList();
         await using var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(cancellation);
+        // One read transaction, so every table is read at the same snapshot (a return never without its instruction).
+        await using var tx = connection.BeginTransaction(deferred: true);
         async Task<List<T>> Read<T>(string columns, string table, string order, Func<Microsoft.Data.Sqlite.SqliteDataReader, T> read)
         {
             await using var command = connection.CreateCommand();
+            command.Transaction = tx;
             var names = ids.Select((id, i) =>
             {
                 command.Parameters.AddWithValue($"@c{i}", id);
@@ -179,6 +192,8 @@ internal sealed class SqliteLedgerStore(string connectionString, string fundId) 
         var instructions = await Read(RailColumns.Instruction, "floorpay_instructions", "issued_at_ticks, instruction_id", r => RailColumns.ReadInstruction(r));
         var outcomes = await Read(RailColumns.Outcomes, "floorpay_instruction_outcomes", "recorded_at_ticks, instruction_id", r => RailColumns.ReadOutcome(r));
         var changes = await Read(RailColumns.AccountChange, "floorpay_account_changes", "requested_at_ticks, change_id", RailColumns.ReadAccountChange);
-        return CitizenHistories.Group(ids, payouts, contributions, exemptions, appeals, resolutions, instructions, outcomes, changes);
+        var approvals = await Read(CivicColumns.Approval, "floorpay_correction_approvals", "approved_at_ticks, appeal_id", CivicColumns.ReadApproval);
+        await tx.CommitAsync(cancellation);
+        return CitizenHistories.Group(ids, payouts, contributions, exemptions, appeals, resolutions, instructions, outcomes, changes, approvals);
     }
 }
