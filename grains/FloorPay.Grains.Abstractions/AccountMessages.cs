@@ -1,6 +1,9 @@
 namespace FloorPay.Grains;
 
-/// <summary>Moves a citizen's payouts to another account; the acting bank must hold the new account.</summary>
+/// <summary>
+/// Moves a citizen's payouts to another account; the acting bank must hold the new account, and either hold the citizen's
+/// account now or have been released the citizen by the bank that does.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("floorpay.ChangeAccountCommand")]
 public sealed record ChangeAccountCommand(
     [property: Id(0)] PayoutAccount Account,
@@ -19,6 +22,23 @@ public sealed record AccountChangeReceipt(
     [property: Id(6)] string NoticeInstructionId,
     [property: Id(7)] bool FraudFlagRaised,
     [property: Id(8)] bool Replayed);
+
+/// <summary>The bank holding a citizen's payout account releases the citizen to another bank, which may then claim it.</summary>
+[GenerateSerializer, Immutable, Alias("floorpay.ReleaseAccountCommand")]
+public sealed record ReleaseAccountCommand(
+    [property: Id(0)] string ToBankId,
+    [property: Id(1)] string IdempotencyKey,
+    [property: Id(2)] string ActingBankId);
+
+[GenerateSerializer, Immutable, Alias("floorpay.AccountReleaseReceipt")]
+public sealed record AccountReleaseReceipt(
+    [property: Id(0)] string ReleaseId,
+    [property: Id(1)] string CitizenId,
+    [property: Id(2)] string FromBankId,
+    [property: Id(3)] string ToBankId,
+    [property: Id(4)] DateTimeOffset ReleasedAt,
+    [property: Id(5)] DateTimeOffset ExpiresAt,
+    [property: Id(6)] bool Replayed);
 
 /// <summary>A bank returns a payout instruction it could not credit.</summary>
 [GenerateSerializer, Immutable, Alias("floorpay.ReturnCommand")]

@@ -36,6 +36,10 @@ public interface ICitizenGrain : IGrainWithStringKey
     [Alias("ChangePayoutAccount")]
     Task<Outcome<AccountChangeReceipt>> ChangePayoutAccount(ChangeAccountCommand command);
 
+    /// <summary>The bank holding the citizen releases it to another bank, which may claim it within the transfer window.</summary>
+    [Alias("ReleaseAccountHolder")]
+    Task<Outcome<AccountReleaseReceipt>> ReleaseAccountHolder(ReleaseAccountCommand command);
+
     /// <summary>Records a bank's return of one of this citizen's instructions; the account is flagged for update.</summary>
     [Alias("ReturnPayment")]
     Task<Outcome<ReturnReceipt>> ReturnPayment(ReturnCommand command);

@@ -32,6 +32,7 @@ public sealed class CitizenGrain(
     private List<InstructionOutcomeRecord> _outcomes = [];
     private List<AccountChangeEntry> _accountChanges = [];
     private List<CorrectionApprovalEntry> _approvals = [];
+    private List<AccountReleaseEntry> _releases = [];
 
     private string CitizenId => this.GetPrimaryKeyString();
     private PayoutPosting? Enrollment => _payouts.FirstOrDefault(p => p.Enrollment);
@@ -50,6 +51,7 @@ public sealed class CitizenGrain(
         _outcomes = [.. history.Outcomes];
         _accountChanges = [.. history.AccountChanges];
         _approvals = [.. history.Approvals];
+        _releases = [.. history.Releases];
     }
 
     public Task<Outcome<EnrollResult>> Enroll(EnrollCommand command) => DecideAndPost(() =>
@@ -403,28 +405,33 @@ public sealed class CitizenGrain(
             if (_accountChanges.FirstOrDefault(c => c.IdempotencyKey == command.IdempotencyKey) is { } done)
             {
                 if (done.Fingerprint != fingerprint) return new(null, KeyReused(command.IdempotencyKey));
-                // A resend completes what an interrupted first attempt may have left undone: the notice.
-                await SendNoticeAsync(done);
                 return Outcome<AccountChangeReceipt>.Ok(ToReceipt(done, false, true));
             }
             if (KeyTaken(command.IdempotencyKey)) return new(null, KeyReused(command.IdempotencyKey));
             if (command.ActingBankId != command.Account.BankId)
                 return Outcome<AccountChangeReceipt>.Refused(RejectionKind.PermissionDenied, "a bank can move payouts only to an account it holds");
+            var now = clock.Now;
             var onFile = AccountOnFile();
+            // Rule 11: a bank changes only its own account holders' accounts; another bank's holder must first be released
+            // to it by that bank (then this change is the claim).
+            if (onFile.BankId != command.ActingBankId && OpenRelease(now)?.ToBankId != command.ActingBankId)
+                return Outcome<AccountChangeReceipt>.Refused(RejectionKind.PermissionDenied,
+                    "this citizen's payout account is held by another bank: that bank must release the citizen to you first");
             if (onFile == command.Account && !AccountNeedsUpdate())
                 return Outcome<AccountChangeReceipt>.Refused(RejectionKind.FailedPrecondition, "this is already the citizen's payout account");
 
-            var now = clock.Now;
             var change = new AccountChangeEntry($"{CitizenId}:account:{_accountChanges.Count + 1}", CitizenId, command.Account.BankId,
                 command.Account.AccountToken, onFile.BankId, onFile.AccountToken, command.ActingBankId, now, now + accounts.CoolingOff,
                 command.IdempotencyKey, fingerprint);
-            if (await ledger.RecordAsync(change) != PostingResult.Committed)
+            // The old bank's notice commits with the change: a crash can never leave a change the old bank was not told of.
+            var notice = NoticeOf(change);
+            if (await ledger.AppendAsync([change, notice]) != PostingResult.Committed)
             {
                 await ReloadAsync();
                 continue;
             }
             _accountChanges.Add(change);
-            await SendNoticeAsync(change);
+            _instructions.Add(ToInstruction(notice));
             var flagged = false;
             var sharing = await outbox.CountCitizensOnAccountAsync(change.BankId, change.AccountToken);
             if (sharing >= accounts.FraudFlagThreshold)
@@ -437,6 +444,41 @@ public sealed class CitizenGrain(
         }
         return Outcome<AccountChangeReceipt>.Refused(RejectionKind.AlreadyExists, "a conflicting record was written concurrently");
     }
+
+    public async Task<Outcome<AccountReleaseReceipt>> ReleaseAccountHolder(ReleaseAccountCommand command)
+    {
+        await RefreshIfNotEnrolledAsync();
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            if (Enrollment is null) return Outcome<AccountReleaseReceipt>.Refused(RejectionKind.NotFound, $"citizen {CitizenId} is not enrolled");
+            var fingerprint = Fingerprint.Of("release-account", command.ToBankId, command.ActingBankId);
+            if (_releases.FirstOrDefault(r => r.IdempotencyKey == command.IdempotencyKey) is { } done)
+                return done.Fingerprint == fingerprint ? Outcome<AccountReleaseReceipt>.Ok(ToReceipt(done, true)) : new(null, KeyReused(command.IdempotencyKey));
+            if (KeyTaken(command.IdempotencyKey)) return new(null, KeyReused(command.IdempotencyKey));
+            if (AccountOnFile().BankId != command.ActingBankId)
+                return Outcome<AccountReleaseReceipt>.Refused(RejectionKind.PermissionDenied, "only the bank holding the citizen's payout account can release it");
+            if (command.ToBankId == command.ActingBankId)
+                return Outcome<AccountReleaseReceipt>.Refused(RejectionKind.InvalidArgument, "a release names another bank");
+
+            var now = clock.Now;
+            var release = new AccountReleaseEntry($"{CitizenId}:release:{_releases.Count + 1}", CitizenId, command.ActingBankId, command.ToBankId,
+                now, now + accounts.TransferWindow, command.IdempotencyKey, fingerprint);
+            if (await ledger.AppendAsync([release]) == PostingResult.Committed)
+            {
+                _releases.Add(release);
+                return Outcome<AccountReleaseReceipt>.Ok(ToReceipt(release, false));
+            }
+            await ReloadAsync();
+        }
+        return Outcome<AccountReleaseReceipt>.Refused(RejectionKind.AlreadyExists, "a conflicting record was written concurrently");
+    }
+
+    /// <summary>The latest release, while it is unexpired and no account change has been made since (a claim uses it up).</summary>
+    private AccountReleaseEntry? OpenRelease(DateTimeOffset now) =>
+        _releases.LastOrDefault() is { } r && r.ExpiresAt > now && !_accountChanges.Any(c => c.RequestedAt >= r.ReleasedAt) ? r : null;
+
+    private AccountReleaseReceipt ToReceipt(AccountReleaseEntry r, bool replayed) =>
+        new(r.ReleaseId, CitizenId, r.FromBankId, r.ToBankId, r.ReleasedAt, r.ExpiresAt, replayed);
 
     public async Task<Outcome<ReturnReceipt>> ReturnPayment(ReturnCommand command)
     {
@@ -504,16 +546,12 @@ public sealed class CitizenGrain(
         return reissued;
     }
 
-    private async Task SendNoticeAsync(AccountChangeEntry change)
+    private InstructionEntry NoticeOf(AccountChangeEntry change)
     {
-        var id = $"{change.ChangeId}:notice";
-        if (_instructions.Any(i => i.InstructionId == id)) return;
         var policy = policies.For(clock.Current);
-        var notice = new InstructionEntry(id, change.PreviousBankId, InstructionKind.Notice, null, CitizenId, change.PreviousAccountToken, 0,
-            policy.Currency, clock.Current.ToString(), new ReasonCode(ReasonRules.AccountChangeNotice, policy.Version).ToString(), null, change.RequestedAt);
-        // A conflict means it exists already (an earlier attempt): either way there is exactly one notice.
-        await ledger.RecordAsync(notice);
-        _instructions.Add(ToInstruction(notice));
+        return new InstructionEntry($"{change.ChangeId}:notice", change.PreviousBankId, InstructionKind.Notice, null, CitizenId,
+            change.PreviousAccountToken, 0, policy.Currency, clock.Current.ToString(), new ReasonCode(ReasonRules.AccountChangeNotice, policy.Version).ToString(),
+            null, change.RequestedAt);
     }
 
     /// <summary>Bank envelopes enroll citizens straight in the ledger: an activation that saw no enrollment looks again.</summary>

@@ -74,7 +74,8 @@ public sealed record CitizenHistory(
     IReadOnlyList<PayoutInstruction> Instructions,
     IReadOnlyList<InstructionOutcomeRecord> Outcomes,
     IReadOnlyList<AccountChangeEntry> AccountChanges,
-    IReadOnlyList<CorrectionApprovalEntry> Approvals)
+    IReadOnlyList<CorrectionApprovalEntry> Approvals,
+    IReadOnlyList<AccountReleaseEntry> Releases)
 {
-    public static readonly CitizenHistory Empty = new([], [], [], [], [], [], [], [], []);
+    public static readonly CitizenHistory Empty = new([], [], [], [], [], [], [], [], [], []);
 }

@@ -6,6 +6,9 @@ public sealed class PayoutAccountOptions
     /// <summary>A changed account receives money only after this; until then payouts go to the account on file.</summary>
     public TimeSpan CoolingOff { get; set; } = TimeSpan.FromDays(3);
 
+    /// <summary>How long a bank's release of an account holder lets the named bank claim the citizen.</summary>
+    public TimeSpan TransferWindow { get; set; } = TimeSpan.FromDays(7);
+
     /// <summary>This many distinct citizens pointing at one account raise a fraud flag for review.</summary>
     public int FraudFlagThreshold { get; set; } = 5;
 

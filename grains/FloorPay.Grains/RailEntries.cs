@@ -37,3 +37,17 @@ public sealed record AccountChangeEntry(
 
 /// <summary>A fraud flag on one account, raised once (unique per account) by the change that crossed the threshold.</summary>
 public sealed record FraudFlagEntry(FraudFlag Flag);
+
+/// <summary>
+/// The bank holding a citizen's payout account releases it to another bank, which may claim it (an account change of
+/// its own) until <see cref="ExpiresAt"/>. An append-only record.
+/// </summary>
+public sealed record AccountReleaseEntry(
+    string ReleaseId,
+    string CitizenId,
+    string FromBankId,
+    string ToBankId,
+    DateTimeOffset ReleasedAt,
+    DateTimeOffset ExpiresAt,
+    string IdempotencyKey,
+    string Fingerprint);

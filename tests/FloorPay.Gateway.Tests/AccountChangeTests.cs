@@ -13,6 +13,11 @@ public sealed class AccountChangeTests(RailServerFixture fixture)
 {
     private readonly FloorPayServer _server = fixture.Server;
 
+    private static ReleaseAccountHolderRequest Release(string citizenId, string toBankId, string? key = null) => new()
+    {
+        CitizenId = citizenId, ToBankId = toBankId, IdempotencyKey = key ?? Ids.Key("release"),
+    };
+
     private static ChangePayoutAccountRequest Change(string citizenId, string bankId, string token, string? key = null) => new()
     {
         CitizenId = citizenId, IdempotencyKey = key ?? Ids.Key("acct"), Account = new PayoutAccount { BankId = bankId, AccountToken = token },
@@ -79,8 +84,15 @@ public sealed class AccountChangeTests(RailServerFixture fixture)
         var oldToken = (await _server.Statement(citizenId)).PayoutAccount.AccountToken;
         var newToken = Ids.Token();
 
-        // A bank can move payouts only to an account it holds.
+        // A bank can move payouts only to an account it holds, and another bank cannot take over bank A's account holder.
         await Expect.Status(StatusCode.PermissionDenied, _server.As(ApiKeys.BankA).Citizens.ChangePayoutAccountAsync(Change(citizenId, "bank-b", newToken)));
+        await Expect.Status(StatusCode.PermissionDenied, _server.As(ApiKeys.BankB).Citizens.ChangePayoutAccountAsync(Change(citizenId, "bank-b", newToken)));
+        // Only the holding bank releases its account holder; then the named bank claims it.
+        await Expect.Status(StatusCode.PermissionDenied, _server.As(ApiKeys.BankB).Citizens.ReleaseAccountHolderAsync(Release(citizenId, "bank-b")));
+        var releaseKey = Ids.Key("release");
+        var release = await _server.As(ApiKeys.BankA).Citizens.ReleaseAccountHolderAsync(Release(citizenId, "bank-b", releaseKey));
+        Assert.Equal(("bank-a", "bank-b"), (release.FromBankId, release.ToBankId));
+        Assert.True((await _server.As(ApiKeys.BankA).Citizens.ReleaseAccountHolderAsync(Release(citizenId, "bank-b", releaseKey))).Replayed);
         var key = Ids.Key("acct");
         var change = await _server.As(ApiKeys.BankB).Citizens.ChangePayoutAccountAsync(Change(citizenId, "bank-b", newToken, key));
         Assert.Equal(("bank-a", oldToken), (change.PreviousAccount.BankId, change.PreviousAccount.AccountToken));
@@ -109,6 +121,37 @@ public sealed class AccountChangeTests(RailServerFixture fixture)
         Assert.Equal("bank-b", instruction.BankId);
         await Expect.Status(StatusCode.PermissionDenied, _server.As(ApiKeys.BankA).Payouts.RequestFloorPayoutAsync(Requests.Floor(citizenId)));
         Assert.NotEqual(enrolled.FirstPayout.Period, floor.Period);
+    }
+
+    [Fact]
+    public async Task A_bank_cannot_take_over_another_banks_account_holder_and_a_release_is_used_once_and_expires()
+    {
+        var (citizenId, _) = await _server.EnrollNewCitizen();
+        var before = await _server.Statement(citizenId);
+
+        // Bank B, never released the citizen: refused, and nothing is recorded or sent.
+        await Expect.Status(StatusCode.PermissionDenied, _server.As(ApiKeys.BankB).Citizens.ChangePayoutAccountAsync(Change(citizenId, "bank-b", Ids.Token())));
+        // A release names another bank, and a claim only takes the bank it names.
+        await Expect.Status(StatusCode.InvalidArgument, _server.As(ApiKeys.BankA).Citizens.ReleaseAccountHolderAsync(Release(citizenId, "bank-a")));
+        await _server.As(ApiKeys.BankA).Citizens.ReleaseAccountHolderAsync(Release(citizenId, "bank-z"));
+        await Expect.Status(StatusCode.PermissionDenied, _server.As(ApiKeys.BankB).Citizens.ChangePayoutAccountAsync(Change(citizenId, "bank-b", Ids.Token())));
+        var unchanged = await _server.Statement(citizenId);
+        Assert.Equal(before.Instructions.Count, unchanged.Instructions.Count);
+        Assert.Null(unchanged.PendingAccount);
+
+        // A release to bank B that is not claimed within the window lapses.
+        await _server.As(ApiKeys.BankA).Citizens.ReleaseAccountHolderAsync(Release(citizenId, "bank-b"));
+        fixture.Time.Advance(TimeSpan.FromDays(8));
+        await Expect.Status(StatusCode.PermissionDenied, _server.As(ApiKeys.BankB).Citizens.ChangePayoutAccountAsync(Change(citizenId, "bank-b", Ids.Token())));
+
+        // A fresh release is claimed once: after the claim bank B holds the citizen, and bank A can neither change nor release it.
+        await _server.As(ApiKeys.BankA).Citizens.ReleaseAccountHolderAsync(Release(citizenId, "bank-b"));
+        var claimed = await _server.As(ApiKeys.BankB).Citizens.ChangePayoutAccountAsync(Change(citizenId, "bank-b", Ids.Token()));
+        Assert.Equal("bank-a", claimed.PreviousAccount.BankId);
+        await Expect.Status(StatusCode.PermissionDenied, _server.As(ApiKeys.BankA).Citizens.ChangePayoutAccountAsync(Change(citizenId, "bank-a", Ids.Token())));
+        await Expect.Status(StatusCode.PermissionDenied, _server.As(ApiKeys.BankA).Citizens.ReleaseAccountHolderAsync(Release(citizenId, "bank-a")));
+        var second = await _server.As(ApiKeys.BankB).Citizens.ChangePayoutAccountAsync(Change(citizenId, "bank-b", Ids.Token()));
+        Assert.Equal("bank-b", second.PreviousAccount.BankId);
     }
 
     [Fact]

@@ -21,6 +21,7 @@ public sealed class RoleRuleTests(SharedServerFixture fixture)
         ["Citizens.Enroll"] = ["bank"],
         ["Citizens.GetStatement"] = ["bank", "reviewer"],
         ["Citizens.ChangePayoutAccount"] = ["bank"],
+        ["Citizens.ReleaseAccountHolder"] = ["bank"],
         ["Payouts.RequestFloorPayout"] = ["bank"],
         ["Payouts.ClaimDividends"] = ["bank"],
         ["Contributions.RecordContribution"] = ["contribution-platform"],
@@ -57,7 +58,7 @@ public sealed class RoleRuleTests(SharedServerFixture fixture)
         var rpcs = new[] { Citizens.Descriptor, Payouts.Descriptor, Contributions.Descriptor, Funds.Descriptor, Regions.Descriptor, Policies.Descriptor }
             .SelectMany(s => s.Methods.Select(m => $"{s.Name}.{m.Name}"));
         Assert.Equal(rpcs.Order(), Allowed.Keys.Order());
-        Assert.Equal(43, DeniedPairs().Count());
+        Assert.Equal(47, DeniedPairs().Count());
     }
 
     [Theory]
@@ -99,6 +100,12 @@ public sealed class RoleRuleTests(SharedServerFixture fixture)
                     await api.Citizens.ChangePayoutAccountAsync(new ChangePayoutAccountRequest
                     {
                         CitizenId = citizenId, IdempotencyKey = Ids.Key("acct"), Account = new PayoutAccount { BankId = "bank-a", AccountToken = Ids.Token() },
+                    });
+                    break;
+                case "Citizens.ReleaseAccountHolder":
+                    await api.Citizens.ReleaseAccountHolderAsync(new ReleaseAccountHolderRequest
+                    {
+                        CitizenId = citizenId, IdempotencyKey = Ids.Key("release"), ToBankId = "bank-b",
                     });
                     break;
                 case "Payouts.RequestFloorPayout": await api.Payouts.RequestFloorPayoutAsync(Requests.Floor(citizenId)); break;

@@ -77,4 +77,18 @@ public sealed class CitizensService(IGrainFactory grains, FloorPayTopology topol
         var receipt = (await grains.GetGrain<ICitizenGrain>(citizenId).ChangePayoutAccount(new ChangeAccountCommand(account, key, bank.BankId!))).Value();
         return ProtoMapping.AccountChange(receipt);
     }
+
+    public override async Task<AccountRelease> ReleaseAccountHolder(ReleaseAccountHolderRequest request, ServerCallContext context)
+    {
+        var bank = context.Require(ParticipantRole.Bank);
+        var citizenId = Check.Id(request.CitizenId, "citizen_id");
+        var toBank = Check.Id(request.ToBankId, "to_bank_id");
+        var key = Check.Id(request.IdempotencyKey, "idempotency_key");
+        var r = (await grains.GetGrain<ICitizenGrain>(citizenId).ReleaseAccountHolder(new ReleaseAccountCommand(toBank, key, bank.BankId!))).Value();
+        return new AccountRelease
+        {
+            ReleaseId = r.ReleaseId, CitizenId = r.CitizenId, FromBankId = r.FromBankId, ToBankId = r.ToBankId,
+            ReleasedAt = Timestamp.FromDateTimeOffset(r.ReleasedAt), ExpiresAt = Timestamp.FromDateTimeOffset(r.ExpiresAt), Replayed = r.Replayed,
+        };
+    }
 }

@@ -57,6 +57,7 @@ internal static class CivicColumns
         AccountChangeEntry c => c.ChangeId,
         FraudFlagEntry f => $"flag:{f.Flag.BankId}/{f.Flag.AccountToken}",
         CorrectionApprovalEntry a => $"approval:{a.AppealId}",
+        AccountReleaseEntry r => r.ReleaseId,
         _ => throw new ArgumentException($"not a ledger entry: {entry.GetType().Name}"),
     };
 }

@@ -24,7 +24,8 @@ internal static class CitizenHistories
     public static IReadOnlyDictionary<string, CitizenHistory> Group(
         IReadOnlyCollection<string> citizenIds, List<PayoutPosting> payouts, List<ContributionEntry> contributions, List<ExemptionEntry> exemptions,
         List<AppealEntry> appeals, List<AppealResolutionEntry> resolutions, List<PayoutInstruction> instructions,
-        List<InstructionOutcomeRecord> outcomes, List<AccountChangeEntry> changes, List<CorrectionApprovalEntry> approvals)
+        List<InstructionOutcomeRecord> outcomes, List<AccountChangeEntry> changes, List<CorrectionApprovalEntry> approvals,
+        List<AccountReleaseEntry> releases)
     {
         var p = payouts.ToLookup(x => x.CitizenId, StringComparer.Ordinal);
         var c = contributions.ToLookup(x => x.CitizenId, StringComparer.Ordinal);
@@ -35,8 +36,9 @@ internal static class CitizenHistories
         var o = outcomes.ToLookup(x => x.CitizenId, StringComparer.Ordinal);
         var h = changes.ToLookup(x => x.CitizenId, StringComparer.Ordinal);
         var v = approvals.ToLookup(x => x.CitizenId, StringComparer.Ordinal);
+        var l = releases.ToLookup(x => x.CitizenId, StringComparer.Ordinal);
         return citizenIds.Distinct().ToDictionary(id => id,
             id => new CitizenHistory(p[id].ToList(), c[id].ToList(), e[id].ToList(), a[id].ToList(), r[id].ToList(),
-                i[id].ToList(), o[id].ToList(), h[id].ToList(), v[id].ToList()), StringComparer.Ordinal);
+                i[id].ToList(), o[id].ToList(), h[id].ToList(), v[id].ToList(), l[id].ToList()), StringComparer.Ordinal);
     }
 }

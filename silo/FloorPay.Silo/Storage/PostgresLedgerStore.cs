@@ -112,6 +112,13 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
         RETURNING 'resolution:' || appeal_id;
         """;
 
+    private const string ReleasesSql = $"""
+        INSERT INTO floorpay_account_releases ({RailColumns.Release})
+        SELECT * FROM unnest(@release_id, @citizen_id, @from_bank_id, @to_bank_id, @released_at_ticks, @expires_at_ticks, @idempotency_key, @fingerprint)
+        ON CONFLICT DO NOTHING
+        RETURNING release_id;
+        """;
+
     private const string ApprovalsSql = $"""
         INSERT INTO floorpay_correction_approvals ({CivicColumns.Approval})
         SELECT * FROM unnest(@appeal_id, @citizen_id, @reviewer_id, @approved_at_ticks, @idempotency_key, @fingerprint)
@@ -271,6 +278,20 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
                 { Value = resolutions.Select(x => (object?)x.CorrectionLimit ?? DBNull.Value).ToArray() });
             batch.BatchCommands.Add(c);
         }
+        var releases = entries.OfType<AccountReleaseEntry>().OrderBy(x => x.ReleaseId, StringComparer.Ordinal).ToList();
+        if (releases.Count > 0)
+        {
+            var c = new NpgsqlBatchCommand(ReleasesSql);
+            Text(c, "release_id", releases, x => x.ReleaseId);
+            Text(c, "citizen_id", releases, x => x.CitizenId);
+            Text(c, "from_bank_id", releases, x => x.FromBankId);
+            Text(c, "to_bank_id", releases, x => x.ToBankId);
+            Array(c, "released_at_ticks", NpgsqlDbType.Bigint, releases.Select(x => x.ReleasedAt.UtcTicks).ToArray());
+            Array(c, "expires_at_ticks", NpgsqlDbType.Bigint, releases.Select(x => x.ExpiresAt.UtcTicks).ToArray());
+            Text(c, "idempotency_key", releases, x => x.IdempotencyKey);
+            Text(c, "fingerprint", releases, x => x.Fingerprint);
+            batch.BatchCommands.Add(c);
+        }
         var approvals = entries.OfType<CorrectionApprovalEntry>().OrderBy(x => x.AppealId, StringComparer.Ordinal).ToList();
         if (approvals.Count > 0)
         {
@@ -327,6 +348,7 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
             $"SELECT {RailColumns.Outcomes} FROM floorpay_instruction_outcomes WHERE citizen_id = ANY(@ids) ORDER BY citizen_id, recorded_at_ticks, instruction_id",
             $"SELECT {RailColumns.AccountChange} FROM floorpay_account_changes WHERE citizen_id = ANY(@ids) ORDER BY citizen_id, requested_at_ticks, change_id",
             $"SELECT {CivicColumns.Approval} FROM floorpay_correction_approvals WHERE citizen_id = ANY(@ids) ORDER BY citizen_id, approved_at_ticks, appeal_id",
+            $"SELECT {RailColumns.Release} FROM floorpay_account_releases WHERE citizen_id = ANY(@ids) ORDER BY citizen_id, released_at_ticks, release_id",
         })
         {
             var c = new NpgsqlBatchCommand(sql);
@@ -360,9 +382,12 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
         var approvals = new List<CorrectionApprovalEntry>();
         await reader.NextResultAsync(cancellation);
         while (await reader.ReadAsync(cancellation)) approvals.Add(CivicColumns.ReadApproval(reader));
+        var releases = new List<AccountReleaseEntry>();
+        await reader.NextResultAsync(cancellation);
+        while (await reader.ReadAsync(cancellation)) releases.Add(RailColumns.ReadRelease(reader));
         await reader.DisposeAsync();
         await tx.CommitAsync(cancellation);
-        return CitizenHistories.Group(ids, payouts, contributions, exemptions, appeals, resolutions, instructions, outcomes, changes, approvals);
+        return CitizenHistories.Group(ids, payouts, contributions, exemptions, appeals, resolutions, instructions, outcomes, changes, approvals, releases);
     }
 
     private static void Text<T>(NpgsqlBatchCommand c, string name, List<T> rows, Func<T, string> value) =>

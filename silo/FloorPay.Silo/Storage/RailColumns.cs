@@ -54,4 +54,11 @@ internal static class RailColumns
         r.GetString(9), r.GetString(10));
 
     public static FraudFlag ReadFraudFlag(DbDataReader r) => new(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetString(3), Instant(r, 4));
+
+    public const string Release =
+        "release_id, citizen_id, from_bank_id, to_bank_id, released_at_ticks, expires_at_ticks, idempotency_key, fingerprint";
+
+    public static AccountReleaseEntry ReadRelease(DbDataReader r) => new(
+        r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), new DateTimeOffset(r.GetInt64(4), TimeSpan.Zero),
+        new DateTimeOffset(r.GetInt64(5), TimeSpan.Zero), r.GetString(6), r.GetString(7));
 }

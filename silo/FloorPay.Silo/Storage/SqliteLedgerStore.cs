@@ -102,6 +102,11 @@ internal sealed class SqliteLedgerStore(string connectionString, string fundId) 
             inserted.UnionWith((await InsertRowsAsync(connection, tx, "floorpay_appeal_resolutions", CivicColumns.Resolution, "appeal_id", resolutions, r =>
                 [r.AppealId, r.CitizenId, CivicColumns.Outcome(r.Outcome), r.Reason, r.CorrectiveAmount, r.ReviewerId, r.ResolvedAt.UtcTicks,
                  r.ReasonCode, r.IdempotencyKey, r.Fingerprint, r.CorrectionLimit], cancellation)).Select(id => $"resolution:{id}"));
+        var releases = entries.OfType<AccountReleaseEntry>().ToList();
+        if (releases.Count > 0)
+            inserted.UnionWith(await InsertRowsAsync(connection, tx, "floorpay_account_releases", RailColumns.Release, "release_id", releases, r =>
+                [r.ReleaseId, r.CitizenId, r.FromBankId, r.ToBankId, r.ReleasedAt.UtcTicks, r.ExpiresAt.UtcTicks, r.IdempotencyKey, r.Fingerprint],
+                cancellation));
         var approvals = entries.OfType<CorrectionApprovalEntry>().ToList();
         if (approvals.Count > 0)
             inserted.UnionWith((await InsertRowsAsync(connection, tx, "floorpay_correction_approvals", CivicColumns.Approval, "appeal_id", approvals, a =>
@@ -193,7 +198,8 @@ internal sealed class SqliteLedgerStore(string connectionString, string fundId) 
         var outcomes = await Read(RailColumns.Outcomes, "floorpay_instruction_outcomes", "recorded_at_ticks, instruction_id", r => RailColumns.ReadOutcome(r));
         var changes = await Read(RailColumns.AccountChange, "floorpay_account_changes", "requested_at_ticks, change_id", RailColumns.ReadAccountChange);
         var approvals = await Read(CivicColumns.Approval, "floorpay_correction_approvals", "approved_at_ticks, appeal_id", CivicColumns.ReadApproval);
+        var releases = await Read(RailColumns.Release, "floorpay_account_releases", "released_at_ticks, release_id", RailColumns.ReadRelease);
         await tx.CommitAsync(cancellation);
-        return CitizenHistories.Group(ids, payouts, contributions, exemptions, appeals, resolutions, instructions, outcomes, changes, approvals);
+        return CitizenHistories.Group(ids, payouts, contributions, exemptions, appeals, resolutions, instructions, outcomes, changes, approvals, releases);
     }
 }
