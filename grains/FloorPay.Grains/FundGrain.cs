@@ -13,7 +13,7 @@ public sealed class FundGrain(
     PeriodClock clock,
     DividendIndexCache dividendCache,
     DividendOptions dividendOptions,
-    ILedgerAudit ledger,
+    IDividendSeals seals,
     ILedgerTallies tallies) : Grain, IFundGrain
 {
     private IGrainTimer? _finalizeTimer;
@@ -75,6 +75,8 @@ public sealed class FundGrain(
         // before the cutoff in the ledger once all of them have either committed or failed.
         var now = clock.Now;
         var cutoff = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds() + (now.UtcTicks % TimeSpan.TicksPerSecond == 0 ? 0 : 1));
+        // Cutoffs never go back, even if this silo's clock does (a step back, or skew between silos).
+        if (S.Declarations.Count > 0 && cutoff < S.Declarations[^1].EligibleBefore) cutoff = S.Declarations[^1].EligibleBefore;
         var sequence = S.Declarations.Count + 1;
         S.Pending = new PendingDividend
         {
@@ -83,6 +85,7 @@ public sealed class FundGrain(
             Total = command.TotalAmount,
             EligibleBefore = cutoff,
             FinalizesAt = cutoff + dividendOptions.EligibilityGrace,
+            SealId = $"{this.GetPrimaryKeyString()}:{sequence}:{Guid.NewGuid():N}",
         };
         S.IdempotencyKeys[command.IdempotencyKey] = new() { Fingerprint = fingerprint, ResultId = Key(sequence) };
         await state.WriteOrReloadAsync();
@@ -116,20 +119,23 @@ public sealed class FundGrain(
     private async Task FinalizeIfDueAsync()
     {
         if (S.Pending is not { } pending || clock.Now < pending.FinalizesAt) return;
-        // The ledger, not the fed count, says who enrolled before the cutoff: exact even if a silo crash lost feed deltas.
-        // By now every enrollment before the cutoff has committed or failed (the grace exceeds their commit time).
-        var eligible = await ledger.CountEnrollmentsBeforeAsync(pending.EligibleBefore);
+        // The ledger seals who enrolled before the cutoff, in its commit order: no enrollment stamped before the cutoff
+        // can commit after this count, however long its commit stalled (the grace only makes such refusals rare).
+        var sealId = pending.SealId.Length > 0 ? pending.SealId : $"{this.GetPrimaryKeyString()}:{pending.Sequence}:{pending.EligibleBefore.UtcTicks}";
+        var eligible = await seals.SealAsync(sealId, pending.EligibleBefore);
         var index = Index();
+        // Declaration instants stay in order even if the clock stepped back since the cutoff was fixed.
+        var declaredAt = new[] { clock.Now, pending.EligibleBefore, S.Declarations.Count > 0 ? S.Declarations[^1].DeclaredAt : default }.Max();
         DividendPoint point;
         if (eligible > 0)
         {
-            var d = index.Declare(pending.Total, eligible, clock.Now, pending.EligibleBefore);
+            var d = index.Declare(pending.Total, eligible, declaredAt, pending.EligibleBefore);
             point = new DividendPoint(d.Sequence, d.DeclaredAt, d.Total, d.EligibleCount, d.PerCapita, d.Remainder, d.CumulativeIndex, d.EligibleBefore);
         }
         else
         {
             // Nobody was enrolled before the cutoff: the whole total stays in the fund.
-            point = new DividendPoint(pending.Sequence, clock.Now, pending.Total, 0, 0, pending.Total, index.Current, pending.EligibleBefore);
+            point = new DividendPoint(pending.Sequence, declaredAt, pending.Total, 0, 0, pending.Total, index.Current, pending.EligibleBefore);
         }
         S.Declarations.Add(point);
         S.Pending = null;

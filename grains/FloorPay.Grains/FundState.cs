@@ -31,4 +31,6 @@ public sealed class PendingDividend
     [Id(2)] public long Total { get; set; }
     [Id(3)] public DateTimeOffset EligibleBefore { get; set; }
     [Id(4)] public DateTimeOffset FinalizesAt { get; set; }
+    /// <summary>The ledger's seal of this declaration's eligible count (unique per declaration, so a retry reads the same count).</summary>
+    [Id(5)] public string SealId { get; set; } = "";
 }

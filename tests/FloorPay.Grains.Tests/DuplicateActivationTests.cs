@@ -12,8 +12,9 @@ public sealed class DuplicateActivationTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _a = await GrainCluster.StartAsync(GrainCluster.Postgres(), silos: 1);
-        _b = await GrainCluster.StartAsync(GrainCluster.Postgres(), silos: 1, serviceId: _a.ServiceId);
+        var storage = GrainCluster.Postgres();
+        _a = await GrainCluster.StartAsync(storage, silos: 1);
+        _b = await GrainCluster.StartAsync(storage, silos: 1, serviceId: _a.ServiceId);
     }
 
     public async Task DisposeAsync()

@@ -65,13 +65,25 @@ public sealed class GrainCluster : IAsyncDisposable
         DataDirectory = Path.Combine(Path.GetTempPath(), $"floorpay-grains-{Guid.NewGuid():N}"),
     };
 
-    public static StorageSettings Postgres() => new()
+    /// <summary>A fresh database on the test server: clusters whose fake clocks differ must not share a ledger (a dividend
+    /// sealed in one would refuse the other's enrollments stamped before its cutoff).</summary>
+    public static StorageSettings Postgres()
     {
-        Provider = StorageProvider.PostgreSql,
-        ConnectionString = Environment.GetEnvironmentVariable("FLOORPAY_TEST_POSTGRES")
+        var server = Environment.GetEnvironmentVariable("FLOORPAY_TEST_POSTGRES")
             ?? throw new InvalidOperationException(
-                "FLOORPAY_TEST_POSTGRES is not set: run the suite with ./scripts/test.sh, which starts a throwaway PostgreSQL"),
-    };
+                "FLOORPAY_TEST_POSTGRES is not set: run the suite with ./scripts/test.sh, which starts a throwaway PostgreSQL");
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(server);
+        var name = $"fp_grains_{Guid.NewGuid():N}";
+        using (var admin = new Npgsql.NpgsqlConnection(builder.ConnectionString))
+        {
+            admin.Open();
+            using var create = admin.CreateCommand();
+            create.CommandText = $"CREATE DATABASE {name};";
+            create.ExecuteNonQuery();
+        }
+        builder.Database = name;
+        return new StorageSettings { Provider = StorageProvider.PostgreSql, ConnectionString = builder.ConnectionString };
+    }
 
     /// <summary>Delivers every silo's pending aggregate deltas to regions and funds.</summary>
     public async Task FlushAggregatesAsync()

@@ -215,8 +215,13 @@ public sealed class GroupCommitLedger : IPayoutLedger, IAsyncDisposable
                 FloorPayMeters.PayoutAmount.Add(payout.Amount, tags);
                 if (payout.Enrollment) FloorPayMeters.Enrollments.Add(1, new KeyValuePair<string, object?>("region", payout.RegionId));
             }
+            var sealedOut = new LedgerUnavailableException(
+                "a dividend's eligible count was sealed after this enrollment was stamped; nothing was written, retry with the same key");
             foreach (var p in candidates)
-                p.Done.TrySetResult(p.AllIn(inserted) ? PostingResult.Committed : PostingResult.Conflict);
+            {
+                if (p.Ids.Any(commit.IsStale)) p.Done.TrySetException(sealedOut);
+                else p.Done.TrySetResult(p.AllIn(inserted) ? PostingResult.Committed : PostingResult.Conflict);
+            }
             if (commit.Banks.Count > 0) InstructionsCommitted?.Invoke(commit.Banks);
         }
         catch (Exception e)

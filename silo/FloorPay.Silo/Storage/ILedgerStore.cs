@@ -16,8 +16,14 @@ internal interface ILedgerStore
     Task<IReadOnlyDictionary<string, CitizenHistory>> ReadCitizensAsync(IReadOnlyCollection<string> citizenIds, CancellationToken cancellation);
 }
 
-/// <summary>What a committed batch inserted (by entry id) and which banks got new instructions.</summary>
-internal sealed record BatchCommit(HashSet<string> Inserted, HashSet<string> Banks);
+/// <summary>
+/// What a committed batch inserted (by entry id), which banks got new instructions, and which enrollments it refused
+/// because a dividend cutoff after their stamp was already sealed (retryable: a new stamp is after the cutoff).
+/// </summary>
+internal sealed record BatchCommit(HashSet<string> Inserted, HashSet<string> Banks, HashSet<string>? Stale = null)
+{
+    public bool IsStale(string id) => Stale?.Contains(id) == true;
+}
 
 internal static class CitizenHistories
 {

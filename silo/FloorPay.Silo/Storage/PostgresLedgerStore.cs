@@ -14,13 +14,15 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
     // A payout and its instruction commit together (the outbox). Each bank's sequence row is locked (in bank order, so
     // two writers cannot deadlock on it) until commit: a bank's instructions are numbered in commit order without gaps.
     private const string PayoutsSql = $"""
-        WITH input AS (
+        WITH sealed AS (
+            SELECT COALESCE(MAX(eligible_before_ticks), 0) AS cutoff FROM floorpay_dividend_seals
+        ), input AS (
             SELECT * FROM unnest(@payout_id, @citizen_id, @kind, @slot, @period, @amount, @currency, @reason_code, @region_id,
                                  @bank_id, @account_token, @idempotency_key, @fingerprint, @enrollment, @paid_at_ticks, @bucket)
                 AS t({LedgerColumns.Insert})
         ), inserted AS (
             INSERT INTO floorpay_payouts ({LedgerColumns.Insert})
-            SELECT {LedgerColumns.Insert} FROM input
+            SELECT {LedgerColumns.Insert} FROM input, sealed WHERE NOT input.enrollment OR input.paid_at_ticks >= sealed.cutoff
             ON CONFLICT DO NOTHING
             RETURNING payout_id, citizen_id, kind, period, amount, currency, reason_code, bank_id, account_token, paid_at_ticks
         ), legs AS (
@@ -55,7 +57,9 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
         )
         SELECT payout_id::text, NULL::text FROM inserted
         UNION ALL
-        SELECT instruction_id::text, bank_id::text FROM issued;
+        SELECT instruction_id::text, bank_id::text FROM issued
+        UNION ALL
+        SELECT 'stale:' || input.payout_id, NULL::text FROM input, sealed WHERE input.enrollment AND input.paid_at_ticks < sealed.cutoff;
         """;
 
     private const string OutcomesSql = $"""
@@ -136,6 +140,9 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
         // Every writer inserts rows in key order, so two batches touching the same keys wait on each other, never deadlock.
         var payouts = entries.OfType<PayoutPosting>().OrderBy(p => p.PayoutId, StringComparer.Ordinal).ToList();
         var instructions = entries.OfType<InstructionEntry>().OrderBy(i => i.InstructionId, StringComparer.Ordinal).ToList();
+        // Take the payouts' write lock in a statement of its own, so the next statement's snapshot is taken after it: a
+        // dividend seal committed before this batch could write is then seen, and one in progress is waited for.
+        if (payouts.Any(p => p.Enrollment)) batch.BatchCommands.Add(new NpgsqlBatchCommand("LOCK TABLE floorpay_payouts IN ROW EXCLUSIVE MODE"));
         if (payouts.Count > 0 || instructions.Count > 0)
         {
             var c = new NpgsqlBatchCommand(PayoutsSql);
@@ -307,19 +314,22 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
 
         var inserted = new HashSet<string>(StringComparer.Ordinal);
         var banks = new HashSet<string>(StringComparer.Ordinal);
+        var stale = new HashSet<string>(StringComparer.Ordinal);
         await using (var reader = await batch.ExecuteReaderAsync(cancellation))
         {
             do
             {
                 while (await reader.ReadAsync(cancellation))
                 {
-                    inserted.Add(reader.GetString(0));
+                    var id = reader.GetString(0);
+                    if (id.StartsWith("stale:", StringComparison.Ordinal)) stale.Add(id["stale:".Length..]);
+                    else inserted.Add(id);
                     if (reader.FieldCount > 1 && !reader.IsDBNull(1)) banks.Add(reader.GetString(1));
                 }
             }
             while (await reader.NextResultAsync(cancellation));
         }
-        var commit = new BatchCommit(inserted, banks);
+        var commit = new BatchCommit(inserted, banks, stale);
         if (!approve(commit))
         {
             await tx.RollbackAsync(cancellation);

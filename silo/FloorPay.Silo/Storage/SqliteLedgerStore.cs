@@ -25,6 +25,17 @@ internal sealed class SqliteLedgerStore(string connectionString, string fundId) 
         var inserted = new HashSet<string>(StringComparer.Ordinal);
 
         var payouts = entries.OfType<PayoutPosting>().OrderBy(p => p.PayoutId, StringComparer.Ordinal).ToList();
+        // This transaction holds the single write lock: a dividend seal is either committed (and seen here) or waits.
+        var stale = new HashSet<string>(StringComparer.Ordinal);
+        if (payouts.Any(p => p.Enrollment))
+        {
+            await using var cutoff = connection.CreateCommand();
+            cutoff.Transaction = tx;
+            cutoff.CommandText = "SELECT COALESCE(MAX(eligible_before_ticks), 0) FROM floorpay_dividend_seals;";
+            var sealedBefore = Convert.ToInt64(await cutoff.ExecuteScalarAsync(cancellation));
+            stale.UnionWith(payouts.Where(p => p.Enrollment && p.PaidAt.UtcTicks < sealedBefore).Select(p => p.PayoutId));
+            payouts = payouts.Where(p => !stale.Contains(p.PayoutId)).ToList();
+        }
         if (payouts.Count > 0)
         {
             var added = await InsertRowsAsync(connection, tx, "floorpay_payouts", LedgerColumns.Insert, "payout_id", payouts, p =>
@@ -112,7 +123,7 @@ internal sealed class SqliteLedgerStore(string connectionString, string fundId) 
             inserted.UnionWith((await InsertRowsAsync(connection, tx, "floorpay_correction_approvals", CivicColumns.Approval, "appeal_id", approvals, a =>
                 [a.AppealId, a.CitizenId, a.ReviewerId, a.ApprovedAt.UtcTicks, a.IdempotencyKey, a.Fingerprint], cancellation)).Select(id => $"approval:{id}"));
 
-        var commit = new BatchCommit(inserted, banks);
+        var commit = new BatchCommit(inserted, banks, stale);
         if (!approve(commit))
         {
             await tx.RollbackAsync(cancellation);
