@@ -13,9 +13,15 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
 {
     // A payout and its instruction commit together (the outbox). Each bank's sequence row is locked (in bank order, so
     // two writers cannot deadlock on it) until commit: a bank's instructions are numbered in commit order without gaps.
-    private const string PayoutsSql = $"""
+    private static readonly string PayoutsWithEnrollmentsSql = PayoutsSql(enrollments: true);
+
+    // A batch without enrollments has nothing a dividend seal could refuse: it skips the seal lookup.
+    private static readonly string PayoutsOnlySql = PayoutsSql(enrollments: false);
+
+    private static string PayoutsSql(bool enrollments) => $"""
         WITH sealed AS (
-            SELECT COALESCE(MAX(eligible_before_ticks), 0) AS cutoff FROM floorpay_dividend_seals
+            SELECT {(enrollments ? "COALESCE(MAX(eligible_before_ticks), 0)" : "0::bigint")} AS cutoff
+            {(enrollments ? "FROM floorpay_dividend_seals" : "")}
         ), input AS (
             SELECT * FROM unnest(@payout_id, @citizen_id, @kind, @slot, @period, @amount, @currency, @reason_code, @region_id,
                                  @bank_id, @account_token, @idempotency_key, @fingerprint, @enrollment, @paid_at_ticks, @bucket)
@@ -145,7 +151,7 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
         if (payouts.Any(p => p.Enrollment)) batch.BatchCommands.Add(new NpgsqlBatchCommand("LOCK TABLE floorpay_payouts IN ROW EXCLUSIVE MODE"));
         if (payouts.Count > 0 || instructions.Count > 0)
         {
-            var c = new NpgsqlBatchCommand(PayoutsSql);
+            var c = new NpgsqlBatchCommand(payouts.Any(p => p.Enrollment) ? PayoutsWithEnrollmentsSql : PayoutsOnlySql);
             Text(c, "payout_id", payouts, p => p.PayoutId);
             Text(c, "citizen_id", payouts, p => p.CitizenId);
             Text(c, "kind", payouts, p => LedgerColumns.Kind(p.Kind));
