@@ -23,7 +23,7 @@ public sealed class BulkPostingGrain(IPayoutLedger ledger, IEnrollmentRoll roll,
             ? null
             : PayoutPosting.Floor(i.CitizenId, period.ToString(), amount, reason, i.Command.RegionId, i.Command.Account, i.Command.IdempotencyKey,
                 Fingerprint.Of("enroll", i.Command.RegionId, i.Command.Account.BankId, i.Command.Account.AccountToken), enrollment: true, now)).ToList();
-        return await PostAsync(postings);
+        return await PostAsync(postings, items.Select(i => i.Command.ActingBankId).ToList(), now);
     }
 
     public async Task<IReadOnlyList<PayoutReceipt?>> PayFloorMany(IReadOnlyList<CitizenFloorPayout> items)
@@ -47,20 +47,20 @@ public sealed class BulkPostingGrain(IPayoutLedger ledger, IEnrollmentRoll roll,
             if (!string.IsNullOrEmpty(i.Command.Period) && i.Command.Period != period.ToString()) return null;
             if (!standing.TryGetValue(i.CitizenId, out var s)) return null; // not enrolled: the grain says NOT_FOUND
             if (s.Citizen.Account.BankId != i.Command.ActingBankId) return null; // the grain says PERMISSION_DENIED
-            if (s.OtherKeys.Contains(i.Command.IdempotencyKey)) return null; // the grain says the key was used
             return PayoutPosting.Floor(i.CitizenId, period.ToString(), amount, reason, s.Citizen.RegionId, s.Citizen.Account, i.Command.IdempotencyKey,
                 Fingerprint.Of("floor-payout", i.Command.Period ?? ""), enrollment: false, now);
         }).ToList();
-        return await PostAsync(postings);
+        return await PostAsync(postings, items.Select(i => i.Command.ActingBankId).ToList(), now);
     }
 
-    private async Task<IReadOnlyList<PayoutReceipt?>> PostAsync(List<PayoutPosting?> postings)
+    /// <param name="scopes">Each item's idempotency scope (the acting bank): the key is recorded with the payout, as the grain does.</param>
+    private async Task<IReadOnlyList<PayoutReceipt?>> PostAsync(List<PayoutPosting?> postings, List<string> scopes, DateTimeOffset now)
     {
-        var results = await Task.WhenAll(postings.Select(async p =>
+        var results = await Task.WhenAll(postings.Select(async (p, i) =>
         {
             if (p is null) return PostingResult.Conflict;
             // A failed or stale batch wrote nothing for this item: hand it to its grain (a fresh stamp, its own answer).
-            try { return await ledger.PostAsync(p); }
+            try { return await ledger.AppendAsync([p, new IdempotencyKeyEntry(scopes[i], p.IdempotencyKey, p.CitizenId, p.PayoutId, p.Fingerprint, now)]); }
             catch (LedgerUnavailableException) { return PostingResult.Conflict; }
         }));
         var receipts = new PayoutReceipt?[postings.Count];

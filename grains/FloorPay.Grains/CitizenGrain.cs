@@ -33,6 +33,7 @@ public sealed class CitizenGrain(
     private List<AccountChangeEntry> _accountChanges = [];
     private List<CorrectionApprovalEntry> _approvals = [];
     private List<AccountReleaseEntry> _releases = [];
+    private List<IdempotencyKeyEntry> _keys = [];
 
     private string CitizenId => this.GetPrimaryKeyString();
     private PayoutPosting? Enrollment => _payouts.FirstOrDefault(p => p.Enrollment);
@@ -52,12 +53,13 @@ public sealed class CitizenGrain(
         _accountChanges = [.. history.AccountChanges];
         _approvals = [.. history.Approvals];
         _releases = [.. history.Releases];
+        _keys = [.. history.Keys];
     }
 
-    public Task<Outcome<EnrollResult>> Enroll(EnrollCommand command) => DecideAndPost(() =>
+    public Task<Outcome<EnrollResult>> Enroll(EnrollCommand command) => DecideAndPost(command.ActingBankId, command.IdempotencyKey, () =>
     {
         var fingerprint = Fingerprint.Of("enroll", command.RegionId, command.Account.BankId, command.Account.AccountToken);
-        if (ReplayPayout(command.IdempotencyKey, fingerprint) is { } replay)
+        if (ReplayPayout(command.ActingBankId, command.IdempotencyKey, fingerprint) is { } replay)
             return replay.Posting is { } p ? Decision<EnrollResult>.Done(Outcome<EnrollResult>.Ok(ToEnrollResult(p, true))) : Decision<EnrollResult>.Done(new(null, replay.Rejection));
         if (command.ActingBankId != command.Account.BankId)
             return Refuse<EnrollResult>(RejectionKind.PermissionDenied, "a bank can enroll only its own account holders");
@@ -72,11 +74,11 @@ public sealed class CitizenGrain(
         return Decision<EnrollResult>.Post(posting, p => ToEnrollResult(p, false));
     }, refreshIfNotEnrolled: false);
 
-    public Task<Outcome<PayoutReceipt>> RequestFloorPayout(FloorPayoutCommand command) => DecideAndPost(() =>
+    public Task<Outcome<PayoutReceipt>> RequestFloorPayout(FloorPayoutCommand command) => DecideAndPost(ScopeOf(command.ActingBankId), command.IdempotencyKey, () =>
     {
         if (Guard(command.ActingBankId) is { } refused) return Decision<PayoutReceipt>.Done(new(null, refused));
         var fingerprint = Fingerprint.Of("floor-payout", command.Period ?? "");
-        if (ReplayPayout(command.IdempotencyKey, fingerprint) is { } replay) return ReplayedReceipt(replay);
+        if (ReplayPayout(ScopeOf(command.ActingBankId), command.IdempotencyKey, fingerprint) is { } replay) return ReplayedReceipt(replay);
         if (ResolvePeriod(command.Period) is not { } period)
             return Refuse<PayoutReceipt>(RejectionKind.InvalidArgument, $"'{command.Period}' is not a {clock.Length.ToString().ToLowerInvariant()} period");
         if (PeriodProblem(period) is { } problem) return Decision<PayoutReceipt>.Done(new(null, problem));
@@ -89,11 +91,11 @@ public sealed class CitizenGrain(
         return Decision<PayoutReceipt>.Post(posting, p => ToReceipt(p, false));
     });
 
-    public Task<Outcome<PayoutReceipt>> ClaimDividends(ClaimDividendsCommand command) => DecideAndPost(() =>
+    public Task<Outcome<PayoutReceipt>> ClaimDividends(ClaimDividendsCommand command) => DecideAndPost(ScopeOf(command.ActingBankId), command.IdempotencyKey, () =>
     {
         if (Guard(command.ActingBankId) is { } refused) return Decision<PayoutReceipt>.Done(new(null, refused));
         var fingerprint = Fingerprint.Of("claim-dividends");
-        if (ReplayPayout(command.IdempotencyKey, fingerprint) is { } replay) return ReplayedReceipt(replay);
+        if (ReplayPayout(ScopeOf(command.ActingBankId), command.IdempotencyKey, fingerprint) is { } replay) return ReplayedReceipt(replay);
 
         var index = dividends.Snapshot;
         var from = Math.Max(SettledDividendIndex(), index.At(Enrollment!.PaidAt));
@@ -117,11 +119,10 @@ public sealed class CitizenGrain(
         {
             if (Enrollment is null) return Outcome<ContributionReceipt>.Refused(RejectionKind.NotFound, $"citizen {CitizenId} is not enrolled");
             var fingerprint = Fingerprint.Of("contribution", command.Category, command.Minutes, command.Period ?? "", command.PlatformId);
-            if (KeyUse(command.IdempotencyKey, fingerprint) is { } used)
-            {
-                if (used.Rejection is { } r) return new(null, r);
-                return Outcome<ContributionReceipt>.Ok(ToReceipt(_contributions.First(c => c.IdempotencyKey == command.IdempotencyKey), true));
-            }
+            if (KeyUsed(command.PlatformId, command.IdempotencyKey) is { } used)
+                return used.Fingerprint == fingerprint && _contributions.FirstOrDefault(c => c.ContributionId == used.EntryId) is { } recorded
+                    ? Outcome<ContributionReceipt>.Ok(ToReceipt(recorded, true))
+                    : new(null, KeyReused(command.IdempotencyKey));
             if (ResolvePeriod(command.Period) is not { } period)
                 return Outcome<ContributionReceipt>.Refused(RejectionKind.InvalidArgument, $"'{command.Period}' is not a {clock.Length.ToString().ToLowerInvariant()} period");
             if (PeriodProblem(period) is { } problem) return new(null, problem);
@@ -135,13 +136,16 @@ public sealed class CitizenGrain(
                 $"{CitizenId}:contribution:{_contributions.Count + 1}", CitizenId, command.Category, command.Minutes, period.ToString(),
                 command.PlatformId, new ReasonCode(ReasonRules.ContributionRecorded, policy.Version).ToString(),
                 command.IdempotencyKey, fingerprint, clock.Now);
-            if (await ledger.RecordAsync(entry) == PostingResult.Committed)
+            var key = KeyOf(command.PlatformId, command.IdempotencyKey, entry.ContributionId, fingerprint);
+            if (await ledger.AppendAsync([entry, key]) == PostingResult.Committed)
             {
                 _contributions.Add(entry);
+                _keys.Add(key);
                 feed.Contributed(Enrollment.RegionId, entry.Category, entry.Minutes);
                 return Outcome<ContributionReceipt>.Ok(ToReceipt(entry, false));
             }
             await ReloadAsync();
+            if (await KeyTakenElsewhereAsync(command.PlatformId, command.IdempotencyKey) is { } taken) return new(null, taken);
         }
         return Outcome<ContributionReceipt>.Refused(RejectionKind.AlreadyExists, "a conflicting record was written concurrently");
     }
@@ -153,11 +157,10 @@ public sealed class CitizenGrain(
         {
             if (Enrollment is null) return Outcome<ExemptionReceipt>.Refused(RejectionKind.NotFound, $"citizen {CitizenId} is not enrolled");
             var fingerprint = Fingerprint.Of("exemption", command.Category, command.EvidenceReference, command.ExpiresAt, command.ReviewerId);
-            if (KeyUse(command.IdempotencyKey, fingerprint) is { } used)
-            {
-                if (used.Rejection is { } r) return new(null, r);
-                return Outcome<ExemptionReceipt>.Ok(ToReceipt(_exemptions.First(e => e.IdempotencyKey == command.IdempotencyKey), true));
-            }
+            if (KeyUsed(command.ReviewerId, command.IdempotencyKey) is { } used)
+                return used.Fingerprint == fingerprint && _exemptions.FirstOrDefault(e => e.ExemptionId == used.EntryId) is { } granted
+                    ? Outcome<ExemptionReceipt>.Ok(ToReceipt(granted, true))
+                    : new(null, KeyReused(command.IdempotencyKey));
 
             var now = clock.Now;
             var policy = policies.For(clock.Current);
@@ -170,12 +173,15 @@ public sealed class CitizenGrain(
             var entry = new ExemptionEntry(
                 $"{CitizenId}:exemption:{_exemptions.Count + 1}", CitizenId, command.Category, command.EvidenceReference, now, command.ExpiresAt,
                 command.ReviewerId, new ReasonCode(ReasonRules.ExemptionGranted, policy.Version).ToString(), command.IdempotencyKey, fingerprint);
-            if (await ledger.RecordAsync(entry) == PostingResult.Committed)
+            var key = KeyOf(command.ReviewerId, command.IdempotencyKey, entry.ExemptionId, fingerprint);
+            if (await ledger.AppendAsync([entry, key]) == PostingResult.Committed)
             {
                 _exemptions.Add(entry);
+                _keys.Add(key);
                 return Outcome<ExemptionReceipt>.Ok(ToReceipt(entry, false));
             }
             await ReloadAsync();
+            if (await KeyTakenElsewhereAsync(command.ReviewerId, command.IdempotencyKey) is { } taken) return new(null, taken);
         }
         return Outcome<ExemptionReceipt>.Refused(RejectionKind.AlreadyExists, "a conflicting record was written concurrently");
     }
@@ -187,11 +193,11 @@ public sealed class CitizenGrain(
         {
             if (Guard(command.ActingBankId) is { } refused) return new(null, refused);
             var fingerprint = Fingerprint.Of("appeal", command.DecisionId, command.Ground, command.EvidenceReference ?? "", command.FiledBy);
-            if (_appeals.FirstOrDefault(a => a.IdempotencyKey == command.IdempotencyKey) is { } filed)
-                return filed.Fingerprint == fingerprint ? Outcome<AppealView>.Ok(ToView(filed, true)) : new(null, KeyReused(command.IdempotencyKey));
-            if (KeyUse(command.IdempotencyKey, "") is not null || _resolutions.Any(r => r.IdempotencyKey == command.IdempotencyKey) ||
-                _approvals.Any(a => a.IdempotencyKey == command.IdempotencyKey))
-                return new(null, KeyReused(command.IdempotencyKey));
+            var scope = command.ActingBankId ?? command.FiledBy;
+            if (KeyUsed(scope, command.IdempotencyKey) is { } used)
+                return used.Fingerprint == fingerprint && _appeals.FirstOrDefault(a => a.AppealId == used.EntryId) is { } filed
+                    ? Outcome<AppealView>.Ok(ToView(filed, true))
+                    : new(null, KeyReused(command.IdempotencyKey));
             if (!AppealGrounds.All.Contains(command.Ground))
                 return Outcome<AppealView>.Refused(RejectionKind.InvalidArgument, $"ground must be one of: {string.Join(", ", AppealGrounds.All)}");
             // Only a decision recorded for this citizen can be appealed: a free-text reference would let anyone open a
@@ -201,12 +207,15 @@ public sealed class CitizenGrain(
 
             var entry = new AppealEntry($"{CitizenId}:appeal:{_appeals.Count + 1}", CitizenId, command.DecisionId, command.Ground,
                 command.EvidenceReference, command.FiledBy, clock.Now, command.IdempotencyKey, fingerprint);
-            if (await ledger.RecordAsync(entry) == PostingResult.Committed)
+            var key = KeyOf(scope, command.IdempotencyKey, entry.AppealId, fingerprint);
+            if (await ledger.AppendAsync([entry, key]) == PostingResult.Committed)
             {
                 _appeals.Add(entry);
+                _keys.Add(key);
                 return Outcome<AppealView>.Ok(ToView(entry, false));
             }
             await ReloadAsync();
+            if (await KeyTakenElsewhereAsync(scope, command.IdempotencyKey) is { } taken) return new(null, taken);
         }
         return Outcome<AppealView>.Refused(RejectionKind.AlreadyExists, "a conflicting record was written concurrently");
     }
@@ -220,16 +229,15 @@ public sealed class CitizenGrain(
             if (_appeals.FirstOrDefault(a => a.AppealId == command.AppealId) is not { } appeal)
                 return Outcome<AppealView>.Refused(RejectionKind.NotFound, $"appeal {command.AppealId} does not exist");
             var fingerprint = Fingerprint.Of("resolve-appeal", command.AppealId, command.Outcome, command.Reason, command.CorrectiveAmount, command.ReviewerId);
-            if (_resolutions.FirstOrDefault(r => r.AppealId == appeal.AppealId) is { } resolved)
-            {
-                if (resolved.IdempotencyKey != command.IdempotencyKey)
-                    return Outcome<AppealView>.Refused(RejectionKind.AlreadyExists, $"appeal {appeal.AppealId} was already resolved");
-                return resolved.Fingerprint == fingerprint ? Outcome<AppealView>.Ok(ToView(appeal, true)) : new(null, KeyReused(command.IdempotencyKey));
-            }
+            if (KeyUsed(command.ReviewerId, command.IdempotencyKey) is { } used)
+                return used.Fingerprint == fingerprint && used.EntryId == ResolutionEntryId(appeal)
+                    ? Outcome<AppealView>.Ok(ToView(appeal, true))
+                    : new(null, KeyReused(command.IdempotencyKey));
+            if (_resolutions.Any(r => r.AppealId == appeal.AppealId))
+                return Outcome<AppealView>.Refused(RejectionKind.AlreadyExists, $"appeal {appeal.AppealId} was already resolved");
             // Separation of duties (rule 9): whoever filed an appeal never resolves it.
             if (command.ReviewerId == appeal.FiledBy)
                 return Outcome<AppealView>.Refused(RejectionKind.PermissionDenied, "the participant who filed an appeal cannot resolve it");
-            if (KeyTaken(command.IdempotencyKey)) return new(null, KeyReused(command.IdempotencyKey));
             if (command.Outcome == AppealOutcome.Rejected && command.CorrectiveAmount != 0)
                 return Outcome<AppealView>.Refused(RejectionKind.InvalidArgument, "only an upheld appeal can order a corrective payment");
 
@@ -238,7 +246,7 @@ public sealed class CitizenGrain(
             var limit = CorrectionLimitOf(appeal);
             var resolution = new AppealResolutionEntry(appeal.AppealId, CitizenId, command.Outcome, command.Reason, command.CorrectiveAmount,
                 command.ReviewerId, clock.Now, reason.ToString(), command.IdempotencyKey, fingerprint, limit);
-            List<object> entries = [resolution];
+            List<object> entries = [resolution, KeyOf(command.ReviewerId, command.IdempotencyKey, ResolutionEntryId(appeal), fingerprint)];
             PayoutPosting? posting = null;
             // Up to the limit one reviewer's resolution pays at once; above it the correction waits for a second reviewer.
             // The correction and the resolution commit together: there is never one without the other.
@@ -251,10 +259,12 @@ public sealed class CitizenGrain(
             if (await ledger.AppendAsync(entries) == PostingResult.Committed)
             {
                 _resolutions.Add(resolution);
+                _keys.Add((IdempotencyKeyEntry)entries[1]);
                 if (posting is not null) Posted(posting);
                 return Outcome<AppealView>.Ok(ToView(appeal, false));
             }
             await ReloadAsync();
+            if (await KeyTakenElsewhereAsync(command.ReviewerId, command.IdempotencyKey) is { } taken) return new(null, taken);
         }
         return Outcome<AppealView>.Refused(RejectionKind.AlreadyExists, "a conflicting record was written concurrently");
     }
@@ -268,30 +278,31 @@ public sealed class CitizenGrain(
             if (_appeals.FirstOrDefault(a => a.AppealId == command.AppealId) is not { } appeal)
                 return Outcome<AppealView>.Refused(RejectionKind.NotFound, $"appeal {command.AppealId} does not exist");
             var fingerprint = Fingerprint.Of("approve-correction", command.AppealId, command.ReviewerId);
-            if (_approvals.FirstOrDefault(a => a.AppealId == appeal.AppealId) is { } approved)
-            {
-                if (approved.IdempotencyKey != command.IdempotencyKey)
-                    return Outcome<AppealView>.Refused(RejectionKind.AlreadyExists, $"the correction of {appeal.AppealId} was already approved");
-                return approved.Fingerprint == fingerprint ? Outcome<AppealView>.Ok(ToView(appeal, true)) : new(null, KeyReused(command.IdempotencyKey));
-            }
+            if (KeyUsed(command.ReviewerId, command.IdempotencyKey) is { } used)
+                return used.Fingerprint == fingerprint && used.EntryId == $"approval/{appeal.AppealId}"
+                    ? Outcome<AppealView>.Ok(ToView(appeal, true))
+                    : new(null, KeyReused(command.IdempotencyKey));
+            if (_approvals.Any(a => a.AppealId == appeal.AppealId))
+                return Outcome<AppealView>.Refused(RejectionKind.AlreadyExists, $"the correction of {appeal.AppealId} was already approved");
             if (_resolutions.FirstOrDefault(r => r.AppealId == appeal.AppealId) is not { } resolution || !AwaitsApproval(resolution))
                 return Outcome<AppealView>.Refused(RejectionKind.FailedPrecondition, $"appeal {appeal.AppealId} has no correction waiting for a second approval");
             if (command.ReviewerId == resolution.ReviewerId || command.ReviewerId == appeal.FiledBy)
                 return Outcome<AppealView>.Refused(RejectionKind.PermissionDenied,
                     "a correction above the limit needs a second reviewer who neither filed the appeal nor resolved it");
-            if (KeyTaken(command.IdempotencyKey)) return new(null, KeyReused(command.IdempotencyKey));
-
             var policy = policies.For(clock.Current);
             var approval = new CorrectionApprovalEntry(appeal.AppealId, CitizenId, command.ReviewerId, clock.Now, command.IdempotencyKey, fingerprint);
             var posting = NewPosting(PayoutKind.Correction, AppealNumber(appeal), clock.Current.ToString(), new Money(resolution.CorrectiveAmount, policy.Currency),
                 new ReasonCode(ReasonRules.AppealUpheld, policy.Version), command.IdempotencyKey, fingerprint, clock.Now);
-            if (await ledger.AppendAsync([approval, posting]) == PostingResult.Committed)
+            var key = KeyOf(command.ReviewerId, command.IdempotencyKey, $"approval/{appeal.AppealId}", fingerprint);
+            if (await ledger.AppendAsync([approval, posting, key]) == PostingResult.Committed)
             {
                 _approvals.Add(approval);
+                _keys.Add(key);
                 Posted(posting);
                 return Outcome<AppealView>.Ok(ToView(appeal, false));
             }
             await ReloadAsync();
+            if (await KeyTakenElsewhereAsync(command.ReviewerId, command.IdempotencyKey) is { } taken) return new(null, taken);
         }
         return Outcome<AppealView>.Refused(RejectionKind.AlreadyExists, "a conflicting record was written concurrently");
     }
@@ -301,10 +312,7 @@ public sealed class CitizenGrain(
         r.Outcome == AppealOutcome.Upheld && r.CorrectiveAmount > 0 && CorrectionLimit.NeedsSecondApproval(r.CorrectiveAmount, r.CorrectionLimit ?? 0) &&
         _approvals.All(a => a.AppealId != r.AppealId);
 
-    /// <summary>Whether this key was used by any record of this citizen (a payout, record, resolution, approval or appeal).</summary>
-    private bool KeyTaken(string key) =>
-        KeyUse(key, "") is not null || _appeals.Any(a => a.IdempotencyKey == key) || _resolutions.Any(r => r.IdempotencyKey == key) ||
-        _approvals.Any(a => a.IdempotencyKey == key);
+    private static string ResolutionEntryId(AppealEntry appeal) => $"resolution/{appeal.AppealId}";
 
     /// <summary>One floor amount of the disputed decision's period, under that period's policy.</summary>
     private long CorrectionLimitOf(AppealEntry appeal) =>
@@ -402,12 +410,10 @@ public sealed class CitizenGrain(
         {
             if (Enrollment is null) return Outcome<AccountChangeReceipt>.Refused(RejectionKind.NotFound, $"citizen {CitizenId} is not enrolled");
             var fingerprint = Fingerprint.Of("change-account", command.Account.BankId, command.Account.AccountToken);
-            if (_accountChanges.FirstOrDefault(c => c.IdempotencyKey == command.IdempotencyKey) is { } done)
-            {
-                if (done.Fingerprint != fingerprint) return new(null, KeyReused(command.IdempotencyKey));
-                return Outcome<AccountChangeReceipt>.Ok(ToReceipt(done, false, true));
-            }
-            if (KeyTaken(command.IdempotencyKey)) return new(null, KeyReused(command.IdempotencyKey));
+            if (KeyUsed(command.ActingBankId, command.IdempotencyKey) is { } used)
+                return used.Fingerprint == fingerprint && _accountChanges.FirstOrDefault(c => c.ChangeId == used.EntryId) is { } done
+                    ? Outcome<AccountChangeReceipt>.Ok(ToReceipt(done, false, true))
+                    : new(null, KeyReused(command.IdempotencyKey));
             if (command.ActingBankId != command.Account.BankId)
                 return Outcome<AccountChangeReceipt>.Refused(RejectionKind.PermissionDenied, "a bank can move payouts only to an account it holds");
             var now = clock.Now;
@@ -425,12 +431,15 @@ public sealed class CitizenGrain(
                 command.IdempotencyKey, fingerprint);
             // The old bank's notice commits with the change: a crash can never leave a change the old bank was not told of.
             var notice = NoticeOf(change);
-            if (await ledger.AppendAsync([change, notice]) != PostingResult.Committed)
+            var key = KeyOf(command.ActingBankId, command.IdempotencyKey, change.ChangeId, fingerprint);
+            if (await ledger.AppendAsync([change, notice, key]) != PostingResult.Committed)
             {
                 await ReloadAsync();
+                if (await KeyTakenElsewhereAsync(command.ActingBankId, command.IdempotencyKey) is { } taken) return new(null, taken);
                 continue;
             }
             _accountChanges.Add(change);
+            _keys.Add(key);
             _instructions.Add(ToInstruction(notice));
             var flagged = false;
             var sharing = await outbox.CountCitizensOnAccountAsync(change.BankId, change.AccountToken);
@@ -452,9 +461,10 @@ public sealed class CitizenGrain(
         {
             if (Enrollment is null) return Outcome<AccountReleaseReceipt>.Refused(RejectionKind.NotFound, $"citizen {CitizenId} is not enrolled");
             var fingerprint = Fingerprint.Of("release-account", command.ToBankId, command.ActingBankId);
-            if (_releases.FirstOrDefault(r => r.IdempotencyKey == command.IdempotencyKey) is { } done)
-                return done.Fingerprint == fingerprint ? Outcome<AccountReleaseReceipt>.Ok(ToReceipt(done, true)) : new(null, KeyReused(command.IdempotencyKey));
-            if (KeyTaken(command.IdempotencyKey)) return new(null, KeyReused(command.IdempotencyKey));
+            if (KeyUsed(command.ActingBankId, command.IdempotencyKey) is { } used)
+                return used.Fingerprint == fingerprint && _releases.FirstOrDefault(r => r.ReleaseId == used.EntryId) is { } done
+                    ? Outcome<AccountReleaseReceipt>.Ok(ToReceipt(done, true))
+                    : new(null, KeyReused(command.IdempotencyKey));
             if (AccountOnFile().BankId != command.ActingBankId)
                 return Outcome<AccountReleaseReceipt>.Refused(RejectionKind.PermissionDenied, "only the bank holding the citizen's payout account can release it");
             if (command.ToBankId == command.ActingBankId)
@@ -463,12 +473,15 @@ public sealed class CitizenGrain(
             var now = clock.Now;
             var release = new AccountReleaseEntry($"{CitizenId}:release:{_releases.Count + 1}", CitizenId, command.ActingBankId, command.ToBankId,
                 now, now + accounts.TransferWindow, command.IdempotencyKey, fingerprint);
-            if (await ledger.AppendAsync([release]) == PostingResult.Committed)
+            var key = KeyOf(command.ActingBankId, command.IdempotencyKey, release.ReleaseId, fingerprint);
+            if (await ledger.AppendAsync([release, key]) == PostingResult.Committed)
             {
                 _releases.Add(release);
+                _keys.Add(key);
                 return Outcome<AccountReleaseReceipt>.Ok(ToReceipt(release, false));
             }
             await ReloadAsync();
+            if (await KeyTakenElsewhereAsync(command.ActingBankId, command.IdempotencyKey) is { } taken) return new(null, taken);
         }
         return Outcome<AccountReleaseReceipt>.Refused(RejectionKind.AlreadyExists, "a conflicting record was written concurrently");
     }
@@ -609,7 +622,7 @@ public sealed class CitizenGrain(
     /// Decides on what this activation knows; commits the resulting payout to the ledger; on a unique-key conflict
     /// re-reads the ledger (the truth) and decides once more, which then replays or refuses.
     /// </summary>
-    private async Task<Outcome<T>> DecideAndPost<T>(Func<Decision<T>> decide, bool refreshIfNotEnrolled = true)
+    private async Task<Outcome<T>> DecideAndPost<T>(string scope, string idempotencyKey, Func<Decision<T>> decide, bool refreshIfNotEnrolled = true)
     {
         // (An enrollment needs no refresh: if an envelope enrolled the citizen meanwhile, its write conflicts and re-reads.)
         if (refreshIfNotEnrolled) await RefreshIfNotEnrolledAsync();
@@ -618,12 +631,15 @@ public sealed class CitizenGrain(
             var decision = decide();
             if (decision.Outcome is { } done) return done;
             var posting = decision.Posting!;
-            if (await ledger.PostAsync(posting) == PostingResult.Committed)
+            var key = KeyOf(scope, idempotencyKey, posting.PayoutId, posting.Fingerprint);
+            if (await ledger.AppendAsync([posting, key]) == PostingResult.Committed)
             {
                 Posted(posting);
+                _keys.Add(key);
                 return Outcome<T>.Ok(decision.Result!(posting));
             }
             await ReloadAsync();
+            if (await KeyTakenElsewhereAsync(scope, idempotencyKey) is { } taken) return new Outcome<T>(default, taken);
         }
         return Outcome<T>.Refused(RejectionKind.AlreadyExists, "a conflicting payout was recorded concurrently");
     }
@@ -664,12 +680,13 @@ public sealed class CitizenGrain(
     private static Rejection KeyReused(string key) =>
         new(RejectionKind.AlreadyExists, $"idempotency key '{key}' was already used for a different request");
 
-    /// <summary>A key already used for a payout (same content: the payout; other content: refused) or for a record.</summary>
-    private ReplayHit? ReplayPayout(string key, string fingerprint)
+    /// <summary>This scope's key, used here before: the same request replays its payout; anything else is refused.</summary>
+    private ReplayHit? ReplayPayout(string scope, string key, string fingerprint)
     {
-        var used = _payouts.FirstOrDefault(p => p.IdempotencyKey == key);
-        if (used is not null) return used.Fingerprint == fingerprint ? new(used, null) : new(null, KeyReused(key));
-        return KeyUse(key, "") is not null ? new(null, KeyReused(key)) : null;
+        if (KeyUsed(scope, key) is not { } used) return null;
+        return used.Fingerprint == fingerprint && _payouts.FirstOrDefault(p => p.PayoutId == used.EntryId) is { } paid
+            ? new(paid, null)
+            : new(null, KeyReused(key));
     }
 
     private Decision<PayoutReceipt> ReplayedReceipt(ReplayHit replay) =>
@@ -677,17 +694,23 @@ public sealed class CitizenGrain(
             ? Decision<PayoutReceipt>.Done(Outcome<PayoutReceipt>.Ok(ToReceipt(p, true)))
             : Decision<PayoutReceipt>.Done(new(null, replay.Rejection));
 
-    private sealed record KeyHit(Rejection? Rejection);
+    /// <summary>
+    /// Keys are scoped to the calling participant (rule 4, as payment switches scope them): a bank's id for banks, the
+    /// participant's id otherwise, and this system's own scope for calls no participant made.
+    /// </summary>
+    private static string ScopeOf(string? actingBankId) => actingBankId ?? SystemScope;
 
-    /// <summary>Whether a contribution or exemption used this key: with the same content (replay) or not (refused); payouts too.</summary>
-    private KeyHit? KeyUse(string key, string fingerprint)
-    {
-        if (_payouts.Any(p => p.IdempotencyKey == key) || _accountChanges.Any(c => c.IdempotencyKey == key)) return new(KeyReused(key));
-        var fingerprintUsed = _contributions.FirstOrDefault(c => c.IdempotencyKey == key)?.Fingerprint
-            ?? _exemptions.FirstOrDefault(e => e.IdempotencyKey == key)?.Fingerprint;
-        if (fingerprintUsed is null) return null;
-        return new(fingerprintUsed == fingerprint ? null : KeyReused(key));
-    }
+    private const string SystemScope = "floorpay";
+
+    /// <summary>What this scope's key produced among this citizen's records, if it was used here.</summary>
+    private IdempotencyKeyEntry? KeyUsed(string scope, string key) => _keys.FirstOrDefault(k => k.Scope == scope && k.Key == key);
+
+    private IdempotencyKeyEntry KeyOf(string scope, string key, string entryId, string fingerprint) =>
+        new(scope, key, CitizenId, entryId, fingerprint, clock.Now);
+
+    /// <summary>After a conflict: the key belongs to this participant's request for another citizen, so it is reused.</summary>
+    private async Task<Rejection?> KeyTakenElsewhereAsync(string scope, string key) =>
+        KeyUsed(scope, key) is null && await ledger.CitizenHoldingKeyAsync(scope, key) is { } holder && holder != CitizenId ? KeyReused(key) : null;
 
     private PayoutPosting NewPosting(PayoutKind kind, string slot, string period, Money amount, ReasonCode reason, string key, string fingerprint,
         DateTimeOffset now, string? regionId = null, PayoutAccount? account = null, bool enrollment = false)

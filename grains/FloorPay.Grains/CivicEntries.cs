@@ -64,6 +64,18 @@ public sealed record CorrectionApprovalEntry(
     string IdempotencyKey,
     string Fingerprint);
 
+/// <summary>
+/// The use of an idempotency key: unique per scope (the calling participant: a bank's id, or a participant's id) and
+/// key, committed with the record it produced (<see cref="EntryId"/>), so that a key names one request for good.
+/// </summary>
+public sealed record IdempotencyKeyEntry(
+    string Scope,
+    string Key,
+    string CitizenId,
+    string EntryId,
+    string Fingerprint,
+    DateTimeOffset RecordedAt);
+
 /// <summary>Everything recorded about one citizen, oldest first: what a citizen activation rebuilds itself from.</summary>
 public sealed record CitizenHistory(
     IReadOnlyList<PayoutPosting> Payouts,
@@ -75,7 +87,8 @@ public sealed record CitizenHistory(
     IReadOnlyList<InstructionOutcomeRecord> Outcomes,
     IReadOnlyList<AccountChangeEntry> AccountChanges,
     IReadOnlyList<CorrectionApprovalEntry> Approvals,
-    IReadOnlyList<AccountReleaseEntry> Releases)
+    IReadOnlyList<AccountReleaseEntry> Releases,
+    IReadOnlyList<IdempotencyKeyEntry> Keys)
 {
-    public static readonly CitizenHistory Empty = new([], [], [], [], [], [], [], [], [], []);
+    public static readonly CitizenHistory Empty = new([], [], [], [], [], [], [], [], [], [], []);
 }

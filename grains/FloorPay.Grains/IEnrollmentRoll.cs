@@ -11,14 +11,13 @@ public interface IEnrollmentRoll
         CancellationToken cancellation = default);
 
     /// <summary>
-    /// For each of these citizens that is enrolled: its region, enrollment period, the payout account in effect at
-    /// <paramref name="now"/>, and the idempotency keys it has used outside payouts (contributions, exemptions, appeals,
-    /// account changes), which the payout table's own unique key cannot see.
+    /// For each of these citizens that is enrolled: its region, enrollment period and the payout account in effect at
+    /// <paramref name="now"/>. (Idempotency keys need no look-up: each payout commits with its key's row.)
     /// </summary>
     Task<IReadOnlyDictionary<string, CitizenStanding>> LookupAsync(IReadOnlyCollection<string> citizenIds, DateTimeOffset now,
         CancellationToken cancellation = default);
 }
 
-public sealed record CitizenStanding(EnrolledCitizen Citizen, string EnrollmentPeriod, IReadOnlySet<string> OtherKeys);
+public sealed record CitizenStanding(EnrolledCitizen Citizen, string EnrollmentPeriod);
 
 public sealed record EnrolledCitizen(string CitizenId, string RegionId, PayoutAccount Account);

@@ -51,6 +51,9 @@ public interface IPayoutLedger
     /// </summary>
     Task<PostingResult> AppendAsync(IReadOnlyList<object> entries);
 
+    /// <summary>The citizen whose record used this idempotency key of this scope (a bank's or participant's id), if any.</summary>
+    Task<string?> CitizenHoldingKeyAsync(string scope, string key);
+
     /// <summary>Everything recorded about one citizen.</summary>
     Task<CitizenHistory> ReadHistoryAsync(string citizenId, CancellationToken cancellation = default);
 }

@@ -98,15 +98,18 @@ public abstract class BulkFastPathContract : IAsyncLifetime
     [Fact]
     public async Task Items_the_fast_path_cannot_decide_get_the_single_calls_answer()
     {
-        var mine = await EnrollAsync([Requests.Enroll(Ids.Citizen()), Requests.Enroll(Ids.Citizen())]);
+        EnrollRequest[] enrollments = [Requests.Enroll(Ids.Citizen()), Requests.Enroll(Ids.Citizen())];
+        var mine = await EnrollAsync(enrollments);
         var (theirs, _) = await _server.EnrollNewCitizen(bankKey: ApiKeys.BankB, bankId: "bank-b");
-        var reusedKey = Ids.Key("reused");
         var a = mine.Items[0].CitizenId;
         var b = mine.Items[1].CitizenId;
-        await _server.As(ApiKeys.Platform).Contributions.RecordContributionAsync(Requests.Contribution(a, key: reusedKey));
+        // Bank A's own key, already used to enroll b; and a key the platform used, which is not bank A's.
+        var reusedKey = enrollments[1].IdempotencyKey;
+        var platformKey = Ids.Key("platform");
+        await _server.As(ApiKeys.Platform).Contributions.RecordContributionAsync(Requests.Contribution(a, key: platformKey));
         _time.Advance(TimeSpan.FromDays(32));
 
-        var result = await PayAsync([Requests.Floor(a, key: reusedKey), Requests.Floor(b), Requests.Floor(Ids.Citizen())]);
+        var result = await PayAsync([Requests.Floor(a, key: reusedKey), Requests.Floor(b, key: platformKey), Requests.Floor(Ids.Citizen())]);
         Assert.Equal((int)StatusCode.AlreadyExists, result.Items[0].StatusCode);
         Assert.Equal(0, result.Items[1].StatusCode);
         Assert.Equal((int)StatusCode.NotFound, result.Items[2].StatusCode);

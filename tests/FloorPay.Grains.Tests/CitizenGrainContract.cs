@@ -53,8 +53,9 @@ public abstract class CitizenGrainContract(ClusterFixture fixture)
 
         var reuse = await Citizen(id).Enroll(Enroll(key, token: "tok-other"));
         Assert.Equal(RejectionKind.AlreadyExists, reuse.Rejection?.Kind);
-        var contribution = await Citizen(id).RecordContribution(new ContributionCommand(key, "care", 30, null, "platform"));
-        Assert.Equal(RejectionKind.AlreadyExists, contribution.Rejection?.Kind);
+        // The same participant (bank-a) reusing its key for another operation is refused too.
+        var payout = await Citizen(id).RequestFloorPayout(new FloorPayoutCommand(key, null, "bank-a"));
+        Assert.Equal(RejectionKind.AlreadyExists, payout.Rejection?.Kind);
 
         var after = (await Citizen(id).GetStatement(new StatementQuery(null))).Value!;
         Assert.Equal("tok-1", after.Account.AccountToken);

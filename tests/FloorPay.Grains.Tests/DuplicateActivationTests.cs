@@ -32,8 +32,8 @@ public sealed class DuplicateActivationTests : IAsyncLifetime
         {
             var id = $"dup-{round}-{Guid.NewGuid():N}";
             var results = await Task.WhenAll(
-                _a.Grains.GetGrain<ICitizenGrain>(id).Enroll(Enroll("from-a", "tok-a")),
-                _b.Grains.GetGrain<ICitizenGrain>(id).Enroll(Enroll("from-b", "tok-b")));
+                _a.Grains.GetGrain<ICitizenGrain>(id).Enroll(Enroll($"from-a-{round}", "tok-a")),
+                _b.Grains.GetGrain<ICitizenGrain>(id).Enroll(Enroll($"from-b-{round}", "tok-b")));
 
             Assert.Single(results, r => r.Rejection is null);
             Assert.Single(results, r => r.Rejection?.Kind == RejectionKind.AlreadyExists);

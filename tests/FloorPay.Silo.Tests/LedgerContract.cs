@@ -59,6 +59,24 @@ public abstract class LedgerContract(StorageProvider provider) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Entries_of_different_kinds_never_share_an_id_in_a_batch_whatever_the_citizens_are_called()
+    {
+        // A citizen may be called "resolution:c-1": its first appeal's id is then what a resolution of c-1's first appeal
+        // was once identified by in a batch. Both must commit, and each caller must get its own answer.
+        var now = new DateTimeOffset(DateTimeOffset.UtcNow.UtcTicks, TimeSpan.Zero);
+        var appeal = new AppealEntry("c-1:appeal:1", "c-1", "c-1:floor:2026-11", "amount-wrong", null, "bank-a", now, "k-1", "f");
+        Assert.Equal(PostingResult.Committed, await _ledger.AppendAsync([appeal]));
+
+        var twin = new AppealEntry("resolution:c-1:appeal:1", "resolution:c-1", "x", "other", null, "bank-a", now, "k-2", "f");
+        var resolution = new AppealResolutionEntry("c-1:appeal:1", "c-1", AppealOutcome.Rejected, "no", 0, "reviewer", now, "APPEAL_REJECTED@policy-v1", "k-3", "f");
+        var results = await Task.WhenAll(_ledger.AppendAsync([twin]), _ledger.AppendAsync([resolution]));
+
+        Assert.Equal([PostingResult.Committed, PostingResult.Committed], results);
+        Assert.Single((await _ledger.ReadHistoryAsync("resolution:c-1")).Appeals);
+        Assert.Single((await _ledger.ReadHistoryAsync("c-1")).Resolutions);
+    }
+
+    [Fact]
     public async Task A_posting_commits_once_and_reads_back_exactly()
     {
         var posting = Floor("c1", enrollment: true);

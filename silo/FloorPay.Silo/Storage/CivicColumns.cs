@@ -29,6 +29,11 @@ internal static class CivicColumns
 
     public const string Approval = "appeal_id, citizen_id, reviewer_id, approved_at_ticks, idempotency_key, fingerprint";
 
+    public const string Key = "scope, idempotency_key, citizen_id, entry_id, fingerprint, recorded_at_ticks";
+
+    public static IdempotencyKeyEntry ReadKey(DbDataReader r) => new(
+        r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), new DateTimeOffset(r.GetInt64(5), TimeSpan.Zero));
+
     public static CorrectionApprovalEntry ReadApproval(DbDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetString(2), new DateTimeOffset(r.GetInt64(3), TimeSpan.Zero), r.GetString(4), r.GetString(5));
 
@@ -44,20 +49,25 @@ internal static class CivicColumns
 
     public static AppealOutcome Outcome(string outcome) => outcome == "upheld" ? AppealOutcome.Upheld : AppealOutcome.Rejected;
 
-    /// <summary>The id that identifies an entry of any kind in a batch (the kinds' id formats do not overlap).</summary>
+    /// <summary>
+    /// The id that identifies an entry of any kind in a batch. Records' own ids differ by kind in their last segments;
+    /// derived ids carry a prefix with '/', which no identifier may contain, so a citizen named "outcome:c-1" cannot
+    /// collide with the outcome of instruction "c-1:…".
+    /// </summary>
     public static string IdOf(object entry) => entry switch
     {
         PayoutPosting p => p.PayoutId,
         ContributionEntry c => c.ContributionId,
         ExemptionEntry e => e.ExemptionId,
         AppealEntry a => a.AppealId,
-        AppealResolutionEntry r => $"resolution:{r.AppealId}",
+        AppealResolutionEntry r => $"resolution/{r.AppealId}",
         InstructionEntry i => i.InstructionId,
-        InstructionOutcomeEntry o => $"outcome:{o.Record.InstructionId}",
+        InstructionOutcomeEntry o => $"outcome/{o.Record.InstructionId}",
         AccountChangeEntry c => c.ChangeId,
-        FraudFlagEntry f => $"flag:{f.Flag.BankId}/{f.Flag.AccountToken}",
-        CorrectionApprovalEntry a => $"approval:{a.AppealId}",
+        FraudFlagEntry f => $"flag/{f.Flag.BankId}/{f.Flag.AccountToken}",
+        CorrectionApprovalEntry a => $"approval/{a.AppealId}",
         AccountReleaseEntry r => r.ReleaseId,
+        IdempotencyKeyEntry k => $"key/{k.Scope}/{k.Key}",
         _ => throw new ArgumentException($"not a ledger entry: {entry.GetType().Name}"),
     };
 }

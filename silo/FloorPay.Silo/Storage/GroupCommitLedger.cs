@@ -97,6 +97,16 @@ public sealed class GroupCommitLedger : IPayoutLedger, IAsyncDisposable
         return await pending.Done.Task;
     }
 
+    public async Task<string?> CitizenHoldingKeyAsync(string scope, string key)
+    {
+        using var timeout = new CancellationTokenSource(_options.CommitTimeout);
+        try { return await _store.CitizenHoldingKeyAsync(scope, key, timeout.Token); }
+        catch (Exception e) when (e is System.Data.Common.DbException or OperationCanceledException)
+        {
+            throw new LedgerUnavailableException("the payout ledger could not be read", e);
+        }
+    }
+
     public async Task<CitizenHistory> ReadHistoryAsync(string citizenId, CancellationToken cancellation = default)
     {
         var pending = new PendingRead(citizenId, new TaskCompletionSource<CitizenHistory>(TaskCreationOptions.RunContinuationsAsynchronously));

@@ -12,6 +12,9 @@ internal interface ILedgerStore
     /// </summary>
     Task<BatchCommit?> InsertBatchAsync(IReadOnlyList<object> batch, Func<BatchCommit, bool> approve, CancellationToken cancellation);
 
+    /// <summary>The citizen whose record used this idempotency key of this scope, if any.</summary>
+    Task<string?> CitizenHoldingKeyAsync(string scope, string key, CancellationToken cancellation);
+
     /// <summary>The records of several citizens in one round trip, oldest first per citizen.</summary>
     Task<IReadOnlyDictionary<string, CitizenHistory>> ReadCitizensAsync(IReadOnlyCollection<string> citizenIds, CancellationToken cancellation);
 }
@@ -31,7 +34,7 @@ internal static class CitizenHistories
         IReadOnlyCollection<string> citizenIds, List<PayoutPosting> payouts, List<ContributionEntry> contributions, List<ExemptionEntry> exemptions,
         List<AppealEntry> appeals, List<AppealResolutionEntry> resolutions, List<PayoutInstruction> instructions,
         List<InstructionOutcomeRecord> outcomes, List<AccountChangeEntry> changes, List<CorrectionApprovalEntry> approvals,
-        List<AccountReleaseEntry> releases)
+        List<AccountReleaseEntry> releases, List<IdempotencyKeyEntry> keys)
     {
         var p = payouts.ToLookup(x => x.CitizenId, StringComparer.Ordinal);
         var c = contributions.ToLookup(x => x.CitizenId, StringComparer.Ordinal);
@@ -43,8 +46,9 @@ internal static class CitizenHistories
         var h = changes.ToLookup(x => x.CitizenId, StringComparer.Ordinal);
         var v = approvals.ToLookup(x => x.CitizenId, StringComparer.Ordinal);
         var l = releases.ToLookup(x => x.CitizenId, StringComparer.Ordinal);
+        var k = keys.ToLookup(x => x.CitizenId, StringComparer.Ordinal);
         return citizenIds.Distinct().ToDictionary(id => id,
             id => new CitizenHistory(p[id].ToList(), c[id].ToList(), e[id].ToList(), a[id].ToList(), r[id].ToList(),
-                i[id].ToList(), o[id].ToList(), h[id].ToList(), v[id].ToList(), l[id].ToList()), StringComparer.Ordinal);
+                i[id].ToList(), o[id].ToList(), h[id].ToList(), v[id].ToList(), l[id].ToList(), k[id].ToList()), StringComparer.Ordinal);
     }
 }

@@ -65,14 +65,14 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
         UNION ALL
         SELECT instruction_id::text, bank_id::text FROM issued
         UNION ALL
-        SELECT 'stale:' || input.payout_id, NULL::text FROM input, sealed WHERE input.enrollment AND input.paid_at_ticks < sealed.cutoff;
+        SELECT 'stale/' || input.payout_id, NULL::text FROM input, sealed WHERE input.enrollment AND input.paid_at_ticks < sealed.cutoff;
         """;
 
     private const string OutcomesSql = $"""
         INSERT INTO floorpay_instruction_outcomes ({RailColumns.Outcomes})
         SELECT * FROM unnest(@instruction_id, @bank_id, @citizen_id, @outcome, @reason, @amount, @recorded_at_ticks)
         ON CONFLICT DO NOTHING
-        RETURNING 'outcome:' || instruction_id;
+        RETURNING 'outcome/' || instruction_id;
         """;
 
     private const string AccountChangesSql = $"""
@@ -87,7 +87,7 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
         INSERT INTO floorpay_fraud_flags ({RailColumns.FraudFlag})
         SELECT * FROM unnest(@bank_id, @account_token, @citizen_count, @raised_by_change, @raised_at_ticks)
         ON CONFLICT DO NOTHING
-        RETURNING 'flag:' || bank_id || '/' || account_token;
+        RETURNING 'flag/' || bank_id || '/' || account_token;
         """;
 
     private const string ContributionsSql = $"""
@@ -119,7 +119,7 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
         SELECT * FROM unnest(@appeal_id, @citizen_id, @outcome, @reason, @corrective_amount, @reviewer_id, @resolved_at_ticks,
                              @reason_code, @idempotency_key, @fingerprint, @correction_limit)
         ON CONFLICT DO NOTHING
-        RETURNING 'resolution:' || appeal_id;
+        RETURNING 'resolution/' || appeal_id;
         """;
 
     private const string ReleasesSql = $"""
@@ -129,11 +129,18 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
         RETURNING release_id;
         """;
 
+    private const string KeysSql = $"""
+        INSERT INTO floorpay_idempotency_keys ({CivicColumns.Key})
+        SELECT * FROM unnest(@scope, @idempotency_key, @citizen_id, @entry_id, @fingerprint, @recorded_at_ticks)
+        ON CONFLICT DO NOTHING
+        RETURNING 'key/' || scope || '/' || idempotency_key;
+        """;
+
     private const string ApprovalsSql = $"""
         INSERT INTO floorpay_correction_approvals ({CivicColumns.Approval})
         SELECT * FROM unnest(@appeal_id, @citizen_id, @reviewer_id, @approved_at_ticks, @idempotency_key, @fingerprint)
         ON CONFLICT DO NOTHING
-        RETURNING 'approval:' || appeal_id;
+        RETURNING 'approval/' || appeal_id;
         """;
 
     public async Task<BatchCommit?> InsertBatchAsync(IReadOnlyList<object> entries, Func<BatchCommit, bool> approve, CancellationToken cancellation)
@@ -305,6 +312,18 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
             Text(c, "fingerprint", releases, x => x.Fingerprint);
             batch.BatchCommands.Add(c);
         }
+        var keys = entries.OfType<IdempotencyKeyEntry>().OrderBy(x => x.Scope, StringComparer.Ordinal).ThenBy(x => x.Key, StringComparer.Ordinal).ToList();
+        if (keys.Count > 0)
+        {
+            var c = new NpgsqlBatchCommand(KeysSql);
+            Text(c, "scope", keys, x => x.Scope);
+            Text(c, "idempotency_key", keys, x => x.Key);
+            Text(c, "citizen_id", keys, x => x.CitizenId);
+            Text(c, "entry_id", keys, x => x.EntryId);
+            Text(c, "fingerprint", keys, x => x.Fingerprint);
+            Array(c, "recorded_at_ticks", NpgsqlDbType.Bigint, keys.Select(x => x.RecordedAt.UtcTicks).ToArray());
+            batch.BatchCommands.Add(c);
+        }
         var approvals = entries.OfType<CorrectionApprovalEntry>().OrderBy(x => x.AppealId, StringComparer.Ordinal).ToList();
         if (approvals.Count > 0)
         {
@@ -328,7 +347,7 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
                 while (await reader.ReadAsync(cancellation))
                 {
                     var id = reader.GetString(0);
-                    if (id.StartsWith("stale:", StringComparison.Ordinal)) stale.Add(id["stale:".Length..]);
+                    if (id.StartsWith("stale/", StringComparison.Ordinal)) stale.Add(id["stale/".Length..]);
                     else inserted.Add(id);
                     if (reader.FieldCount > 1 && !reader.IsDBNull(1)) banks.Add(reader.GetString(1));
                 }
@@ -343,6 +362,14 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
         }
         await tx.CommitAsync(cancellation);
         return commit;
+    }
+
+    public async Task<string?> CitizenHoldingKeyAsync(string scope, string key, CancellationToken cancellation)
+    {
+        await using var command = dataSource.CreateCommand("SELECT citizen_id FROM floorpay_idempotency_keys WHERE scope = @s AND idempotency_key = @k");
+        command.Parameters.AddWithValue("s", scope);
+        command.Parameters.AddWithValue("k", key);
+        return await command.ExecuteScalarAsync(cancellation) as string;
     }
 
     public async Task<IReadOnlyDictionary<string, CitizenHistory>> ReadCitizensAsync(IReadOnlyCollection<string> citizenIds, CancellationToken cancellation)
@@ -365,6 +392,7 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
             $"SELECT {RailColumns.AccountChange} FROM floorpay_account_changes WHERE citizen_id = ANY(@ids) ORDER BY citizen_id, requested_at_ticks, change_id",
             $"SELECT {CivicColumns.Approval} FROM floorpay_correction_approvals WHERE citizen_id = ANY(@ids) ORDER BY citizen_id, approved_at_ticks, appeal_id",
             $"SELECT {RailColumns.Release} FROM floorpay_account_releases WHERE citizen_id = ANY(@ids) ORDER BY citizen_id, released_at_ticks, release_id",
+            $"SELECT {CivicColumns.Key} FROM floorpay_idempotency_keys WHERE citizen_id = ANY(@ids) ORDER BY citizen_id, recorded_at_ticks, entry_id",
         })
         {
             var c = new NpgsqlBatchCommand(sql);
@@ -401,9 +429,12 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
         var releases = new List<AccountReleaseEntry>();
         await reader.NextResultAsync(cancellation);
         while (await reader.ReadAsync(cancellation)) releases.Add(RailColumns.ReadRelease(reader));
+        var keys = new List<IdempotencyKeyEntry>();
+        await reader.NextResultAsync(cancellation);
+        while (await reader.ReadAsync(cancellation)) keys.Add(CivicColumns.ReadKey(reader));
         await reader.DisposeAsync();
         await tx.CommitAsync(cancellation);
-        return CitizenHistories.Group(ids, payouts, contributions, exemptions, appeals, resolutions, instructions, outcomes, changes, approvals, releases);
+        return CitizenHistories.Group(ids, payouts, contributions, exemptions, appeals, resolutions, instructions, outcomes, changes, approvals, releases, keys);
     }
 
     private static void Text<T>(NpgsqlBatchCommand c, string name, List<T> rows, Func<T, string> value) =>

@@ -50,23 +50,9 @@ internal sealed class SqlEnrollmentRoll(StorageSettings storage) : IEnrollmentRo
         if (enrolled.Count == 0) return new Dictionary<string, CitizenStanding>();
         var present = enrolled.Select(e => e.CitizenId).ToList();
         var accounts = await AccountsInEffectAsync(connection, present, now, cancellation);
-        var keys = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-        await using (var command = connection.CreateCommand())
-        {
-            var filter = Filter(command, present);
-            command.CommandText = string.Join(" UNION ALL ",
-                new[] { "floorpay_contributions", "floorpay_exemptions", "floorpay_appeals", "floorpay_appeal_resolutions", "floorpay_account_changes" }
-                    .Select(t => $"SELECT citizen_id, idempotency_key FROM {t} WHERE {filter}"));
-            await using var reader = await command.ExecuteReaderAsync(cancellation);
-            while (await reader.ReadAsync(cancellation))
-            {
-                if (!keys.TryGetValue(reader.GetString(0), out var set)) keys[reader.GetString(0)] = set = new HashSet<string>(StringComparer.Ordinal);
-                set.Add(reader.GetString(1));
-            }
-        }
         return enrolled.ToDictionary(e => e.CitizenId, e => new CitizenStanding(
             new EnrolledCitizen(e.CitizenId, e.RegionId, accounts.GetValueOrDefault(e.CitizenId) ?? new PayoutAccount(e.BankId, e.Token)),
-            e.Slot, keys.GetValueOrDefault(e.CitizenId) ?? (IReadOnlySet<string>)new HashSet<string>()), StringComparer.Ordinal);
+            e.Slot), StringComparer.Ordinal);
     }
 
     /// <summary>The latest account change in effect per citizen, as the citizen grain decides it.</summary>

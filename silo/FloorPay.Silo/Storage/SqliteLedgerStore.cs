@@ -82,7 +82,7 @@ internal sealed class SqliteLedgerStore(string connectionString, string fundId) 
         if (outcomes.Count > 0)
             inserted.UnionWith((await InsertRowsAsync(connection, tx, "floorpay_instruction_outcomes", RailColumns.Outcomes, "instruction_id", outcomes, o =>
                 [o.InstructionId, o.BankId, o.CitizenId, RailColumns.Outcome(o.Outcome), o.Reason, o.Amount, o.RecordedAt.UtcTicks], cancellation))
-                .Select(id => $"outcome:{id}"));
+                .Select(id => $"outcome/{id}"));
         var changes = entries.OfType<AccountChangeEntry>().ToList();
         if (changes.Count > 0)
             inserted.UnionWith(await InsertRowsAsync(connection, tx, "floorpay_account_changes", RailColumns.AccountChange, "change_id", changes, c =>
@@ -91,7 +91,7 @@ internal sealed class SqliteLedgerStore(string connectionString, string fundId) 
         var flags = entries.OfType<FraudFlagEntry>().Select(x => x.Flag).ToList();
         if (flags.Count > 0)
             inserted.UnionWith((await InsertRowsAsync(connection, tx, "floorpay_fraud_flags", RailColumns.FraudFlag, "bank_id || '/' || account_token", flags, f =>
-                [f.BankId, f.AccountToken, f.CitizenCount, f.RaisedByChange, f.RaisedAt.UtcTicks], cancellation)).Select(id => $"flag:{id}"));
+                [f.BankId, f.AccountToken, f.CitizenCount, f.RaisedByChange, f.RaisedAt.UtcTicks], cancellation)).Select(id => $"flag/{id}"));
         var contributions = entries.OfType<ContributionEntry>().ToList();
         if (contributions.Count > 0)
             inserted.UnionWith(await InsertRowsAsync(connection, tx, "floorpay_contributions", CivicColumns.Contribution, "contribution_id", contributions, c =>
@@ -112,16 +112,20 @@ internal sealed class SqliteLedgerStore(string connectionString, string fundId) 
         if (resolutions.Count > 0)
             inserted.UnionWith((await InsertRowsAsync(connection, tx, "floorpay_appeal_resolutions", CivicColumns.Resolution, "appeal_id", resolutions, r =>
                 [r.AppealId, r.CitizenId, CivicColumns.Outcome(r.Outcome), r.Reason, r.CorrectiveAmount, r.ReviewerId, r.ResolvedAt.UtcTicks,
-                 r.ReasonCode, r.IdempotencyKey, r.Fingerprint, r.CorrectionLimit], cancellation)).Select(id => $"resolution:{id}"));
+                 r.ReasonCode, r.IdempotencyKey, r.Fingerprint, r.CorrectionLimit], cancellation)).Select(id => $"resolution/{id}"));
         var releases = entries.OfType<AccountReleaseEntry>().ToList();
         if (releases.Count > 0)
             inserted.UnionWith(await InsertRowsAsync(connection, tx, "floorpay_account_releases", RailColumns.Release, "release_id", releases, r =>
                 [r.ReleaseId, r.CitizenId, r.FromBankId, r.ToBankId, r.ReleasedAt.UtcTicks, r.ExpiresAt.UtcTicks, r.IdempotencyKey, r.Fingerprint],
                 cancellation));
+        var keys = entries.OfType<IdempotencyKeyEntry>().ToList();
+        if (keys.Count > 0)
+            inserted.UnionWith((await InsertRowsAsync(connection, tx, "floorpay_idempotency_keys", CivicColumns.Key, "scope || '/' || idempotency_key", keys, k =>
+                [k.Scope, k.Key, k.CitizenId, k.EntryId, k.Fingerprint, k.RecordedAt.UtcTicks], cancellation)).Select(id => $"key/{id}"));
         var approvals = entries.OfType<CorrectionApprovalEntry>().ToList();
         if (approvals.Count > 0)
             inserted.UnionWith((await InsertRowsAsync(connection, tx, "floorpay_correction_approvals", CivicColumns.Approval, "appeal_id", approvals, a =>
-                [a.AppealId, a.CitizenId, a.ReviewerId, a.ApprovedAt.UtcTicks, a.IdempotencyKey, a.Fingerprint], cancellation)).Select(id => $"approval:{id}"));
+                [a.AppealId, a.CitizenId, a.ReviewerId, a.ApprovedAt.UtcTicks, a.IdempotencyKey, a.Fingerprint], cancellation)).Select(id => $"approval/{id}"));
 
         var commit = new BatchCommit(inserted, banks, stale);
         if (!approve(commit))
@@ -178,6 +182,15 @@ internal sealed class SqliteLedgerStore(string connectionString, string fundId) 
         return inserted;
     }
 
+    public async Task<string?> CitizenHoldingKeyAsync(string scope, string key, CancellationToken cancellation)
+    {
+        await using var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(cancellation);
+        await using var command = SqlCommands.Create(connection, "SELECT citizen_id FROM floorpay_idempotency_keys WHERE scope = @s AND idempotency_key = @k",
+            ("s", scope), ("k", key));
+        return await command.ExecuteScalarAsync(cancellation) as string;
+    }
+
     public async Task<IReadOnlyDictionary<string, CitizenHistory>> ReadCitizensAsync(IReadOnlyCollection<string> citizenIds, CancellationToken cancellation)
     {
         var ids = citizenIds.Distinct().ToList();
@@ -210,7 +223,8 @@ internal sealed class SqliteLedgerStore(string connectionString, string fundId) 
         var changes = await Read(RailColumns.AccountChange, "floorpay_account_changes", "requested_at_ticks, change_id", RailColumns.ReadAccountChange);
         var approvals = await Read(CivicColumns.Approval, "floorpay_correction_approvals", "approved_at_ticks, appeal_id", CivicColumns.ReadApproval);
         var releases = await Read(RailColumns.Release, "floorpay_account_releases", "released_at_ticks, release_id", RailColumns.ReadRelease);
+        var keys = await Read(CivicColumns.Key, "floorpay_idempotency_keys", "recorded_at_ticks, entry_id", CivicColumns.ReadKey);
         await tx.CommitAsync(cancellation);
-        return CitizenHistories.Group(ids, payouts, contributions, exemptions, appeals, resolutions, instructions, outcomes, changes, approvals, releases);
+        return CitizenHistories.Group(ids, payouts, contributions, exemptions, appeals, resolutions, instructions, outcomes, changes, approvals, releases, keys);
     }
 }
