@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Diagnostics;
 using System.Threading.Channels;
 using FloorPay.Grains;
@@ -192,15 +193,27 @@ public sealed class GroupCommitLedger : IPayoutLedger, IAsyncDisposable
             {
                 List<Pending> partial = [];
                 var expired = false;
-                commit = await _store.InsertBatchAsync(candidates.SelectMany(p => p.Entries).ToList(), c =>
+                try
                 {
-                    // All or nothing per unit: a unit that only partly went in (one of its entries conflicted) must
-                    // leave nothing, so the batch is rolled back and written again without it.
-                    partial = candidates.Where(p => p.Partly(c.Inserted)).ToList();
-                    // Checked immediately before COMMIT: a batch past its deadline commits nothing (its callers retry).
-                    expired = timeout.IsCancellationRequested;
-                    return partial.Count == 0 && !expired;
-                }, timeout.Token);
+                    commit = await _store.InsertBatchAsync(candidates.SelectMany(p => p.Entries).ToList(), c =>
+                    {
+                        // All or nothing per unit: a unit that only partly went in (one of its entries conflicted) must
+                        // leave nothing, so the batch is rolled back and written again without it.
+                        partial = candidates.Where(p => p.Partly(c.Inserted)).ToList();
+                        // Checked immediately before COMMIT: a batch past its deadline commits nothing (its callers retry).
+                        expired = timeout.IsCancellationRequested;
+                        return partial.Count == 0 && !expired;
+                    }, timeout.Token);
+                }
+                catch (DbException e) when (e.SqlState == UniqueViolation && candidates.Any(ExplicitInstruction) && attempts++ < 3)
+                {
+                    // Only an explicit instruction (a notice or re-issue another silo wrote concurrently) can break a unique
+                    // key outright: its units answer Conflict, and the unrelated rest of the batch is written again.
+                    var instructions = candidates.Where(ExplicitInstruction).ToList();
+                    foreach (var p in instructions) p.Done.TrySetResult(PostingResult.Conflict);
+                    candidates = candidates.Except(instructions).ToList();
+                    continue;
+                }
                 if (commit is not null) break;
                 if (expired || ++attempts > 3) throw new TimeoutException("the batch passed its commit deadline before COMMIT");
                 foreach (var p in partial) p.Done.TrySetResult(PostingResult.Conflict);
@@ -241,6 +254,10 @@ public sealed class GroupCommitLedger : IPayoutLedger, IAsyncDisposable
             foreach (var p in batch) p.Done.TrySetException(failure);
         }
     }
+
+    private const string UniqueViolation = "23505";
+
+    private static bool ExplicitInstruction(Pending p) => p.Entries.Any(e => e is InstructionEntry);
 
     public async ValueTask DisposeAsync()
     {
