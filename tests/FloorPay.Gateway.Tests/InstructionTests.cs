@@ -137,6 +137,34 @@ public sealed class InstructionTests(RailServerFixture fixture)
     }
 
     [Fact]
+    public async Task A_settlement_racing_the_banks_own_return_never_reports_a_returned_payment_as_settled()
+    {
+        var ids = new List<string>();
+        foreach (var _ in Enumerable.Range(0, 30)) ids.Add((await _server.EnrollNewCitizen()).Response.FirstPayout.PayoutId);
+        var bank = _server.As(ApiKeys.BankA).Instructions;
+
+        // Each instruction is settled and returned at the same moment: exactly one outcome wins, and the answers agree with it.
+        var races = await Task.WhenAll(ids.Select(async id =>
+        {
+            var settle = bank.ConfirmSettlementAsync(Settle(id)).ResponseAsync;
+            var giveBack = bank.ReturnPaymentAsync(new ReturnPaymentRequest { InstructionId = id, Reason = "ACCOUNT_CLOSED" }).ResponseAsync;
+            ConfirmSettlementResponse? settled = null;
+            var returned = false;
+            try { settled = await settle; } catch (RpcException e) when (e.StatusCode == StatusCode.FailedPrecondition) { }
+            try { await giveBack; returned = true; } catch (RpcException e) when (e.StatusCode == StatusCode.FailedPrecondition) { }
+            return (Id: id, Settled: settled, Returned: returned, Status: await StatusOf(id));
+        }));
+
+        foreach (var r in races)
+        {
+            Assert.True(r.Returned != (r.Status == "SETTLED"), $"{r.Id}: returned {r.Returned}, status {r.Status}");
+            if (r.Returned)
+                Assert.True(r.Settled is null || (!r.Settled.Settled.Contains(r.Id) && !r.Settled.AlreadySettled.Contains(r.Id)),
+                    $"{r.Id} was returned but the settlement answered {r.Settled}");
+        }
+    }
+
+    [Fact]
     public async Task Paging_and_cursors_refuse_bad_input()
     {
         var bank = _server.As(ApiKeys.BankA).Instructions;

@@ -76,10 +76,17 @@ public sealed class InstructionsService(IInstructionOutbox outbox, IGrainFactory
 
         var already = ids.Where(id => found[id].Outcome?.Outcome == InstructionOutcome.Settled).ToHashSet(StringComparer.Ordinal);
         var settled = await outbox.SettleAsync(ids.Where(id => !already.Contains(id)).Select(id => found[id].Instruction).ToList(), context.CancellationToken);
-        // An id not newly settled here was settled concurrently by a resend: report it as already settled.
+        // An id not newly settled here got its outcome concurrently: a resend settled it, or the bank's own return won.
+        // Read which, so that a returned payment (which will be re-issued) is never reported as settled.
+        var lost = ids.Where(id => !settled.Contains(id) && !already.Contains(id)).ToList();
+        var returnedNow = new HashSet<string>(StringComparer.Ordinal);
+        if (lost.Count > 0)
+            foreach (var (id, now) in await outbox.FindAsync(lost, context.CancellationToken))
+                if (now.Outcome?.Outcome == InstructionOutcome.Returned) returnedNow.Add(id);
         var response = new ConfirmSettlementResponse();
         response.Settled.AddRange(settled);
-        response.AlreadySettled.AddRange(ids.Where(id => !settled.Contains(id)));
+        response.AlreadySettled.AddRange(ids.Where(id => !settled.Contains(id) && !returnedNow.Contains(id)));
+        response.Returned.AddRange(returnedNow);
         return response;
     }
 

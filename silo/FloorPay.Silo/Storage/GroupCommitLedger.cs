@@ -178,13 +178,16 @@ public sealed class GroupCommitLedger : IPayoutLedger, IAsyncDisposable
         try
         {
             using var timeout = new CancellationTokenSource(_options.CommitTimeout);
-            // Two units sharing an id in a batch (duplicate activations on one silo): only the first may be inserted.
+            // Two units sharing an id in a batch (duplicate activations on one silo): only the first may be inserted. The
+            // others are answered only once the batch has committed, so that a caller told "conflict" re-reads and sees the
+            // winner (answered earlier, it could re-read before the winner is visible).
             var ids = new HashSet<string>(StringComparer.Ordinal);
             var candidates = new List<Pending>(batch.Count);
+            var conflicted = new List<Pending>();
             foreach (var p in batch)
             {
                 if (p.Ids.All(ids.Add)) candidates.Add(p);
-                else p.Done.TrySetResult(PostingResult.Conflict);
+                else conflicted.Add(p);
             }
             var started = Stopwatch.GetTimestamp();
             BatchCommit? commit = null;
@@ -210,15 +213,16 @@ public sealed class GroupCommitLedger : IPayoutLedger, IAsyncDisposable
                     // Only an explicit instruction (a notice or re-issue another silo wrote concurrently) can break a unique
                     // key outright: its units answer Conflict, and the unrelated rest of the batch is written again.
                     var instructions = candidates.Where(ExplicitInstruction).ToList();
-                    foreach (var p in instructions) p.Done.TrySetResult(PostingResult.Conflict);
+                    conflicted.AddRange(instructions);
                     candidates = candidates.Except(instructions).ToList();
                     continue;
                 }
                 if (commit is not null) break;
                 if (expired || ++attempts > 3) throw new TimeoutException("the batch passed its commit deadline before COMMIT");
-                foreach (var p in partial) p.Done.TrySetResult(PostingResult.Conflict);
+                conflicted.AddRange(partial);
                 candidates = candidates.Except(partial).ToList();
             }
+            foreach (var p in conflicted) p.Done.TrySetResult(PostingResult.Conflict);
             if (commit is null) return;
             var inserted = commit.Inserted;
             var took = Stopwatch.GetElapsedTime(started);
