@@ -13,7 +13,7 @@ public sealed class FundGrain(
     PeriodClock clock,
     DividendIndexCache dividendCache,
     DividendOptions dividendOptions,
-    IDividendSeals seals,
+    IEnrollmentSeals seals,
     ILedgerTallies tallies) : Grain, IFundGrain
 {
     private IGrainTimer? _finalizeTimer;

@@ -18,6 +18,7 @@ public sealed class PaydayRunGrain(
     PolicyBook policies,
     PeriodClock clock,
     PaydayOptions options,
+    IEnrollmentSeals seals,
     ILogger<PaydayRunGrain> log) : Grain, IPaydayRunGrain
 {
     // A key no caller can send (callers' keys never contain '/'), so it cannot collide with a bank's own request.
@@ -38,6 +39,9 @@ public sealed class PaydayRunGrain(
         if (!clock.TryParse(this.GetPrimaryKeyString(), out var period) || period > clock.Current) return Progress();
         if (!S.Started)
         {
+            // Seal the period's start before reading a page: every enrollment stamped before it has committed (and is in
+            // the pages) or will be refused and resent, stamped in this period, which its enrollment pays. None is missed.
+            await seals.SealAsync($"payday:{period}", new DateTimeOffset(period.Start.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
             S.Started = true;
             S.StartedAt = clock.Now;
             S.Slices = Enumerable.Range(0, CitizenBuckets.Count).Select(b => new PaydaySlice { Bucket = b }).ToList();

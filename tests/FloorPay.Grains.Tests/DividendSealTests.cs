@@ -68,6 +68,47 @@ public abstract class DividendSealContract : IAsyncLifetime
         var audit = _cluster.Cluster.Silos[0].ServiceProvider.GetRequiredService<ILedgerAudit>();
         Assert.Equal(declared.EligibleCount, await audit.CountEnrollmentsBeforeAsync(declared.EligibleBefore));
     }
+
+    [Fact]
+    public async Task An_enrollment_stamped_before_a_period_whose_commit_stalls_past_the_payday_runs_start_is_paid_that_period_once()
+    {
+        // Just before the period ends.
+        var next = new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
+        _cluster.Time.Advance(next - TimeSpan.FromMilliseconds(500) - _cluster.Time.GetUtcNow());
+        var late = $"late-{Guid.NewGuid():N}";
+        Task<Outcome<EnrollResult>> enrolling;
+        Task<PaydayProgress> starting;
+        var run = _cluster.Grains.GetGrain<IPaydayRunGrain>("2026-12");
+        await using (await StallCommitsAsync(_cluster.Storage))
+        {
+            enrolling = Citizen(late).Enroll(Enroll("late-1")); // stamped in November; its batch waits on the stall
+            await Task.Delay(500);
+            _cluster.Time.Advance(TimeSpan.FromSeconds(1));
+            starting = run.EnsureRunning();
+            // Give the run every chance to read all its pages while the enrollment is still stalled.
+            for (var i = 0; i < 20; i++)
+            {
+                _cluster.Time.Advance(TimeSpan.FromSeconds(1));
+                await Task.Delay(50);
+            }
+        }
+        await starting;
+        try { await enrolling; }
+        catch (LedgerUnavailableException) { Assert.Null((await Citizen(late).Enroll(Enroll("late-1"))).Rejection); }
+
+        // The run's steps are grain timers on the cluster's (fake) clock: move it along while waiting.
+        for (var i = 0; i < 600 && (await run.GetProgress()).Status != PaydayStatus.Completed; i++)
+        {
+            _cluster.Time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(100);
+        }
+        var progress = await run.GetProgress();
+        Assert.True(progress.Status == PaydayStatus.Completed, progress.ToString());
+        var payouts = (await Citizen(late).GetStatement(new StatementQuery(null))).Value!.Payouts;
+        // December is paid exactly once: by the run (enrolled in November) or at enrollment (resent in December).
+        Assert.Single(payouts, p => p.Period == "2026-12");
+        Assert.All(payouts, p => Assert.Equal(PayoutKind.Floor, p.Kind));
+    }
 }
 
 public sealed class DividendSealOnSqlite : DividendSealContract

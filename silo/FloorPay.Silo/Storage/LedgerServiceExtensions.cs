@@ -11,7 +11,7 @@ public static class LedgerServiceExtensions
             sp.GetService<ILoggerFactory>()?.CreateLogger<GroupCommitLedger>()));
         services.AddSingleton<IPayoutLedger>(sp => sp.GetRequiredService<GroupCommitLedger>());
         services.AddSingleton<ILedgerAudit>(new SqlLedgerAudit(storage));
-        services.AddSingleton<IDividendSeals>(sp => new SqlDividendSeals(storage, FloorPayTime.Of(sp)));
+        services.AddSingleton<IEnrollmentSeals>(sp => new SqlEnrollmentSeals(storage, FloorPayTime.Of(sp)));
         services.AddSingleton<ILedgerTallies>(new SqlLedgerTallies(storage));
         services.AddSingleton<IEnrollmentRoll>(new SqlEnrollmentRoll(storage));
         services.AddSingleton<IInstructionOutbox>(sp => new SqlInstructionOutbox(storage, sp.GetRequiredService<GroupCommitLedger>(),

@@ -21,7 +21,7 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
     private static string PayoutsSql(bool enrollments) => $"""
         WITH sealed AS (
             SELECT {(enrollments ? "COALESCE(MAX(eligible_before_ticks), 0)" : "0::bigint")} AS cutoff
-            {(enrollments ? "FROM floorpay_dividend_seals" : "")}
+            {(enrollments ? "FROM floorpay_enrollment_seals" : "")}
         ), input AS (
             SELECT * FROM unnest(@payout_id, @citizen_id, @kind, @slot, @period, @amount, @currency, @reason_code, @region_id,
                                  @bank_id, @account_token, @idempotency_key, @fingerprint, @enrollment, @paid_at_ticks, @bucket)

@@ -664,32 +664,32 @@ public static class SchemaMigrations
                 CREATE TRIGGER floorpay_account_releases_append_only BEFORE UPDATE OR DELETE ON floorpay_account_releases
                     FOR EACH ROW EXECUTE FUNCTION floorpay_append_only();
                 """),
-        // Rule 7 by construction: a dividend's eligible count is sealed in a transaction that waits for every batch
-        // writing payouts (PostgreSQL: a SHARE lock on the payouts; SQLite: its single writer), and every later batch
-        // refuses an enrollment stamped before a sealed cutoff. No enrollment can count as eligible after the count.
-        new(14, "Dividend seals: each declaration's eligible count, fixed in commit order",
+        // Rule 7 by construction: a dividend's eligible count (and a payday run's start) is sealed in a transaction that
+        // waits for every batch writing payouts (PostgreSQL: a SHARE lock on the payouts; SQLite: its single writer), and
+        // every later batch refuses an enrollment stamped before a sealed cutoff: none can slip in behind the count.
+        new(14, "Enrollment seals: who enrolled before a cutoff (a dividend's eligible count, a payday run's start), fixed in commit order",
             Sqlite: """
-                CREATE TABLE floorpay_dividend_seals (
+                CREATE TABLE floorpay_enrollment_seals (
                     seal_id TEXT NOT NULL PRIMARY KEY,
                     eligible_before_ticks INTEGER NOT NULL,
                     eligible_count INTEGER NOT NULL,
                     sealed_at_ticks INTEGER NOT NULL
                 );
-                CREATE INDEX floorpay_dividend_seals_cutoff ON floorpay_dividend_seals (eligible_before_ticks);
-                CREATE TRIGGER floorpay_dividend_seals_no_update BEFORE UPDATE ON floorpay_dividend_seals
-                    BEGIN SELECT RAISE(ABORT, 'dividend seals are append-only'); END;
-                CREATE TRIGGER floorpay_dividend_seals_no_delete BEFORE DELETE ON floorpay_dividend_seals
-                    BEGIN SELECT RAISE(ABORT, 'dividend seals are append-only'); END;
+                CREATE INDEX floorpay_enrollment_seals_cutoff ON floorpay_enrollment_seals (eligible_before_ticks);
+                CREATE TRIGGER floorpay_enrollment_seals_no_update BEFORE UPDATE ON floorpay_enrollment_seals
+                    BEGIN SELECT RAISE(ABORT, 'enrollment seals are append-only'); END;
+                CREATE TRIGGER floorpay_enrollment_seals_no_delete BEFORE DELETE ON floorpay_enrollment_seals
+                    BEGIN SELECT RAISE(ABORT, 'enrollment seals are append-only'); END;
                 """,
             PostgreSql: """
-                CREATE TABLE floorpay_dividend_seals (
+                CREATE TABLE floorpay_enrollment_seals (
                     seal_id varchar(200) NOT NULL PRIMARY KEY,
                     eligible_before_ticks bigint NOT NULL,
                     eligible_count bigint NOT NULL,
                     sealed_at_ticks bigint NOT NULL
                 );
-                CREATE INDEX floorpay_dividend_seals_cutoff ON floorpay_dividend_seals (eligible_before_ticks);
-                CREATE TRIGGER floorpay_dividend_seals_append_only BEFORE UPDATE OR DELETE ON floorpay_dividend_seals
+                CREATE INDEX floorpay_enrollment_seals_cutoff ON floorpay_enrollment_seals (eligible_before_ticks);
+                CREATE TRIGGER floorpay_enrollment_seals_append_only BEFORE UPDATE OR DELETE ON floorpay_enrollment_seals
                     FOR EACH ROW EXECUTE FUNCTION floorpay_append_only();
                 """),
         // Idempotency keys are scoped to the calling participant (a bank's id for banks, the participant id otherwise), as

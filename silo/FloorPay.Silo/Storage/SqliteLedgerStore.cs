@@ -31,7 +31,7 @@ internal sealed class SqliteLedgerStore(string connectionString, string fundId) 
         {
             await using var cutoff = connection.CreateCommand();
             cutoff.Transaction = tx;
-            cutoff.CommandText = "SELECT COALESCE(MAX(eligible_before_ticks), 0) FROM floorpay_dividend_seals;";
+            cutoff.CommandText = "SELECT COALESCE(MAX(eligible_before_ticks), 0) FROM floorpay_enrollment_seals;";
             var sealedBefore = Convert.ToInt64(await cutoff.ExecuteScalarAsync(cancellation));
             stale.UnionWith(payouts.Where(p => p.Enrollment && p.PaidAt.UtcTicks < sealedBefore).Select(p => p.PayoutId));
             payouts = payouts.Where(p => !stale.Contains(p.PayoutId)).ToList();

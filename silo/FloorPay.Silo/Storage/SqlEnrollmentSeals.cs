@@ -4,13 +4,13 @@ using FloorPay.Grains;
 namespace FloorPay.Silo.Storage;
 
 /// <summary>
-/// Dividend seals on either store. PostgreSQL: a SHARE lock on the payouts waits for every transaction that has inserted
+/// Enrollment seals on either store. PostgreSQL: a SHARE lock on the payouts waits for every transaction that has inserted
 /// payouts (they hold ROW EXCLUSIVE until they end) and holds off new ones until this commits. SQLite: an IMMEDIATE
 /// transaction is the single writer. Either way the count and the seal row are one commit that no enrollment overtakes.
 /// </summary>
-public sealed class SqlDividendSeals(StorageSettings storage, TimeProvider time) : IDividendSeals
+public sealed class SqlEnrollmentSeals(StorageSettings storage, TimeProvider time) : IEnrollmentSeals
 {
-    public async Task<long> SealAsync(string sealId, DateTimeOffset eligibleBefore, CancellationToken cancellation = default)
+    public async Task<long> SealAsync(string sealId, DateTimeOffset cutoff, CancellationToken cancellation = default)
     {
         await using var connection = await new SchemaMigrator(storage).OpenAsync(cancellation);
         await using var tx = await BeginAsync(connection, cancellation);
@@ -22,15 +22,15 @@ public sealed class SqlDividendSeals(StorageSettings storage, TimeProvider time)
         }
 
         if (storage.Provider == StorageProvider.PostgreSql) await Scalar("LOCK TABLE floorpay_payouts IN SHARE MODE");
-        if (await Scalar("SELECT eligible_count FROM floorpay_dividend_seals WHERE seal_id = @id", ("id", sealId)) is { } sealedBefore and not DBNull)
+        if (await Scalar("SELECT eligible_count FROM floorpay_enrollment_seals WHERE seal_id = @id", ("id", sealId)) is { } sealedBefore and not DBNull)
         {
             await tx.CommitAsync(cancellation);
             return Convert.ToInt64(sealedBefore);
         }
         var count = Convert.ToInt64(await Scalar("SELECT COUNT(*) FROM floorpay_payouts WHERE enrollment AND paid_at_ticks < @cutoff",
-            ("cutoff", eligibleBefore.UtcTicks)) ?? 0L);
-        await Scalar("INSERT INTO floorpay_dividend_seals (seal_id, eligible_before_ticks, eligible_count, sealed_at_ticks) VALUES (@id, @cutoff, @n, @at)",
-            ("id", sealId), ("cutoff", eligibleBefore.UtcTicks), ("n", count), ("at", time.GetUtcNow().UtcTicks));
+            ("cutoff", cutoff.UtcTicks)) ?? 0L);
+        await Scalar("INSERT INTO floorpay_enrollment_seals (seal_id, eligible_before_ticks, eligible_count, sealed_at_ticks) VALUES (@id, @cutoff, @n, @at)",
+            ("id", sealId), ("cutoff", cutoff.UtcTicks), ("n", count), ("at", time.GetUtcNow().UtcTicks));
         await tx.CommitAsync(cancellation);
         return count;
     }
