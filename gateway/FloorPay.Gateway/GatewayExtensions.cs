@@ -21,6 +21,8 @@ public static class GatewayExtensions
         var participants = configuration.GetSection("FloorPay:Participants").Get<List<ParticipantConfig>>() ?? [];
         services.AddSingleton(new ParticipantDirectory(participants, environment.IsDevelopment()));
 
+        var limits = configuration.GetSection("FloorPay:Limits").Get<RequestLimits>() ?? new RequestLimits();
+        services.AddSingleton(limits);
         services.AddSingleton(configuration.GetSection("FloorPay:Admission").Get<AdmissionOptions>() ?? new AdmissionOptions());
         services.AddSingleton<AdmissionGate>();
         services.AddSingleton<AdmissionInterceptor>();
@@ -31,6 +33,7 @@ public static class GatewayExtensions
             o.Interceptors.Add<AuthenticationInterceptor>();
             o.Interceptors.Add<AdmissionInterceptor>();
             o.EnableDetailedErrors = false;
+            o.MaxReceiveMessageSize = limits.MaxGrpcMessageBytes;
         }).AddJsonTranscoding();
         services.AddGrpcReflection();
         // gRPC health reports SERVING only when every readiness check (added by the host) passes.
@@ -38,8 +41,12 @@ public static class GatewayExtensions
         return services;
     }
 
-    /// <summary>Admission for native gRPC calls, ahead of the gRPC pipeline: call before mapping the gateway.</summary>
-    public static IApplicationBuilder UseFloorPayAdmission(this IApplicationBuilder app) => app.UseMiddleware<AdmissionMiddleware>();
+    /// <summary>
+    /// Authentication (both ports) and admission (native gRPC) before any request body is read: call after UseRouting
+    /// (which reads only the path, and lets refusals be labelled with the method) and before the endpoints run.
+    /// </summary>
+    public static IApplicationBuilder UseFloorPayAdmission(this IApplicationBuilder app) =>
+        app.UseMiddleware<ApiKeyMiddleware>().UseMiddleware<AdmissionMiddleware>();
 
     public static IEndpointRouteBuilder MapFloorPayGateway(this IEndpointRouteBuilder endpoints)
     {

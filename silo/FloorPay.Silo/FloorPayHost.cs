@@ -88,6 +88,8 @@ public static class FloorPayHost
             // connection when too many pile up (its rapid-reset defence). A payout finishes even when its caller gave up,
             // so impatient clients pile them up: allow more per connection; admission still bounds the work.
             k.Limits.Http2.MaxStreamsPerConnection = config.GetValue("FloorPay:Listen:MaxStreamsPerConnection", 512);
+            // Both API listeners: the front door lowers this per request to the gRPC or JSON bound (FloorPay:Limits).
+            k.Limits.MaxRequestBodySize = (config.GetSection("FloorPay:Limits").Get<RequestLimits>() ?? new RequestLimits()).MaxRequestBodyBytes;
             k.Listen(listen, config.GetValue<int>("FloorPay:Listen:GrpcPort"), o => o.Protocols = HttpProtocols.Http2);
             k.Listen(listen, config.GetValue<int>("FloorPay:Listen:HttpPort"), o => o.Protocols = HttpProtocols.Http1);
         });
@@ -121,6 +123,7 @@ public static class FloorPayHost
             new SchemaMigrator(storage).MigrateAsync().GetAwaiter().GetResult();
         if (drill is not null)
             app.Logger.LogWarning("drill clock: this node's time is moved by {Offset} (FloorPay:Clock:Offset)", drill.Offset);
+        app.UseRouting();
         app.UseFloorPayAdmission();
         app.MapFloorPayGateway();
         // Liveness: the process answers HTTP. Readiness: it can reach its storage and is an active cluster member.
