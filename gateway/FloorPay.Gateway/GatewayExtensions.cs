@@ -26,7 +26,12 @@ public static class GatewayExtensions
         services.AddSingleton(configuration.GetSection("FloorPay:Admission").Get<AdmissionOptions>() ?? new AdmissionOptions());
         services.AddSingleton<AdmissionGate>();
         services.AddSingleton<AdmissionInterceptor>();
-        services.AddSingleton(configuration.GetSection("FloorPay:Instructions").Get<InstructionStreamOptions>() ?? new InstructionStreamOptions());
+        var streams = configuration.GetSection("FloorPay:Instructions").Get<InstructionStreamOptions>() ?? new InstructionStreamOptions();
+        if (streams.MaxStreamsPerBank < 1 || streams.MaxStreams < 1 || streams.PollInterval <= TimeSpan.Zero)
+            throw new InvalidOperationException("FloorPay:Instructions: MaxStreamsPerBank and MaxStreams must be at least 1, PollInterval positive");
+        services.AddSingleton(streams);
+        services.AddSingleton<InstructionStreams>();
+        services.AddHostedService(sp => sp.GetRequiredService<InstructionStreams>());
         services.AddGrpc(o =>
         {
             o.Interceptors.Add<Observability.MetricsInterceptor>();

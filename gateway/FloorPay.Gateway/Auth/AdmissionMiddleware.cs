@@ -18,7 +18,8 @@ public sealed class AdmissionMiddleware(RequestDelegate next, AdmissionGate gate
     public async Task InvokeAsync(HttpContext context)
     {
         var path = context.Request.Path.Value ?? "";
-        if (!path.StartsWith("/floorpay.v1.", StringComparison.Ordinal) ||
+        // Streams have their own bounds (InstructionStreams): a long-lived stream in a unary slot would starve the calls.
+        if (!path.StartsWith("/floorpay.v1.", StringComparison.Ordinal) || GatewayMethods.Streams.Contains(path) ||
             context.Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) != true ||
             context.Items[ApiKeyMiddleware.Authenticated] is not Participant caller)
         {

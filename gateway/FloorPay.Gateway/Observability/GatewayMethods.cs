@@ -20,6 +20,13 @@ public static class GatewayMethods
         .Select(FullName)
         .ToHashSet(StringComparer.Ordinal);
 
+    /// <summary>Methods whose response is a stream: bounded as streams, never admitted into the unary calls' slots.</summary>
+    public static readonly IReadOnlySet<string> Streams = V1.FloorpayReflection.Descriptor.Services
+        .SelectMany(service => service.Methods)
+        .Where(method => method.IsServerStreaming)
+        .Select(FullName)
+        .ToHashSet(StringComparer.Ordinal);
+
     /// <summary>The label for <paramref name="method"/> (a gRPC path such as "/floorpay.v1.Citizens/Enroll").</summary>
     public static string Label(string? method) => method is not null && All.Contains(method) ? method : Unknown;
 
