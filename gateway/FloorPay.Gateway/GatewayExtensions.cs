@@ -22,6 +22,8 @@ public static class GatewayExtensions
         services.AddSingleton(new ParticipantDirectory(participants, environment.IsDevelopment()));
 
         var limits = configuration.GetSection("FloorPay:Limits").Get<RequestLimits>() ?? new RequestLimits();
+        if (limits.MaxGrpcMessageBytes < 1 || limits.MaxJsonBodyBytes < 1)
+            throw new InvalidOperationException("FloorPay:Limits: MaxGrpcMessageBytes and MaxJsonBodyBytes must be positive");
         services.AddSingleton(limits);
         services.AddSingleton(configuration.GetSection("FloorPay:Admission").Get<AdmissionOptions>() ?? new AdmissionOptions());
         services.AddSingleton<AdmissionGate>();
