@@ -34,7 +34,7 @@ echo "baseline: raw single-row INSERT (pgbench, 16 clients, autocommit): $raw in
 log=$(mktemp)
 DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development nice -n "${FLOORPAY_BENCH_SILO_NICE:-0}" dotnet silo/FloorPay.Silo/bin/Release/net10.0/FloorPay.Silo.dll \
   --FloorPay:Storage:Provider=PostgreSql "--FloorPay:Storage:ConnectionString=$PG_CONNECTION_STRING" \
-  --FloorPay:Listen:GrpcPort=5280 --FloorPay:Listen:HttpPort=5281 --FloorPay:Orleans:SiloPort=11280 --FloorPay:Orleans:GatewayPort=30280 \
+  --FloorPay:Listen:GrpcPort=5280 --FloorPay:Listen:HttpPort=5281 --FloorPay:Orleans:SiloPort=11280 --FloorPay:Orleans:GatewayPort=30280 --FloorPay:Management:Port=5282 \
   --Logging:LogLevel:Default=Warning ${FLOORPAY_BENCH_SILO_ARGS:-} > "${FLOORPAY_BENCH_SILO_LOG:-$log}" 2>&1 &
 silo_pid=$!
 for _ in $(seq 1 120); do curl -sf -o /dev/null http://127.0.0.1:5281/ && break; sleep 0.5; done

@@ -7,7 +7,8 @@
 #   scripts/cluster.sh kill I      kill -9 silo I (a crash drill)
 #   scripts/cluster.sh stop        stop the silos and the throwaway PostgreSQL
 #
-# Silo I listens on gRPC 127.0.0.1:(5180+I) and JSON 127.0.0.1:(5190+I); Orleans silo port 11110+I, gateway 30000+I.
+# Silo I listens on gRPC 127.0.0.1:(5180+I), JSON 127.0.0.1:(5190+I) and management (metrics, health) 127.0.0.1:(5170+I);
+# Orleans silo port 11110+I, gateway 30000+I.
 # It runs in Development, so the demo API keys of README.md work. State of the running cluster is kept in .cluster/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,7 +39,7 @@ start() {
       "--FloorPay:Storage:Provider=PostgreSql" "--FloorPay:Storage:ConnectionString=$conn" \
       "--FloorPay:Orleans:ClusterId=floorpay-cluster" \
       "--FloorPay:Listen:GrpcPort=$((5180 + i))" "--FloorPay:Listen:HttpPort=$((5190 + i))" \
-      "--FloorPay:Orleans:SiloPort=$((11110 + i))" "--FloorPay:Orleans:GatewayPort=$((30000 + i))" \
+      "--FloorPay:Orleans:SiloPort=$((11110 + i))" "--FloorPay:Orleans:GatewayPort=$((30000 + i))" "--FloorPay:Management:Port=$((5170 + i))" \
       > "$state/silo-$i.log" 2>&1 &
     echo $! > "$state/silo-$i.pid"
   done
@@ -58,7 +59,7 @@ status() {
     local pid; pid=$(cat "$pidfile")
     local up=down
     kill -0 "$pid" 2>/dev/null && curl -sf -o /dev/null "http://127.0.0.1:$((5190 + i))/" && up=serving
-    echo "silo $i (pid $pid): $up — gRPC 127.0.0.1:$((5180 + i)), JSON http://127.0.0.1:$((5190 + i))"
+    echo "silo $i (pid $pid): $up — gRPC 127.0.0.1:$((5180 + i)), JSON http://127.0.0.1:$((5190 + i)), metrics and health http://127.0.0.1:$((5170 + i))"
   done
 }
 

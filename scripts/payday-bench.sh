@@ -61,7 +61,7 @@ echo "seeded $citizens citizens enrolled in $previous in $(( $(date +%s) - seed_
 
 log=$(mktemp)
 DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development dotnet "$dll" "${storage[@]}" \
-  --FloorPay:Listen:GrpcPort=5380 --FloorPay:Listen:HttpPort=5381 --FloorPay:Orleans:SiloPort=11380 --FloorPay:Orleans:GatewayPort=30380 \
+  --FloorPay:Listen:GrpcPort=5380 --FloorPay:Listen:HttpPort=5381 --FloorPay:Orleans:SiloPort=11380 --FloorPay:Orleans:GatewayPort=30380 --FloorPay:Management:Port=5382 \
   --FloorPay:Payday:RatePerSecond="$rate" --FloorPay:Payday:PageSize=${FLOORPAY_BENCH_PAGE:-1000} --FloorPay:Payday:CheckInterval=00:00:02 \
   --Logging:LogLevel:Default=Warning --Logging:LogLevel:FloorPay.Grains.PaydayRunGrain=Information ${FLOORPAY_BENCH_SILO_ARGS:-} > "${FLOORPAY_BENCH_SILO_LOG:-$log}" 2>&1 &
 silo_pid=$!

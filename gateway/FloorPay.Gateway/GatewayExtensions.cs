@@ -21,16 +21,26 @@ public static class GatewayExtensions
         var participants = configuration.GetSection("FloorPay:Participants").Get<List<ParticipantConfig>>() ?? [];
         services.AddSingleton(new ParticipantDirectory(participants, environment.IsDevelopment()));
 
+        var limits = configuration.GetSection("FloorPay:Limits").Get<RequestLimits>() ?? new RequestLimits();
+        if (limits.MaxGrpcMessageBytes < 1 || limits.MaxJsonBodyBytes < 1)
+            throw new InvalidOperationException("FloorPay:Limits: MaxGrpcMessageBytes and MaxJsonBodyBytes must be positive");
+        services.AddSingleton(limits);
         services.AddSingleton(configuration.GetSection("FloorPay:Admission").Get<AdmissionOptions>() ?? new AdmissionOptions());
         services.AddSingleton<AdmissionGate>();
         services.AddSingleton<AdmissionInterceptor>();
-        services.AddSingleton(configuration.GetSection("FloorPay:Instructions").Get<InstructionStreamOptions>() ?? new InstructionStreamOptions());
+        var streams = configuration.GetSection("FloorPay:Instructions").Get<InstructionStreamOptions>() ?? new InstructionStreamOptions();
+        if (streams.MaxStreamsPerBank < 1 || streams.MaxStreams < 1 || streams.PollInterval <= TimeSpan.Zero)
+            throw new InvalidOperationException("FloorPay:Instructions: MaxStreamsPerBank and MaxStreams must be at least 1, PollInterval positive");
+        services.AddSingleton(streams);
+        services.AddSingleton<InstructionStreams>();
+        services.AddHostedService(sp => sp.GetRequiredService<InstructionStreams>());
         services.AddGrpc(o =>
         {
             o.Interceptors.Add<Observability.MetricsInterceptor>();
             o.Interceptors.Add<AuthenticationInterceptor>();
             o.Interceptors.Add<AdmissionInterceptor>();
             o.EnableDetailedErrors = false;
+            o.MaxReceiveMessageSize = limits.MaxGrpcMessageBytes;
         }).AddJsonTranscoding();
         services.AddGrpcReflection();
         // gRPC health reports SERVING only when every readiness check (added by the host) passes.
@@ -38,8 +48,12 @@ public static class GatewayExtensions
         return services;
     }
 
-    /// <summary>Admission for native gRPC calls, ahead of the gRPC pipeline: call before mapping the gateway.</summary>
-    public static IApplicationBuilder UseFloorPayAdmission(this IApplicationBuilder app) => app.UseMiddleware<AdmissionMiddleware>();
+    /// <summary>
+    /// Authentication (both ports) and admission (native gRPC) before any request body is read: call after UseRouting
+    /// (which reads only the path, and lets refusals be labelled with the method) and before the endpoints run.
+    /// </summary>
+    public static IApplicationBuilder UseFloorPayAdmission(this IApplicationBuilder app) =>
+        app.UseMiddleware<ApiKeyMiddleware>().UseMiddleware<AdmissionMiddleware>();
 
     public static IEndpointRouteBuilder MapFloorPayGateway(this IEndpointRouteBuilder endpoints)
     {

@@ -1,11 +1,18 @@
 namespace FloorPay.Gateway;
 
-/// <summary>Configuration section "FloorPay:Instructions".</summary>
+/// <summary>Configuration section "FloorPay:Instructions": instruction streams to banks.</summary>
 public sealed class InstructionStreamOptions
 {
     /// <summary>
-    /// How often an idle subscriber stream looks for instructions committed on other silos (this silo's commits wake it
-    /// at once). Bounds the delivery delay across a cluster.
+    /// How often this silo reads every bank's latest instruction sequence (one query for all banks, only while a stream
+    /// is open) to wake the streams of banks that advanced on other silos; this silo's own commits wake them at once.
+    /// Bounds the delivery delay across a cluster.
     /// </summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Open streams per bank on this gateway (both ports together); beyond it, RESOURCE_EXHAUSTED.</summary>
+    public int MaxStreamsPerBank { get; set; } = 8;
+
+    /// <summary>Open streams on this gateway for all banks together; beyond it, RESOURCE_EXHAUSTED.</summary>
+    public int MaxStreams { get; set; } = 256;
 }

@@ -15,6 +15,12 @@ public interface IInstructionOutbox
     /// </summary>
     Task NextCommit(string bankId);
 
+    /// <summary>
+    /// Every bank's latest instruction sequence, as committed by any silo: one small row per bank, so that one query a
+    /// tick tells a silo which banks' streams have something new.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, long>> LatestSequencesAsync(CancellationToken cancellation = default);
+
     /// <summary>The instructions among <paramref name="instructionIds"/> that exist, each with its outcome if any.</summary>
     Task<IReadOnlyDictionary<string, (PayoutInstruction Instruction, InstructionOutcomeRecord? Outcome)>> FindAsync(
         IReadOnlyCollection<string> instructionIds, CancellationToken cancellation = default);

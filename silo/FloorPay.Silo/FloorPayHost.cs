@@ -11,7 +11,8 @@ namespace FloorPay.Silo;
 
 /// <summary>
 /// One process hosting an Orleans silo and the gRPC gateway. The defaults are the single-node embedded mode:
-/// SQLite under ./data, localhost clustering, gRPC on 127.0.0.1:5080 and JSON/HTTP on 127.0.0.1:5081.
+/// SQLite under ./data, localhost clustering, gRPC on 127.0.0.1:5080, JSON/HTTP on 127.0.0.1:5081, and metrics and
+/// health on the management listener 127.0.0.1:5082.
 /// </summary>
 public static class FloorPayHost
 {
@@ -26,6 +27,8 @@ public static class FloorPayHost
         ["FloorPay:Listen:Address"] = "127.0.0.1",
         ["FloorPay:Listen:GrpcPort"] = "5080",
         ["FloorPay:Listen:HttpPort"] = "5081",
+        ["FloorPay:Management:Address"] = "127.0.0.1",
+        ["FloorPay:Management:Port"] = "5082",
         ["FloorPay:Orleans:ServiceId"] = "floorpay",
         ["FloorPay:Orleans:ClusterId"] = "floorpay-single",
         ["FloorPay:Orleans:SiloPort"] = "11111",
@@ -82,14 +85,21 @@ public static class FloorPayHost
             .AddCheck<Health.ClusterReadiness>("cluster", tags: ["ready"]);
 
         var listen = IPAddress.Parse(config["FloorPay:Listen:Address"]!);
+        var managementPort = config.GetValue<int>("FloorPay:Management:Port");
+        // Management requests are told apart by the port they arrived on (a Host header can name any port).
+        if (managementPort <= 0 || managementPort == config.GetValue<int>("FloorPay:Listen:GrpcPort") || managementPort == config.GetValue<int>("FloorPay:Listen:HttpPort"))
+            throw new InvalidOperationException("FloorPay:Management:Port must be a port of its own, apart from the API ports");
         builder.WebHost.ConfigureKestrel(k =>
         {
             // Kestrel counts a stream the client reset (a deadline passed) until its handler ends, and closes the whole
             // connection when too many pile up (its rapid-reset defence). A payout finishes even when its caller gave up,
             // so impatient clients pile them up: allow more per connection; admission still bounds the work.
             k.Limits.Http2.MaxStreamsPerConnection = config.GetValue("FloorPay:Listen:MaxStreamsPerConnection", 512);
+            // Both API listeners: the front door lowers this per request to the gRPC or JSON bound (FloorPay:Limits).
+            k.Limits.MaxRequestBodySize = (config.GetSection("FloorPay:Limits").Get<RequestLimits>() ?? new RequestLimits()).MaxRequestBodyBytes;
             k.Listen(listen, config.GetValue<int>("FloorPay:Listen:GrpcPort"), o => o.Protocols = HttpProtocols.Http2);
             k.Listen(listen, config.GetValue<int>("FloorPay:Listen:HttpPort"), o => o.Protocols = HttpProtocols.Http1);
+            k.Listen(IPAddress.Parse(config["FloorPay:Management:Address"]!), managementPort, o => o.Protocols = HttpProtocols.Http1);
         });
 
         builder.UseOrleans(silo =>
@@ -121,25 +131,36 @@ public static class FloorPayHost
             new SchemaMigrator(storage).MigrateAsync().GetAwaiter().GetResult();
         if (drill is not null)
             app.Logger.LogWarning("drill clock: this node's time is moved by {Offset} (FloorPay:Clock:Offset)", drill.Offset);
+        // The management listener serves metrics and HTTP health and nothing else; the API ports never serve them (they
+        // show balances and every bank's outstanding amount, without a key). gRPC health stays on the gRPC port.
+        app.MapWhen(c => c.Connection.LocalPort == managementPort, management =>
+        {
+            // Liveness: the process answers HTTP. Readiness: it can reach its storage and is an active cluster member.
+            management.UseHealthChecks("/health/live", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
+            management.UseHealthChecks("/health/ready", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions
+            {
+                Predicate = c => c.Tags.Contains("ready"),
+                ResponseWriter = async (context, report) =>
+                {
+                    context.Response.ContentType = "text/plain";
+                    await context.Response.WriteAsync(string.Join("\n", report.Entries.Select(e => $"{e.Key}: {e.Value.Status} ({e.Value.Description})")));
+                },
+            });
+            // Prometheus text format: the gateway's, the ledger's and the grains' meters, Orleans' own meters, process metrics.
+            management.UseMetricServer("/metrics");
+            management.Run(context =>
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return Task.CompletedTask;
+            });
+        });
+        app.UseRouting();
         app.UseFloorPayAdmission();
         app.MapFloorPayGateway();
-        // Liveness: the process answers HTTP. Readiness: it can reach its storage and is an active cluster member.
-        app.MapHealthChecks("/health/live", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions
-        {
-            Predicate = c => c.Tags.Contains("ready"),
-            ResponseWriter = async (context, report) =>
-            {
-                context.Response.ContentType = "text/plain";
-                await context.Response.WriteAsync(string.Join("\n", report.Entries.Select(e => $"{e.Key}: {e.Value.Status} ({e.Value.Description})")));
-            },
-        });
-        // Prometheus text format: the gateway's, the ledger's and the grains' meters, Orleans' own meters, process metrics.
-        app.MapMetrics();
         // prometheus-net starts listening to .NET meters at its first collection: collect once now, or every count made
         // before the first scrape would be lost.
         Metrics.DefaultRegistry.CollectAndExportAsTextAsync(Stream.Null).GetAwaiter().GetResult();
-        app.MapGet("/", () => "FloorPay gateway: gRPC (h2c) on the gRPC port, JSON under /v1 on this port. See README.md.");
+        app.MapGet("/", () => "FloorPay gateway: gRPC (h2c) on the gRPC port, JSON under /v1 on this port; metrics and health on the management port. See README.md.");
         return app;
     }
 

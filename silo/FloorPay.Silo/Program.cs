@@ -25,6 +25,7 @@ app.Lifetime.ApplicationStarted.Register(() =>
     Console.WriteLine($"FloorPay is serving ({app.Environment.EnvironmentName}):");
     Console.WriteLine($"  gRPC (HTTP/2, h2c):  http://{c["FloorPay:Listen:Address"]}:{c["FloorPay:Listen:GrpcPort"]}");
     Console.WriteLine($"  JSON over HTTP:      http://{c["FloorPay:Listen:Address"]}:{c["FloorPay:Listen:HttpPort"]}/v1/...");
+    Console.WriteLine($"  metrics and health:  http://{c["FloorPay:Management:Address"]}:{c["FloorPay:Management:Port"]}/metrics, /health/live, /health/ready");
     Console.WriteLine($"  data:                {FloorPayHost.DataLocation(app)}");
 });
 await app.RunAsync();

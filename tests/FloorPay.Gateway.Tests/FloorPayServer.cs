@@ -22,7 +22,7 @@ public sealed class FloorPayServer : IAsyncDisposable
     private readonly bool _ownsDataDirectory;
     private bool _stopped;
 
-    private FloorPayServer(WebApplication app, string dataDirectory, bool ownsDataDirectory, int grpcPort, int httpPort)
+    private FloorPayServer(WebApplication app, string dataDirectory, bool ownsDataDirectory, int grpcPort, int httpPort, int managementPort)
     {
         _app = app;
         _ownsDataDirectory = ownsDataDirectory;
@@ -31,6 +31,8 @@ public sealed class FloorPayServer : IAsyncDisposable
         HttpPort = httpPort;
         Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(30) };
+        ManagementPort = managementPort;
+        Management = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{managementPort}"), Timeout = TimeSpan.FromSeconds(30) };
     }
 
     public string DataDirectory { get; }
@@ -41,6 +43,12 @@ public sealed class FloorPayServer : IAsyncDisposable
     public int GrpcPort { get; }
 
     public int HttpPort { get; }
+
+    /// <summary>The management listener: /metrics and /health/*, apart from the API ports.</summary>
+    public int ManagementPort { get; }
+
+    /// <summary>An HTTP client for the management port.</summary>
+    public HttpClient Management { get; }
 
     /// <summary>A real loopback h2c channel to the gRPC port.</summary>
     public GrpcChannel Channel { get; }
@@ -58,13 +66,14 @@ public sealed class FloorPayServer : IAsyncDisposable
     {
         var owns = dataDirectory is null;
         dataDirectory ??= NewDataDirectory();
-        var ports = FreePorts(4);
-        var (grpcPort, httpPort, siloPort, gatewayPort) = (ports[0], ports[1], ports[2], ports[3]);
+        var ports = FreePorts(5);
+        var (grpcPort, httpPort, siloPort, gatewayPort, managementPort) = (ports[0], ports[1], ports[2], ports[3], ports[4]);
         string[] args =
         [
             "--environment", "Development",
             $"--FloorPay:Listen:GrpcPort={grpcPort}",
             $"--FloorPay:Listen:HttpPort={httpPort}",
+            $"--FloorPay:Management:Port={managementPort}",
             $"--FloorPay:Orleans:SiloPort={siloPort}",
             $"--FloorPay:Orleans:GatewayPort={gatewayPort}",
             $"--FloorPay:Storage:DataDirectory={dataDirectory}",
@@ -85,7 +94,7 @@ public sealed class FloorPayServer : IAsyncDisposable
             await app.DisposeAsync();
             throw;
         }
-        return new FloorPayServer(app, dataDirectory, owns, grpcPort, httpPort);
+        return new FloorPayServer(app, dataDirectory, owns, grpcPort, httpPort, managementPort);
     }
 
     /// <summary>A fresh, empty directory under the system temp folder.</summary>
@@ -116,6 +125,7 @@ public sealed class FloorPayServer : IAsyncDisposable
         _stopped = true;
         Channel.Dispose();
         Http.Dispose();
+        Management.Dispose();
         using var stopTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         try
         {
@@ -138,6 +148,7 @@ public sealed class FloorPayServer : IAsyncDisposable
         _stopped = true;
         Channel.Dispose();
         Http.Dispose();
+        Management.Dispose();
         try
         {
             await _app.StopAsync(new CancellationToken(canceled: true));

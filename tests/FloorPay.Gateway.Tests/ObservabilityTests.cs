@@ -12,7 +12,7 @@ public sealed class ObservabilityTests(SharedServerFixture fixture)
 {
     private readonly FloorPayServer _server = fixture.Server;
 
-    private async Task<string> ScrapeAsync() => await _server.Http.GetStringAsync("/metrics");
+    private async Task<string> ScrapeAsync() => await _server.Management.GetStringAsync("/metrics");
 
     /// <summary>The value of one series (all of whose labels are given), or 0 when it is not exported yet.</summary>
     private static double Value(string exposition, string metric, params (string Name, string Value)[] labels)
@@ -51,8 +51,8 @@ public sealed class ObservabilityTests(SharedServerFixture fixture)
     [Fact]
     public async Task Liveness_and_readiness_answer_without_a_key()
     {
-        Assert.Equal(HttpStatusCode.OK, (await _server.Http.GetAsync("/health/live")).StatusCode);
-        var ready = await _server.Http.GetAsync("/health/ready");
+        Assert.Equal(HttpStatusCode.OK, (await _server.Management.GetAsync("/health/live")).StatusCode);
+        var ready = await _server.Management.GetAsync("/health/ready");
         var body = await ready.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         Assert.Contains("storage: Healthy", body);
@@ -97,15 +97,15 @@ public sealed class ReadinessOnPostgres : IAsyncLifetime
     [Fact]
     public async Task Readiness_fails_while_the_database_refuses_connections_and_liveness_does_not()
     {
-        Assert.Equal(HttpStatusCode.OK, (await _server.Http.GetAsync("/health/ready")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _server.Management.GetAsync("/health/ready")).StatusCode);
         await AllowConnectionsAsync(false);
-        var down = await Eventually.Satisfies(() => _server.Http.GetAsync("/health/ready"), r => r.StatusCode == HttpStatusCode.ServiceUnavailable,
+        var down = await Eventually.Satisfies(() => _server.Management.GetAsync("/health/ready"), r => r.StatusCode == HttpStatusCode.ServiceUnavailable,
             "readiness to fail");
         Assert.Contains("storage: Unhealthy", await down.Content.ReadAsStringAsync());
-        Assert.Equal(HttpStatusCode.OK, (await _server.Http.GetAsync("/health/live")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _server.Management.GetAsync("/health/live")).StatusCode);
 
         await AllowConnectionsAsync(true);
-        await Eventually.Satisfies(() => _server.Http.GetAsync("/health/ready"), r => r.StatusCode == HttpStatusCode.OK, "readiness to recover",
+        await Eventually.Satisfies(() => _server.Management.GetAsync("/health/ready"), r => r.StatusCode == HttpStatusCode.OK, "readiness to recover",
             TimeSpan.FromSeconds(30));
     }
 }
@@ -133,7 +133,7 @@ public sealed class OutstandingInstructionsMetric : IAsyncLifetime
 
     private async Task<(double Count, double Amount)> ScrapeAsync()
     {
-        var metrics = await _server.Http.GetStringAsync("/metrics");
+        var metrics = await _server.Management.GetStringAsync("/metrics");
         double Value(string metric) => metrics.Split('\n')
             .Where(l => l.StartsWith(metric + "{", StringComparison.Ordinal) && l.Contains($"bank=\"{_bank}\"", StringComparison.Ordinal))
             .Select(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture))

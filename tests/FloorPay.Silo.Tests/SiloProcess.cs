@@ -34,7 +34,7 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <param name="configuration">More configuration, e.g. a drill clock: --FloorPay:Clock:Offset=32.00:00:00.</param>
     public static SiloProcess Start(string connectionString, string clusterId, string logDirectory, params string[] configuration)
     {
-        var ports = FreePorts(4);
+        var ports = FreePorts(5);
         var log = Path.Combine(logDirectory, $"silo-{ports[0]}.log");
         var start = new ProcessStartInfo("dotnet")
         {
@@ -48,7 +48,7 @@ public sealed class SiloProcess : IAsyncDisposable
             "--FloorPay:Storage:Provider=PostgreSql", $"--FloorPay:Storage:ConnectionString={connectionString}",
             $"--FloorPay:Orleans:ClusterId={clusterId}",
             $"--FloorPay:Listen:GrpcPort={ports[0]}", $"--FloorPay:Listen:HttpPort={ports[1]}",
-            $"--FloorPay:Orleans:SiloPort={ports[2]}", $"--FloorPay:Orleans:GatewayPort={ports[3]}",
+            $"--FloorPay:Orleans:SiloPort={ports[2]}", $"--FloorPay:Orleans:GatewayPort={ports[3]}", $"--FloorPay:Management:Port={ports[4]}",
         }.Concat(configuration)) start.ArgumentList.Add(arg);
         start.Environment["DOTNET_ENVIRONMENT"] = "Development";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";

@@ -9,18 +9,19 @@ namespace FloorPay.Gateway.Auth;
 /// Admission for native gRPC calls, decided before the request is parsed: a refusal is a trailers-only response
 /// (RESOURCE_EXHAUSTED with the retry-after hints), with no deserialization, no interceptors and no exception, so that
 /// refusing stays cheap under a surge and the capacity goes to the calls that were admitted.
-/// Unknown keys pass through, to be answered UNAUTHENTICATED by the authentication interceptor.
+/// It runs after <see cref="ApiKeyMiddleware"/>, so every FloorPay call that reaches it has an authenticated caller.
 /// </summary>
-public sealed class AdmissionMiddleware(RequestDelegate next, AdmissionGate gate, ParticipantDirectory participants)
+public sealed class AdmissionMiddleware(RequestDelegate next, AdmissionGate gate)
 {
     public const string Admitted = "floorpay.admitted";
 
     public async Task InvokeAsync(HttpContext context)
     {
         var path = context.Request.Path.Value ?? "";
-        if (!path.StartsWith("/floorpay.v1.", StringComparison.Ordinal) ||
+        // Streams have their own bounds (InstructionStreams): a long-lived stream in a unary slot would starve the calls.
+        if (!path.StartsWith("/floorpay.v1.", StringComparison.Ordinal) || GatewayMethods.Streams.Contains(path) ||
             context.Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) != true ||
-            Caller(context) is not { } caller)
+            context.Items[ApiKeyMiddleware.Authenticated] is not Participant caller)
         {
             await next(context);
             return;
@@ -38,7 +39,7 @@ public sealed class AdmissionMiddleware(RequestDelegate next, AdmissionGate gate
             response.Headers["grpc-retry-pushback-ms"] = retry;
             response.Headers["floorpay-retry-after-ms"] = retry;
             await response.CompleteAsync();
-            var tags = new TagList { { "method", path }, { "status", "ResourceExhausted" } };
+            var tags = new TagList { { "method", GatewayMethods.Label(path) }, { "status", "ResourceExhausted" } };
             GatewayMeters.Requests.Add(1, tags);
             GatewayMeters.RequestSeconds.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
             GatewayMeters.Refusals.Add(1, new KeyValuePair<string, object?>("reason", refused.Reason));
@@ -47,12 +48,5 @@ public sealed class AdmissionMiddleware(RequestDelegate next, AdmissionGate gate
         context.Items[Admitted] = true;
         try { await next(context); }
         finally { lease!.Dispose(); }
-    }
-
-    private Participant? Caller(HttpContext context)
-    {
-        const string scheme = "Bearer ";
-        var header = context.Request.Headers.Authorization.ToString();
-        return header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) ? participants.Find(header[scheme.Length..].Trim()) : null;
     }
 }

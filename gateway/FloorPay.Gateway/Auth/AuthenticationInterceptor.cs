@@ -5,11 +5,11 @@ using Grpc.Core.Interceptors;
 namespace FloorPay.Gateway.Auth;
 
 /// <summary>
-/// Authenticates every FloorPay call by its "authorization: Bearer &lt;api key&gt;" header (UNAUTHENTICATED otherwise)
-/// and turns unexpected failures into statuses: storage and cluster trouble is UNAVAILABLE (retry with the same key).
-/// Health and reflection stay open so that probes and tools work without a key.
+/// Hands every FloorPay call the participant that <see cref="ApiKeyMiddleware"/> authenticated before the body was read
+/// (the services' role checks read it), and turns unexpected failures into statuses: storage and cluster trouble is
+/// UNAVAILABLE (retry with the same key). Health and reflection stay open so that probes and tools work without a key.
 /// </summary>
-public sealed class AuthenticationInterceptor(ParticipantDirectory participants, ILogger<AuthenticationInterceptor> log) : Interceptor
+public sealed class AuthenticationInterceptor(ILogger<AuthenticationInterceptor> log) : Interceptor
 {
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
@@ -44,12 +44,9 @@ public sealed class AuthenticationInterceptor(ParticipantDirectory participants,
     {
         if (context.Method.StartsWith("/grpc.health.", StringComparison.Ordinal) ||
             context.Method.StartsWith("/grpc.reflection.", StringComparison.Ordinal)) return;
-        var header = context.RequestHeaders.GetValue("authorization");
-        const string scheme = "Bearer ";
-        if (header is null || !header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
-            throw new RpcException(new Status(StatusCode.Unauthenticated, "missing 'authorization: Bearer <api key>' header"));
-        var participant = participants.Find(header[scheme.Length..].Trim())
-            ?? throw new RpcException(new Status(StatusCode.Unauthenticated, "unknown API key"));
+        // Only a path the middleware does not guard could arrive here without a caller: refuse it rather than trust it.
+        if (context.GetHttpContext().Items[ApiKeyMiddleware.Authenticated] is not Participant participant)
+            throw new RpcException(new Status(StatusCode.Unauthenticated, "missing or unknown API key"));
         CallerContext.Set(context, participant);
     }
 

@@ -62,7 +62,7 @@ public sealed class MetricsInterceptor : Interceptor
 
     private static void Record(string method, StatusCode status, long started)
     {
-        var tags = new TagList { { "method", method }, { "status", status.ToString() } };
+        var tags = new TagList { { "method", GatewayMethods.Label(method) }, { "status", status.ToString() } };
         GatewayMeters.Requests.Add(1, tags);
         GatewayMeters.RequestSeconds.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
     }

@@ -9,7 +9,7 @@ using Grpc.Core;
 namespace FloorPay.Gateway.Services;
 
 /// <summary>Payout instructions for banks: streamed and paged from the durable outbox; settlements, returns, daily reports.</summary>
-public sealed class InstructionsService(IInstructionOutbox outbox, IGrainFactory grains, PolicyBook policies, InstructionStreamOptions streaming)
+public sealed class InstructionsService(IInstructionOutbox outbox, IGrainFactory grains, PolicyBook policies, InstructionStreams streams)
     : Instructions.InstructionsBase
 {
     public const int MaxPage = 1000;
@@ -20,22 +20,29 @@ public sealed class InstructionsService(IInstructionOutbox outbox, IGrainFactory
     {
         var bank = context.Require(ParticipantRole.Bank).BankId!;
         var cursor = Cursor(request.AfterSequence);
+        using var subscription = streams.Open(bank);
         var cancellation = context.CancellationToken;
+        var mustList = true;
         while (!cancellation.IsCancellationRequested)
         {
-            // Take the signal before reading, so that a commit between the read and the wait is not missed.
-            var committed = outbox.NextCommit(bank);
-            var page = await outbox.ListAsync(bank, cursor, MaxPage, cancellation);
-            foreach (var instruction in page)
+            // Take both signals before reading, so that a commit between the read and the wait is not missed.
+            var committedHere = outbox.NextCommit(bank);
+            var advancedAnywhere = subscription.NextAdvance();
+            if (mustList)
             {
-                await responseStream.WriteAsync(Map(instruction), cancellation);
-                cursor = instruction.Sequence;
+                var page = await outbox.ListAsync(bank, cursor, MaxPage, cancellation);
+                foreach (var instruction in page)
+                {
+                    await responseStream.WriteAsync(Map(instruction), cancellation);
+                    cursor = instruction.Sequence;
+                }
+                if (page.Count == MaxPage) continue;
             }
-            if (page.Count == MaxPage) continue;
-            // Commits on this silo wake the stream at once; commits on other silos are seen at the next poll.
-            try { await committed.WaitAsync(streaming.PollInterval, cancellation); }
-            catch (TimeoutException) { }
+            // This silo's commits wake the stream at once; the silo's watcher wakes it for commits elsewhere.
+            try { await Task.WhenAny(committedHere, advancedAnywhere).WaitAsync(cancellation); }
             catch (OperationCanceledException) { break; }
+            // The watcher wakes every stream of the bank: list only when the bank is past what this one has sent.
+            mustList = committedHere.IsCompleted || subscription.LatestSeen > cursor;
         }
     }
 

@@ -38,7 +38,7 @@ public sealed class LocalNode : IAsyncDisposable
     {
         var silo = FindSilo() ?? throw new ArgumentException("--local needs the silo built: dotnet build -c Release silo/FloorPay.Silo");
         var data = Directory.CreateTempSubdirectory("floorpay-local-").FullName;
-        var ports = Enumerable.Range(0, 4).Select(_ => FreePort()).ToArray();
+        var ports = Enumerable.Range(0, 5).Select(_ => FreePort()).ToArray();
         var node = new LocalNode(silo, data, ports, extraArguments.ToList(), logFile, CpuMask(cpus));
         await node.StartProcessAsync();
         return node;
@@ -62,7 +62,8 @@ public sealed class LocalNode : IAsyncDisposable
             ArgumentList =
             {
                 _silo, $"--FloorPay:Storage:DataDirectory={_data}", $"--FloorPay:Listen:GrpcPort={_ports[0]}", $"--FloorPay:Listen:HttpPort={_ports[1]}",
-                $"--FloorPay:Orleans:SiloPort={_ports[2]}", $"--FloorPay:Orleans:GatewayPort={_ports[3]}", "--Logging:LogLevel:Default=Warning",
+                $"--FloorPay:Orleans:SiloPort={_ports[2]}", $"--FloorPay:Orleans:GatewayPort={_ports[3]}",
+                $"--FloorPay:Management:Port={_ports[4]}", "--Logging:LogLevel:Default=Warning",
             },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -81,7 +82,7 @@ public sealed class LocalNode : IAsyncDisposable
         {
             try
             {
-                if ((await http.GetAsync($"http://127.0.0.1:{_ports[1]}/health/ready")).IsSuccessStatusCode) return;
+                if ((await http.GetAsync($"http://127.0.0.1:{_ports[4]}/health/ready")).IsSuccessStatusCode) return;
             }
             catch (HttpRequestException) { }
             if (_process.HasExited) break;

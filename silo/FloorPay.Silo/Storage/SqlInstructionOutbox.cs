@@ -11,6 +11,10 @@ public sealed class SqlInstructionOutbox : IInstructionOutbox
     private readonly GroupCommitLedger _ledger;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _next = new(StringComparer.Ordinal);
+    private long _lists;
+
+    /// <summary>How many times a bank's instructions were listed (streams and pages): shows what idle streams cost.</summary>
+    public long Lists => Interlocked.Read(ref _lists);
 
     public SqlInstructionOutbox(StorageSettings storage, GroupCommitLedger ledger, TimeProvider time)
     {
@@ -27,8 +31,19 @@ public sealed class SqlInstructionOutbox : IInstructionOutbox
     public Task NextCommit(string bankId) =>
         _next.GetOrAdd(bankId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
+    public async Task<IReadOnlyDictionary<string, long>> LatestSequencesAsync(CancellationToken cancellation = default)
+    {
+        await using var connection = await OpenAsync(cancellation);
+        await using var command = SqlCommands.Create(connection, "SELECT bank_id, last_sequence FROM floorpay_bank_sequences");
+        var latest = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        while (await reader.ReadAsync(cancellation)) latest[reader.GetString(0)] = Convert.ToInt64(reader.GetValue(1));
+        return latest;
+    }
+
     public async Task<IReadOnlyList<PayoutInstruction>> ListAsync(string bankId, long afterSequence, int limit, CancellationToken cancellation = default)
     {
+        Interlocked.Increment(ref _lists);
         await using var connection = await OpenAsync(cancellation);
         await using var command = SqlCommands.Create(connection,
             $"SELECT {RailColumns.Instruction} FROM floorpay_instructions WHERE bank_id = @b AND sequence > @after ORDER BY sequence LIMIT @n",

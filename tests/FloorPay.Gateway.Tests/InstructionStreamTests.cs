@@ -1,0 +1,191 @@
+using System.Net;
+using System.Net.Http.Headers;
+using FloorPay.Grains;
+using FloorPay.Silo.Storage;
+using FloorPay.V1;
+using Grpc.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FloorPay.Gateway.Tests;
+
+/// <summary>
+/// Instruction streams have their own bounds (per bank and overall, on both ports), never take the unary calls'
+/// admission slots, cost no database query each while idle, and still receive what commits later on this silo or
+/// elsewhere.
+/// </summary>
+public sealed class InstructionStreamTests : IAsyncLifetime
+{
+    private const int PerBank = 6;
+    private const int Overall = 8;
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
+
+    private readonly List<AsyncServerStreamingCall<V1.PayoutInstruction>> _streams = [];
+    private readonly CancellationTokenSource _closeStreams = new();
+    private FloorPayServer _server = null!;
+
+    public async Task InitializeAsync() =>
+        _server = await FloorPayServer.StartAsync(configure: b => b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            // Fewer write slots than one bank's streams: a stream that held one would starve every write.
+            ["FloorPay:Admission:MaxWritesInFlight"] = "4",
+            ["FloorPay:Instructions:MaxStreamsPerBank"] = PerBank.ToString(),
+            ["FloorPay:Instructions:MaxStreams"] = Overall.ToString(),
+            ["FloorPay:Instructions:PollInterval"] = Poll.ToString(),
+            ["FloorPay:Payday:Enabled"] = "false",
+        }));
+
+    public async Task DisposeAsync()
+    {
+        await _closeStreams.CancelAsync();
+        foreach (var s in _streams) s.Dispose();
+        await _server.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Idle_streams_from_one_bank_do_not_hold_back_anyone_s_writes()
+    {
+        await OpenStreamsAsync(ApiKeys.BankA, PerBank);
+
+        // Each write is retried on RESOURCE_EXHAUSTED as a client would, with the same key; streams holding write slots
+        // would refuse them every time.
+        for (var i = 0; i < 5; i++)
+        {
+            await EnrollWithRetriesAsync(ApiKeys.BankB, "bank-b");
+            await EnrollWithRetriesAsync(ApiKeys.BankA, "bank-a");
+        }
+    }
+
+    [Fact]
+    public async Task Streams_beyond_a_bank_s_bound_or_the_overall_bound_are_refused_on_both_ports_with_a_retry_hint()
+    {
+        await OpenStreamsAsync(ApiKeys.BankA, PerBank);
+
+        var refused = await Expect.Status(StatusCode.ResourceExhausted, () => FirstMessageAsync(ApiKeys.BankA));
+        Assert.NotNull(refused.Trailers.GetValue("grpc-retry-pushback-ms"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, await JsonSubscribeStatusAsync(ApiKeys.BankA));
+
+        // Another bank is not held back by bank-a's bound, up to the overall bound.
+        await OpenStreamsAsync(ApiKeys.BankB, Overall - PerBank);
+        await Expect.Status(StatusCode.ResourceExhausted, () => FirstMessageAsync(ApiKeys.BankB));
+        Assert.Equal(HttpStatusCode.TooManyRequests, await JsonSubscribeStatusAsync(ApiKeys.BankB));
+
+        // A closed stream frees its place.
+        _streams[0].Dispose();
+        await Eventually.Satisfies(async () =>
+        {
+            try { await FirstMessageAsync(ApiKeys.BankA); return true; }
+            catch (RpcException e) when (e.StatusCode == StatusCode.ResourceExhausted) { return false; }
+        }, ok => ok, "a bank-a stream to be admitted again");
+    }
+
+    [Fact]
+    public async Task A_stream_receives_what_commits_later_on_this_silo_and_on_another()
+    {
+        await EnrollWithRetriesAsync(ApiKeys.BankA, "bank-a");
+        var head = await HeadAsync(ApiKeys.BankA);
+        using var call = _server.As(ApiKeys.BankA).Instructions.SubscribeInstructions(new SubscribeInstructionsRequest { AfterSequence = head },
+            cancellationToken: _closeStreams.Token);
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        var here = await EnrollWithRetriesAsync(ApiKeys.BankA, "bank-a");
+        Assert.True(await call.ResponseStream.MoveNext(patience.Token));
+        Assert.Equal(here.FirstPayout.PayoutId, call.ResponseStream.Current.InstructionId);
+
+        // Another silo's ledger on the same store: its commit is not signalled in this process.
+        var elsewhere = await PostElsewhereAsync("bank-a");
+        Assert.True(await call.ResponseStream.MoveNext(patience.Token));
+        Assert.Equal(elsewhere, call.ResponseStream.Current.InstructionId);
+        Assert.Equal(head + 2, call.ResponseStream.Current.Sequence);
+    }
+
+    [Fact]
+    public async Task Idle_streams_cost_no_outbox_query_each()
+    {
+        await OpenStreamsAsync(ApiKeys.BankA, PerBank);
+        await OpenStreamsAsync(ApiKeys.BankB, Overall - PerBank);
+        var outbox = (SqlInstructionOutbox)_server.Services.GetRequiredService<IInstructionOutbox>();
+
+        var before = outbox.Lists;
+        await Task.Delay(Poll * 20); // twenty poll intervals at least, with nothing committed
+        var lists = outbox.Lists - before;
+
+        // Polling per stream would list at least once a stream per interval (160 here); nothing new means no list.
+        Assert.True(lists < Overall, $"{lists} outbox lists by {Overall} idle streams over 20 poll intervals");
+    }
+
+    /// <summary>Opens <paramref name="count"/> streams for the bank, each established by receiving one instruction.</summary>
+    private async Task OpenStreamsAsync(string bankKey, int count)
+    {
+        var head = await HeadAsync(bankKey);
+        if (head == 0)
+        {
+            await EnrollWithRetriesAsync(bankKey, bankKey == ApiKeys.BankA ? "bank-a" : "bank-b");
+            head = await HeadAsync(bankKey);
+        }
+        for (var i = 0; i < count; i++)
+        {
+            var call = _server.As(bankKey).Instructions.SubscribeInstructions(new SubscribeInstructionsRequest { AfterSequence = head - 1 },
+                cancellationToken: _closeStreams.Token);
+            _streams.Add(call);
+            Assert.True(await call.ResponseStream.MoveNext(_closeStreams.Token), "an open stream receives the bank's latest instruction");
+        }
+    }
+
+    private async Task FirstMessageAsync(string bankKey)
+    {
+        using var call = _server.As(bankKey).Instructions.SubscribeInstructions(new SubscribeInstructionsRequest(), cancellationToken: _closeStreams.Token);
+        await call.ResponseStream.MoveNext(_closeStreams.Token);
+    }
+
+    private async Task<HttpStatusCode> JsonSubscribeStatusAsync(string bankKey)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/instructions:subscribe");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bankKey);
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var response = await _server.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, patience.Token);
+        return response.StatusCode;
+    }
+
+    private async Task<long> HeadAsync(string bankKey)
+    {
+        var after = 0L;
+        while (true)
+        {
+            var page = await _server.As(bankKey).Instructions.ListInstructionsAsync(new ListInstructionsRequest { AfterSequence = after, PageSize = 1000 });
+            if (page.Instructions.Count == 0) return after;
+            after = page.NextAfterSequence;
+        }
+    }
+
+    private async Task<EnrollResponse> EnrollWithRetriesAsync(string bankKey, string bankId)
+    {
+        var request = Requests.Enroll(Ids.Citizen(), bankId: bankId);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await _server.As(bankKey).Citizens.EnrollAsync(request);
+            }
+            catch (RpcException e) when (e.StatusCode is StatusCode.ResourceExhausted or StatusCode.Unavailable && attempt < 20)
+            {
+                var hint = int.TryParse(e.Trailers.GetValue("grpc-retry-pushback-ms"), out var ms) ? ms : 250;
+                await Task.Delay(hint);
+            }
+        }
+    }
+
+    /// <summary>A payout and its instruction committed by a second ledger on the server's store, as another silo would.</summary>
+    private async Task<string> PostElsewhereAsync(string bankId)
+    {
+        var storage = new StorageSettings { Provider = StorageProvider.Sqlite, DataDirectory = _server.DataDirectory, MigrateOnStart = false };
+        await using var ledger = GroupCommitLedger.Create(storage, new LedgerOptions());
+        var citizen = Ids.Citizen();
+        var period = DateTime.UtcNow.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+        var posting = new PayoutPosting($"{citizen}:floor:{period}", citizen, Grains.PayoutKind.Floor, period, period, 120_000, "EUR",
+            "FLOOR_PERIOD@policy-v1", "R-NORTH", bankId, "tok-elsewhere", Ids.Key("elsewhere"), new string('a', 64), false,
+            new DateTimeOffset(DateTimeOffset.UtcNow.UtcTicks, TimeSpan.Zero));
+        Assert.Equal(PostingResult.Committed, await ledger.PostAsync(posting));
+        return posting.PayoutId;
+    }
+}
