@@ -8,11 +8,17 @@ public enum RejectionKind
     AlreadyExists = 3,
     FailedPrecondition = 4,
     PermissionDenied = 5,
+
+    /// <summary>A bound was reached; <see cref="Rejection.RetryAfterMilliseconds"/> says when it opens again.</summary>
+    ResourceExhausted = 6,
 }
 
 /// <summary>A refused command. A refusal never changes state.</summary>
 [GenerateSerializer, Immutable, Alias("floorpay.Rejection")]
-public sealed record Rejection([property: Id(0)] RejectionKind Kind, [property: Id(1)] string Message);
+public sealed record Rejection(
+    [property: Id(0)] RejectionKind Kind,
+    [property: Id(1)] string Message,
+    [property: Id(2)] long? RetryAfterMilliseconds = null);
 
 /// <summary>Either the value of a successful command or the reason it was refused (no exceptions for callers' mistakes).</summary>
 [GenerateSerializer, Immutable, Alias("floorpay.Outcome`1")]

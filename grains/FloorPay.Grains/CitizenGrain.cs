@@ -21,7 +21,8 @@ public sealed class CitizenGrain(
     AggregateFeed feed,
     DividendIndexCache dividends,
     IInstructionOutbox outbox,
-    PayoutAccountOptions accounts) : Grain, ICitizenGrain
+    PayoutAccountOptions accounts,
+    CitizenRecordLimits limits) : Grain, ICitizenGrain
 {
     private List<PayoutPosting> _payouts = [];
     private List<ContributionEntry> _contributions = [];
@@ -131,6 +132,8 @@ public sealed class CitizenGrain(
                 return Outcome<ContributionReceipt>.Refused(RejectionKind.InvalidArgument, $"'{command.Category}' is not a contribution category of policy v{policy.Version}");
             if (command.Minutes <= 0 || command.Minutes > period.Days * 24 * 60)
                 return Outcome<ContributionReceipt>.Refused(RejectionKind.InvalidArgument, "minutes must be positive and fit in the period");
+            if (OverLimit(_contributions.Count(c => c.Period == period.ToString()), limits.ContributionsPerPeriod, "contributions", period) is { } full)
+                return new(null, full);
 
             var entry = new ContributionEntry(
                 $"{CitizenId}:contribution:{_contributions.Count + 1}", CitizenId, command.Category, command.Minutes, period.ToString(),
@@ -169,6 +172,8 @@ public sealed class CitizenGrain(
                 return Outcome<ExemptionReceipt>.Refused(RejectionKind.InvalidArgument, $"'{command.Category}' is not an exemption category of policy v{policy.Version}");
             if (command.ExpiresAt <= now)
                 return Outcome<ExemptionReceipt>.Refused(RejectionKind.InvalidArgument, "an exemption must expire in the future");
+            if (OverLimit(_exemptions.Count(e => clock.Current.Contains(e.GrantedAt)), limits.ExemptionsPerPeriod, "exemptions", clock.Current) is { } full)
+                return new(null, full);
 
             var entry = new ExemptionEntry(
                 $"{CitizenId}:exemption:{_exemptions.Count + 1}", CitizenId, command.Category, command.EvidenceReference, now, command.ExpiresAt,
@@ -204,6 +209,8 @@ public sealed class CitizenGrain(
             // correction on nothing (rule 9).
             if (DecisionPeriod(command.DecisionId) is null)
                 return Outcome<AppealView>.Refused(RejectionKind.NotFound, $"decision {command.DecisionId} does not exist for citizen {CitizenId}");
+            if (OverLimit(_appeals.Count(a => clock.Current.Contains(a.FiledAt)), limits.AppealsPerPeriod, "appeals", clock.Current) is { } full)
+                return new(null, full);
 
             var entry = new AppealEntry($"{CitizenId}:appeal:{_appeals.Count + 1}", CitizenId, command.DecisionId, command.Ground,
                 command.EvidenceReference, command.FiledBy, clock.Now, command.IdempotencyKey, fingerprint);
@@ -313,6 +320,15 @@ public sealed class CitizenGrain(
         _approvals.All(a => a.AppealId != r.AppealId);
 
     private static string ResolutionEntryId(AppealEntry appeal) => $"resolution/{appeal.AppealId}";
+
+    /// <summary>Rule 13: a citizen gains at most so many records of a kind per period; the bound opens with the next period.</summary>
+    private Rejection? OverLimit(int recorded, int limit, string what, Period period)
+    {
+        if (recorded < limit) return null;
+        var opens = new DateTimeOffset(period.End.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var wait = Math.Max(1_000L, (long)(opens - clock.Now).TotalMilliseconds);
+        return new Rejection(RejectionKind.ResourceExhausted, $"a citizen may gain at most {limit} {what} per period; {period} has {recorded}", wait);
+    }
 
     /// <summary>One floor amount of the disputed decision's period, under that period's policy.</summary>
     private long CorrectionLimitOf(AppealEntry appeal) =>
@@ -425,6 +441,8 @@ public sealed class CitizenGrain(
                     "this citizen's payout account is held by another bank: that bank must release the citizen to you first");
             if (onFile == command.Account && !AccountNeedsUpdate())
                 return Outcome<AccountChangeReceipt>.Refused(RejectionKind.FailedPrecondition, "this is already the citizen's payout account");
+            if (OverLimit(_accountChanges.Count(c => clock.Current.Contains(c.RequestedAt)), limits.AccountChangesPerPeriod, "account changes", clock.Current) is { } full)
+                return new(null, full);
 
             var change = new AccountChangeEntry($"{CitizenId}:account:{_accountChanges.Count + 1}", CitizenId, command.Account.BankId,
                 command.Account.AccountToken, onFile.BankId, onFile.AccountToken, command.ActingBankId, now, now + accounts.CoolingOff,
@@ -469,6 +487,8 @@ public sealed class CitizenGrain(
                 return Outcome<AccountReleaseReceipt>.Refused(RejectionKind.PermissionDenied, "only the bank holding the citizen's payout account can release it");
             if (command.ToBankId == command.ActingBankId)
                 return Outcome<AccountReleaseReceipt>.Refused(RejectionKind.InvalidArgument, "a release names another bank");
+            if (OverLimit(_releases.Count(r => clock.Current.Contains(r.ReleasedAt)), limits.ReleasesPerPeriod, "releases", clock.Current) is { } full)
+                return new(null, full);
 
             var now = clock.Now;
             var release = new AccountReleaseEntry($"{CitizenId}:release:{_releases.Count + 1}", CitizenId, command.ActingBankId, command.ToBankId,

@@ -17,6 +17,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IPendingAggregates>(sp => sp.GetRequiredService<AggregateFeed>());
         services.TryAddSingleton(new DividendOptions());
         services.TryAddSingleton(new PayoutAccountOptions());
+        services.TryAddSingleton(new CitizenRecordLimits());
         services.AddSingleton<DividendIndexCache>();
         services.TryAddSingleton(new PaydayOptions());
         services.AddSingleton(FloorPayTime.Create<PaydayScheduler>);

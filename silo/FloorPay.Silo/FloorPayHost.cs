@@ -73,6 +73,7 @@ public static class FloorPayHost
         var policies = PolicySettings.Load(config);
         builder.Services.AddSingleton(config.GetSection("FloorPay:Dividends").Get<DividendOptions>() ?? new DividendOptions());
         builder.Services.AddSingleton(config.GetSection("FloorPay:Accounts").Get<PayoutAccountOptions>() ?? new PayoutAccountOptions());
+        builder.Services.AddSingleton(config.GetSection("FloorPay:CitizenLimits").Get<CitizenRecordLimits>() ?? new CitizenRecordLimits());
         builder.Services.AddSingleton(config.GetSection("FloorPay:Payday").Get<PaydayOptions>() ?? new PaydayOptions());
         builder.Services.AddSingleton(config.GetSection("FloorPay:Metrics").Get<MetricsOptions>() ?? new MetricsOptions());
         var drill = DrillClock.From(config, builder.Environment);

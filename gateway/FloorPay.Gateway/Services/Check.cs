@@ -56,9 +56,13 @@ internal static class Check
                 RejectionKind.AlreadyExists => StatusCode.AlreadyExists,
                 RejectionKind.FailedPrecondition => StatusCode.FailedPrecondition,
                 RejectionKind.PermissionDenied => StatusCode.PermissionDenied,
+                RejectionKind.ResourceExhausted => StatusCode.ResourceExhausted,
                 _ => StatusCode.Internal,
             };
-            throw new RpcException(new Status(code, r.Message));
+            if (r.RetryAfterMilliseconds is not { } retry) throw new RpcException(new Status(code, r.Message));
+            // The same hints as an admission refusal, so that clients handle every RESOURCE_EXHAUSTED alike.
+            var hint = retry.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            throw new RpcException(new Status(code, r.Message), new Metadata { { "grpc-retry-pushback-ms", hint }, { "floorpay-retry-after-ms", hint } });
         }
         return outcome.Value ?? throw new RpcException(new Status(StatusCode.Internal, "empty result"));
     }
