@@ -206,7 +206,13 @@ public sealed class GroupCommitLedger : IPayoutLedger, IAsyncDisposable
                         // Checked immediately before COMMIT: a batch past its deadline commits nothing (its callers retry).
                         expired = timeout.IsCancellationRequested;
                         return partial.Count == 0 && !expired;
-                    }, timeout.Token);
+                    }, candidates.Any(NeedsApproval), timeout.Token);
+                }
+                catch (DbException e) when (e.SqlState == HalfUnit && attempts++ < 3)
+                {
+                    // A payout's key was taken by another transaction between the check and the insert: nothing was
+                    // written; written again, the payout now sees the key taken and answers Conflict.
+                    continue;
                 }
                 catch (DbException e) when (e.SqlState == UniqueViolation && candidates.Any(ExplicitInstruction) && attempts++ < 3)
                 {
@@ -262,6 +268,15 @@ public sealed class GroupCommitLedger : IPayoutLedger, IAsyncDisposable
     private const string UniqueViolation = "23505";
 
     private static bool ExplicitInstruction(Pending p) => p.Entries.Any(e => e is InstructionEntry);
+
+    private const string HalfUnit = "FP001";
+
+    /// <summary>
+    /// A unit of several entries could go in by halves, so its batch must not commit before the check; a payout with its
+    /// own idempotency key cannot (the store writes the key with the payout, in one statement that refuses halves).
+    /// </summary>
+    private static bool NeedsApproval(Pending p) =>
+        p.Entries.Count > 1 && !(p.Entries is [PayoutPosting payout, IdempotencyKeyEntry key] && key.EntryId == payout.PayoutId);
 
     public async ValueTask DisposeAsync()
     {

@@ -9,8 +9,11 @@ internal interface ILedgerStore
     /// Inserts the entries (payouts with their journal legs, contributions, exemptions) that do not conflict with a
     /// unique key, all in one transaction, then asks <paramref name="approve"/> with what was inserted, immediately
     /// before COMMIT: it commits and returns the ids inserted if approved, and rolls back and returns null if not.
+    /// Without <paramref name="unitsNeedApproval"/> (nothing in the batch can go in by halves) a store may commit without
+    /// waiting for the approval, which then only sees what was committed.
     /// </summary>
-    Task<BatchCommit?> InsertBatchAsync(IReadOnlyList<object> batch, Func<BatchCommit, bool> approve, CancellationToken cancellation);
+    Task<BatchCommit?> InsertBatchAsync(IReadOnlyList<object> batch, Func<BatchCommit, bool> approve, bool unitsNeedApproval,
+        CancellationToken cancellation);
 
     /// <summary>The citizen whose record used this idempotency key of this scope, if any.</summary>
     Task<string?> CitizenHoldingKeyAsync(string scope, string key, CancellationToken cancellation);

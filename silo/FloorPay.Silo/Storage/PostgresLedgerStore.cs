@@ -11,14 +11,16 @@ namespace FloorPay.Silo.Storage;
 /// </summary>
 internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fundId) : ILedgerStore
 {
-    // A payout and its instruction commit together (the outbox). Each bank's sequence row is locked (in bank order, so
-    // two writers cannot deadlock on it) until commit: a bank's instructions are numbered in commit order without gaps.
-    private static readonly string PayoutsWithEnrollmentsSql = PayoutsSql(enrollments: true);
+    // A payout, its instruction (the outbox) and its idempotency key commit together. Each bank's sequence row is locked
+    // (in bank order, so two writers cannot deadlock on it) until commit: a bank's instructions are numbered in commit
+    // order without gaps. A payout whose key is taken is not inserted; if another transaction takes the key between the
+    // check and the insert, the payout would go in without it, so the statement aborts the batch (the writer retries).
+    // Four variants: a batch without enrollments has nothing an enrollment seal could refuse, and one without keys (the
+    // payday run's payouts, re-issues, notices) nothing to check against the keys; each skips that look-up.
+    private static readonly string[] PayoutsSqlVariants =
+        [PayoutsSql(false, false), PayoutsSql(false, true), PayoutsSql(true, false), PayoutsSql(true, true)];
 
-    // A batch without enrollments has nothing a dividend seal could refuse: it skips the seal lookup.
-    private static readonly string PayoutsOnlySql = PayoutsSql(enrollments: false);
-
-    private static string PayoutsSql(bool enrollments) => $"""
+    private static string PayoutsSql(bool enrollments, bool keys) => $"""
         WITH sealed AS (
             SELECT {(enrollments ? "COALESCE(MAX(eligible_before_ticks), 0)" : "0::bigint")} AS cutoff
             {(enrollments ? "FROM floorpay_enrollment_seals" : "")}
@@ -26,11 +28,29 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
             SELECT * FROM unnest(@payout_id, @citizen_id, @kind, @slot, @period, @amount, @currency, @reason_code, @region_id,
                                  @bank_id, @account_token, @idempotency_key, @fingerprint, @enrollment, @paid_at_ticks, @bucket)
                 AS t({LedgerColumns.Insert})
+        ), keys_in AS (
+            SELECT * FROM unnest(@k_entry_id, @k_scope, @k_key, @k_fingerprint, @k_recorded_at_ticks)
+                AS k(entry_id, scope, idempotency_key, fingerprint, recorded_at_ticks)
         ), inserted AS (
             INSERT INTO floorpay_payouts ({LedgerColumns.Insert})
-            SELECT {LedgerColumns.Insert} FROM input, sealed WHERE NOT input.enrollment OR input.paid_at_ticks >= sealed.cutoff
+            SELECT {string.Join(", ", LedgerColumns.Insert.Split(", ").Select(c => "input." + c))} FROM input, sealed
+            WHERE (NOT input.enrollment OR input.paid_at_ticks >= sealed.cutoff)
+              {(keys ? """
+              AND NOT EXISTS (SELECT 1 FROM keys_in k JOIN floorpay_idempotency_keys x ON x.scope = k.scope AND x.idempotency_key = k.idempotency_key
+                              WHERE k.entry_id = input.payout_id)
+              """ : "")}
             ON CONFLICT DO NOTHING
             RETURNING payout_id, citizen_id, kind, period, amount, currency, reason_code, bank_id, account_token, paid_at_ticks
+        ), wanted AS (
+            SELECT k.scope, k.idempotency_key, i.citizen_id, k.entry_id, k.fingerprint, k.recorded_at_ticks
+            FROM inserted i JOIN keys_in k ON k.entry_id = i.payout_id
+        ), keyed AS (
+            {(keys ? $"""
+            INSERT INTO floorpay_idempotency_keys ({CivicColumns.Key})
+            SELECT * FROM wanted ORDER BY scope, idempotency_key
+            ON CONFLICT DO NOTHING
+            RETURNING scope, idempotency_key
+            """ : "SELECT NULL::text AS scope, NULL::text AS idempotency_key WHERE false")}
         ), legs AS (
             INSERT INTO floorpay_journal (posting_id, leg, account, amount)
             SELECT payout_id, 1, 'fund:' || @fund_id, -amount FROM inserted
@@ -65,7 +85,14 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
         UNION ALL
         SELECT instruction_id::text, bank_id::text FROM issued
         UNION ALL
-        SELECT 'stale/' || input.payout_id, NULL::text FROM input, sealed WHERE input.enrollment AND input.paid_at_ticks < sealed.cutoff;
+        SELECT 'key/' || scope || '/' || idempotency_key, NULL::text FROM keyed
+        UNION ALL
+        SELECT 'stale/' || input.payout_id, NULL::text FROM input, sealed WHERE input.enrollment AND input.paid_at_ticks < sealed.cutoff
+        {(keys ? """
+        UNION ALL
+        SELECT floorpay_abort('a payout would commit without its idempotency key'), NULL::text
+        WHERE (SELECT count(*) FROM keyed) <> (SELECT count(*) FROM wanted)
+        """ : "")};
         """;
 
     private const string OutcomesSql = $"""
@@ -143,22 +170,31 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
         RETURNING 'approval/' || appeal_id;
         """;
 
-    public async Task<BatchCommit?> InsertBatchAsync(IReadOnlyList<object> entries, Func<BatchCommit, bool> approve, CancellationToken cancellation)
+    public async Task<BatchCommit?> InsertBatchAsync(IReadOnlyList<object> entries, Func<BatchCommit, bool> approve, bool unitsNeedApproval,
+        CancellationToken cancellation)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellation);
-        // An explicit transaction (BEGIN goes with the batch, COMMIT is one more round trip): the writer decides whether to
-        // commit after seeing what was inserted, and refuses to commit a batch whose deadline has passed.
-        await using var tx = await connection.BeginTransactionAsync(cancellation);
-        await using var batch = new NpgsqlBatch(connection, tx);
+        await using var batch = new NpgsqlBatch(connection);
+        // With no unit that could go in by halves, the transaction is opened and committed by the batch itself: one round
+        // trip. Otherwise COMMIT waits for the writer's approval of what went in (one round trip more).
+        var tx = unitsNeedApproval ? await connection.BeginTransactionAsync(cancellation) : null;
+        await using var ownTransaction = tx;
+        if (tx is not null) batch.Transaction = tx;
+        else batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
         // Every writer inserts rows in key order, so two batches touching the same keys wait on each other, never deadlock.
         var payouts = entries.OfType<PayoutPosting>().OrderBy(p => p.PayoutId, StringComparer.Ordinal).ToList();
         var instructions = entries.OfType<InstructionEntry>().OrderBy(i => i.InstructionId, StringComparer.Ordinal).ToList();
+        var payoutIds = payouts.Select(p => p.PayoutId).ToHashSet(StringComparer.Ordinal);
+        // A payout's key goes in with it, in its statement; other records' keys in a statement of their own.
+        var allKeys = entries.OfType<IdempotencyKeyEntry>().ToList();
+        var payoutKeys = allKeys.Where(k => payoutIds.Contains(k.EntryId)).ToList();
+        var keys = allKeys.Where(k => !payoutIds.Contains(k.EntryId)).OrderBy(x => x.Scope, StringComparer.Ordinal).ThenBy(x => x.Key, StringComparer.Ordinal).ToList();
         // Take the payouts' write lock in a statement of its own, so the next statement's snapshot is taken after it: a
         // dividend seal committed before this batch could write is then seen, and one in progress is waited for.
         if (payouts.Any(p => p.Enrollment)) batch.BatchCommands.Add(new NpgsqlBatchCommand("LOCK TABLE floorpay_payouts IN ROW EXCLUSIVE MODE"));
         if (payouts.Count > 0 || instructions.Count > 0)
         {
-            var c = new NpgsqlBatchCommand(payouts.Any(p => p.Enrollment) ? PayoutsWithEnrollmentsSql : PayoutsOnlySql);
+            var c = new NpgsqlBatchCommand(PayoutsSqlVariants[(payouts.Any(p => p.Enrollment) ? 2 : 0) + (payoutKeys.Count > 0 ? 1 : 0)]);
             Text(c, "payout_id", payouts, p => p.PayoutId);
             Text(c, "citizen_id", payouts, p => p.CitizenId);
             Text(c, "kind", payouts, p => LedgerColumns.Kind(p.Kind));
@@ -188,6 +224,11 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
             Text(c, "i_reason_code", instructions, x => x.ReasonCode);
             NullableText(c, "i_reissue_of", instructions, x => x.ReissueOf);
             Array(c, "i_issued_at_ticks", NpgsqlDbType.Bigint, instructions.Select(x => x.IssuedAt.UtcTicks).ToArray());
+            Text(c, "k_entry_id", payoutKeys, x => x.EntryId);
+            Text(c, "k_scope", payoutKeys, x => x.Scope);
+            Text(c, "k_key", payoutKeys, x => x.Key);
+            Text(c, "k_fingerprint", payoutKeys, x => x.Fingerprint);
+            Array(c, "k_recorded_at_ticks", NpgsqlDbType.Bigint, payoutKeys.Select(x => x.RecordedAt.UtcTicks).ToArray());
             batch.BatchCommands.Add(c);
         }
         var outcomes = entries.OfType<InstructionOutcomeEntry>().Select(x => x.Record).OrderBy(x => x.InstructionId, StringComparer.Ordinal).ToList();
@@ -312,7 +353,6 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
             Text(c, "fingerprint", releases, x => x.Fingerprint);
             batch.BatchCommands.Add(c);
         }
-        var keys = entries.OfType<IdempotencyKeyEntry>().OrderBy(x => x.Scope, StringComparer.Ordinal).ThenBy(x => x.Key, StringComparer.Ordinal).ToList();
         if (keys.Count > 0)
         {
             var c = new NpgsqlBatchCommand(KeysSql);
@@ -337,11 +377,13 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
             batch.BatchCommands.Add(c);
         }
 
+        if (tx is null) batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
         var inserted = new HashSet<string>(StringComparer.Ordinal);
         var banks = new HashSet<string>(StringComparer.Ordinal);
         var stale = new HashSet<string>(StringComparer.Ordinal);
-        await using (var reader = await batch.ExecuteReaderAsync(cancellation))
+        try
         {
+            await using var reader = await batch.ExecuteReaderAsync(cancellation);
             do
             {
                 while (await reader.ReadAsync(cancellation))
@@ -354,7 +396,18 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
             }
             while (await reader.NextResultAsync(cancellation));
         }
+        catch when (tx is null)
+        {
+            await RollBackQuietlyAsync(connection);
+            throw;
+        }
         var commit = new BatchCommit(inserted, banks, stale);
+        if (tx is null)
+        {
+            // Committed already: nothing in it can have gone in by halves (the writer said so), and it was on time.
+            approve(commit);
+            return commit;
+        }
         if (!approve(commit))
         {
             await tx.RollbackAsync(cancellation);
@@ -376,10 +429,11 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
     {
         var ids = citizenIds.Distinct().ToArray();
         await using var connection = await dataSource.OpenConnectionAsync(cancellation);
-        // One snapshot for all the tables: a return read without its instruction, or a payout without its account
-        // change, would make an activation decide on a history that never existed.
-        await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellation);
-        await using var batch = new NpgsqlBatch(connection, tx);
+        // One snapshot for all the tables (a return read without its instruction, or a payout without its account change,
+        // would make an activation decide on a history that never existed), in one round trip: the read-only transaction
+        // is opened and committed by the batch itself.
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
         foreach (var sql in new[]
         {
             $"SELECT {LedgerColumns.Select} FROM floorpay_payouts WHERE citizen_id = ANY(@ids) ORDER BY citizen_id, paid_at_ticks, payout_id",
@@ -399,10 +453,36 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
             c.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = ids });
             batch.BatchCommands.Add(c);
         }
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+        try
+        {
+            return await ReadHistoriesAsync(batch, ids, cancellation);
+        }
+        catch
+        {
+            await RollBackQuietlyAsync(connection);
+            throw;
+        }
+    }
+
+    /// <summary>A batch that opened its own transaction and failed leaves it open: end it before the connection is pooled.</summary>
+    private static async Task RollBackQuietlyAsync(NpgsqlConnection connection)
+    {
+        try
+        {
+            await using var rollback = new NpgsqlCommand("ROLLBACK", connection);
+            await rollback.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        catch (NpgsqlException) { } // a broken connection is not reused by the pool
+    }
+
+    private static async Task<IReadOnlyDictionary<string, CitizenHistory>> ReadHistoriesAsync(NpgsqlBatch batch, string[] ids, CancellationToken cancellation)
+    {
         var payouts = new List<PayoutPosting>();
         var contributions = new List<ContributionEntry>();
         var exemptions = new List<ExemptionEntry>();
         await using var reader = await batch.ExecuteReaderAsync(cancellation);
+        // (BEGIN and COMMIT return no rows: the reader has no result set for them.)
         while (await reader.ReadAsync(cancellation)) payouts.Add(LedgerColumns.Read(reader));
         await reader.NextResultAsync(cancellation);
         while (await reader.ReadAsync(cancellation)) contributions.Add(CivicColumns.ReadContribution(reader));
@@ -432,8 +512,7 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
         var keys = new List<IdempotencyKeyEntry>();
         await reader.NextResultAsync(cancellation);
         while (await reader.ReadAsync(cancellation)) keys.Add(CivicColumns.ReadKey(reader));
-        await reader.DisposeAsync();
-        await tx.CommitAsync(cancellation);
+        while (await reader.NextResultAsync(cancellation)) { } // through COMMIT
         return CitizenHistories.Group(ids, payouts, contributions, exemptions, appeals, resolutions, instructions, outcomes, changes, approvals, releases, keys);
     }
 

@@ -758,5 +758,16 @@ public static class SchemaMigrations
                 INSERT INTO floorpay_idempotency_keys (scope, idempotency_key, citizen_id, entry_id, fingerprint, recorded_at_ticks)
                 SELECT from_bank_id, idempotency_key, citizen_id, release_id, fingerprint, released_at_ticks FROM floorpay_account_releases ORDER BY released_at_ticks ON CONFLICT DO NOTHING;
                 """),
+        // A statement can refuse to commit its batch (PostgreSQL): the payouts statement calls this when a payout went in
+        // without its idempotency key (another transaction took the key meanwhile), so the writer retries the batch.
+        new(16, "An abort function for statements that must not commit half a unit (PostgreSQL only)",
+            Sqlite: "SELECT 1;",
+            PostgreSql: """
+                CREATE FUNCTION floorpay_abort(reason text) RETURNS text LANGUAGE plpgsql AS $fn$
+                BEGIN
+                    RAISE EXCEPTION USING ERRCODE = 'FP001', MESSAGE = reason;
+                END
+                $fn$;
+                """),
     ];
 }

@@ -10,7 +10,8 @@ namespace FloorPay.Silo.Storage;
 /// </summary>
 internal sealed class SqliteLedgerStore(string connectionString, string fundId) : ILedgerStore
 {
-    public async Task<BatchCommit?> InsertBatchAsync(IReadOnlyList<object> entries, Func<BatchCommit, bool> approve, CancellationToken cancellation)
+    public async Task<BatchCommit?> InsertBatchAsync(IReadOnlyList<object> entries, Func<BatchCommit, bool> approve, bool unitsNeedApproval,
+        CancellationToken cancellation)
     {
         await using var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(cancellation);
