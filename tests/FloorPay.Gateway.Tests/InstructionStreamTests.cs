@@ -83,7 +83,7 @@ public sealed class InstructionStreamTests : IAsyncLifetime
     public async Task A_stream_receives_what_commits_later_on_this_silo_and_on_another()
     {
         await EnrollWithRetriesAsync(ApiKeys.BankA, "bank-a");
-        var head = await HeadAsync(ApiKeys.BankA);
+        var head = await _server.InstructionHeadAsync(ApiKeys.BankA);
         using var call = _server.As(ApiKeys.BankA).Instructions.SubscribeInstructions(new SubscribeInstructionsRequest { AfterSequence = head },
             cancellationToken: _closeStreams.Token);
         using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
@@ -117,11 +117,11 @@ public sealed class InstructionStreamTests : IAsyncLifetime
     /// <summary>Opens <paramref name="count"/> streams for the bank, each established by receiving one instruction.</summary>
     private async Task OpenStreamsAsync(string bankKey, int count)
     {
-        var head = await HeadAsync(bankKey);
+        var head = await _server.InstructionHeadAsync(bankKey);
         if (head == 0)
         {
             await EnrollWithRetriesAsync(bankKey, bankKey == ApiKeys.BankA ? "bank-a" : "bank-b");
-            head = await HeadAsync(bankKey);
+            head = await _server.InstructionHeadAsync(bankKey);
         }
         for (var i = 0; i < count; i++)
         {
@@ -145,17 +145,6 @@ public sealed class InstructionStreamTests : IAsyncLifetime
         using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         using var response = await _server.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, patience.Token);
         return response.StatusCode;
-    }
-
-    private async Task<long> HeadAsync(string bankKey)
-    {
-        var after = 0L;
-        while (true)
-        {
-            var page = await _server.As(bankKey).Instructions.ListInstructionsAsync(new ListInstructionsRequest { AfterSequence = after, PageSize = 1000 });
-            if (page.Instructions.Count == 0) return after;
-            after = page.NextAfterSequence;
-        }
     }
 
     private async Task<EnrollResponse> EnrollWithRetriesAsync(string bankKey, string bankId)

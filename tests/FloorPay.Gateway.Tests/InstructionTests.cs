@@ -13,17 +13,6 @@ public sealed class InstructionTests(RailServerFixture fixture)
 {
     private readonly FloorPayServer _server = fixture.Server;
 
-    private async Task<long> HeadAsync(string bankKey)
-    {
-        var after = 0L;
-        while (true)
-        {
-            var page = await _server.As(bankKey).Instructions.ListInstructionsAsync(new ListInstructionsRequest { AfterSequence = after, PageSize = 1000 });
-            if (page.Instructions.Count == 0) return after;
-            after = page.NextAfterSequence;
-        }
-    }
-
     private async Task<List<V1.PayoutInstruction>> ListAfterAsync(string bankKey, long after, int pageSize = 1000)
     {
         var all = new List<V1.PayoutInstruction>();
@@ -39,8 +28,8 @@ public sealed class InstructionTests(RailServerFixture fixture)
     [Fact]
     public async Task Every_payout_is_one_instruction_for_its_bank_numbered_without_gaps()
     {
-        var headA = await HeadAsync(ApiKeys.BankA);
-        var headB = await HeadAsync(ApiKeys.BankB);
+        var headA = await _server.InstructionHeadAsync(ApiKeys.BankA);
+        var headB = await _server.InstructionHeadAsync(ApiKeys.BankB);
         var enrolled = new List<EnrollResponse>();
         foreach (var _ in Enumerable.Range(0, 12)) enrolled.Add((await _server.EnrollNewCitizen()).Response);
 
@@ -64,7 +53,7 @@ public sealed class InstructionTests(RailServerFixture fixture)
     [Fact]
     public async Task A_subscriber_that_disconnects_mid_stream_resumes_from_its_cursor_and_misses_nothing()
     {
-        var head = await HeadAsync(ApiKeys.BankA);
+        var head = await _server.InstructionHeadAsync(ApiKeys.BankA);
         var received = new List<V1.PayoutInstruction>();
         var expected = new List<string>();
 
@@ -91,7 +80,7 @@ public sealed class InstructionTests(RailServerFixture fixture)
     [Fact]
     public async Task A_live_subscriber_receives_a_new_payout_without_asking_again()
     {
-        var head = await HeadAsync(ApiKeys.BankA);
+        var head = await _server.InstructionHeadAsync(ApiKeys.BankA);
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         using var call = _server.As(ApiKeys.BankA).Instructions.SubscribeInstructions(new SubscribeInstructionsRequest { AfterSequence = head },
             cancellationToken: cancel.Token);

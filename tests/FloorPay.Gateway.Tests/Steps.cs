@@ -15,6 +15,18 @@ public static class Steps
     }
 
     /// <summary>The statement as a reviewer (who may read any citizen) sees it.</summary>
+    /// <summary>The sequence of the bank's latest instruction (0 if none), paging through its outbox.</summary>
+    public static async Task<long> InstructionHeadAsync(this FloorPayServer server, string bankKey)
+    {
+        var after = 0L;
+        while (true)
+        {
+            var page = await server.As(bankKey).Instructions.ListInstructionsAsync(new ListInstructionsRequest { AfterSequence = after, PageSize = 1000 });
+            if (page.Instructions.Count == 0) return after;
+            after = page.NextAfterSequence;
+        }
+    }
+
     public static async Task<Statement> Statement(this FloorPayServer server, string citizenId) =>
         await server.As(ApiKeys.Reviewer).Citizens.GetStatementAsync(new GetStatementRequest { CitizenId = citizenId });
 
