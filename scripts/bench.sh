@@ -31,6 +31,11 @@ raw=$("$PG_BIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U floorpay -n -c 16 -j 2 -T 
 rm -f "$script"
 echo "baseline: raw single-row INSERT (pgbench, 16 clients, autocommit): $raw inserts/s"
 
+# CPU seconds of a process and of its reaped children (PostgreSQL backends are reaped by the postmaster).
+cpu_of() { awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15 + $16 + $17) / hz }' "/proc/$1/stat"; }
+postmaster=$(head -1 "$PG_DATA_DIR/data/postmaster.pid")
+pg_cpu_before=$(cpu_of "$postmaster")
+
 log=$(mktemp)
 DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development nice -n "${FLOORPAY_BENCH_SILO_NICE:-0}" dotnet silo/FloorPay.Silo/bin/Release/net10.0/FloorPay.Silo.dll \
   --FloorPay:Storage:Provider=PostgreSql "--FloorPay:Storage:ConnectionString=$PG_CONNECTION_STRING" \
@@ -44,3 +49,10 @@ best=$(awk -F'|' '/^\| capacity / {gsub(/ /, "", $7); print $7}' /tmp/floorpay-b
 [ -n "$best" ] && [ -n "$raw" ] && awk -v b="$best" -v r="$raw" 'BEGIN { printf "ratio: FloorPay durable payouts/s over raw single-row inserts/s = %.2f\n", b / r }'
 payouts=$(psql_ -c "SELECT COUNT(*) FROM floorpay_payouts")
 echo "ledger rows after the run: $payouts"
+# CPU per payout is steadier than payouts/s on a shared machine: it does not depend on who else had the cores.
+silo_cpu=$(cpu_of "$silo_pid")
+kill "$silo_pid" 2>/dev/null && wait "$silo_pid" 2>/dev/null || true
+silo_pid=""
+sleep 2 # the silo's backends exit once they see it gone; the postmaster counts their CPU when it reaps them
+pg_cpu=$(awk -v a="$(cpu_of "$postmaster")" -v b="$pg_cpu_before" 'BEGIN { print a - b }')
+awk -v s="$silo_cpu" -v p="$pg_cpu" -v n="$payouts" 'BEGIN { if (n > 0) printf "cpu per payout: FloorPay %.3f ms, PostgreSQL %.3f ms (start-up and warm-up included)\n", 1000 * s / n, 1000 * p / n }'

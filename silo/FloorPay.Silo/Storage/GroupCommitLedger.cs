@@ -58,7 +58,7 @@ public sealed class GroupCommitLedger : IPayoutLedger, IAsyncDisposable
         string fundId = IFundGrain.National) =>
         new(storage.Provider == StorageProvider.Sqlite
                 ? new SqliteLedgerStore(storage.EffectiveConnectionString, fundId)
-                : new PostgresLedgerStore(Npgsql.NpgsqlDataSource.Create(storage.EffectiveConnectionString), fundId),
+                : PostgresLedgerStore.Open(storage.EffectiveConnectionString, fundId),
             storage.Provider == StorageProvider.Sqlite ? options with { Writers = 1 } : options,
             time ?? TimeProvider.System,
             log);
@@ -288,5 +288,6 @@ public sealed class GroupCommitLedger : IPayoutLedger, IAsyncDisposable
             left.Done.TrySetException(new LedgerUnavailableException("the silo is stopping"));
         while (_reads.Reader.TryRead(out var read))
             read.Done.TrySetException(new LedgerUnavailableException("the silo is stopping"));
+        await _store.DisposeAsync();
     }
 }

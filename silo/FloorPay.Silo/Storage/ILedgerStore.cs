@@ -3,7 +3,7 @@ using FloorPay.Grains;
 namespace FloorPay.Silo.Storage;
 
 /// <summary>One dialect's way to commit a batch of entries in one transaction and read citizens back.</summary>
-internal interface ILedgerStore
+internal interface ILedgerStore : IAsyncDisposable
 {
     /// <summary>
     /// Inserts the entries (payouts with their journal legs, contributions, exemptions) that do not conflict with a

@@ -11,6 +11,22 @@ namespace FloorPay.Silo.Storage;
 /// </summary>
 internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fundId) : ILedgerStore
 {
+    /// <summary>
+    /// The ledger's statements are few and fixed, and planning the payout statement cost PostgreSQL more CPU than running
+    /// it: they are prepared once per connection (Npgsql auto-prepare). A prepared statement keeps the plan made when its
+    /// tables were small (a fresh deployment at the start of a surge): a sequential scan there would read the whole, growing
+    /// table on every batch, so these connections plan without sequential scans (every statement here looks rows up by key).
+    /// </summary>
+    public static PostgresLedgerStore Open(string connectionString, string fundId)
+    {
+        var settings = new NpgsqlConnectionStringBuilder(connectionString);
+        if (settings.MaxAutoPrepare == 0) settings.MaxAutoPrepare = 48;
+        settings.Options = ((settings.Options ?? "") + " -c enable_seqscan=off").Trim();
+        return new PostgresLedgerStore(NpgsqlDataSource.Create(settings.ConnectionString), fundId);
+    }
+
+    public ValueTask DisposeAsync() => dataSource.DisposeAsync();
+
     // A payout, its instruction (the outbox) and its idempotency key commit together. Each bank's sequence row is locked
     // (in bank order, so two writers cannot deadlock on it) until commit: a bank's instructions are numbered in commit
     // order without gaps. A payout whose key is taken is not inserted; if another transaction takes the key between the

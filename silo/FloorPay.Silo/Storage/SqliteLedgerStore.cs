@@ -10,6 +10,8 @@ namespace FloorPay.Silo.Storage;
 /// </summary>
 internal sealed class SqliteLedgerStore(string connectionString, string fundId) : ILedgerStore
 {
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask; // a connection per batch: nothing is held between batches
+
     public async Task<BatchCommit?> InsertBatchAsync(IReadOnlyList<object> entries, Func<BatchCommit, bool> approve, bool unitsNeedApproval,
         CancellationToken cancellation)
     {
