@@ -61,4 +61,5 @@ public sealed record FundSummary(
     [property: Id(8)] long DividendIndex,
     [property: Id(9)] long? RunwayPeriods,
     [property: Id(10)] bool LowRunwayAlert,
-    [property: Id(11)] int PolicyVersion);
+    [property: Id(11)] int PolicyVersion,
+    [property: Id(12)] long AvailableForDividends);

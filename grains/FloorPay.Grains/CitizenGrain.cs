@@ -534,14 +534,17 @@ public sealed class CitizenGrain(
                     return Outcome<ReturnReceipt>.Refused(RejectionKind.FailedPrecondition, $"instruction {instruction.InstructionId} was already settled");
                 if (outcome.Reason != command.Reason)
                     return Outcome<ReturnReceipt>.Refused(RejectionKind.AlreadyExists, $"instruction {instruction.InstructionId} was already returned ({outcome.Reason})");
-                return Outcome<ReturnReceipt>.Ok(new ReturnReceipt(instruction.InstructionId, CitizenId, outcome.Reason, outcome.RecordedAt, AccountNeedsUpdate(), true));
+                // A resend answers as the original did: the state as of the return, not whatever happened since.
+                return Outcome<ReturnReceipt>.Ok(new ReturnReceipt(instruction.InstructionId, CitizenId, outcome.Reason, outcome.RecordedAt,
+                    AccountNeedsUpdate(outcome.RecordedAt), true));
             }
             var record = new InstructionOutcomeRecord(instruction.InstructionId, instruction.BankId, CitizenId, InstructionOutcome.Returned,
                 command.Reason, instruction.Amount, clock.Now);
             if (await ledger.RecordAsync(new InstructionOutcomeEntry(record)) == PostingResult.Committed)
             {
                 _outcomes.Add(record);
-                return Outcome<ReturnReceipt>.Ok(new ReturnReceipt(record.InstructionId, CitizenId, record.Reason, record.RecordedAt, AccountNeedsUpdate(), false));
+                return Outcome<ReturnReceipt>.Ok(new ReturnReceipt(record.InstructionId, CitizenId, record.Reason, record.RecordedAt,
+                    AccountNeedsUpdate(record.RecordedAt), false));
             }
             await ReloadAsync();
         }
@@ -621,10 +624,15 @@ public sealed class CitizenGrain(
 
     private AccountChangeEntry? PendingChange(DateTimeOffset now) => _accountChanges.LastOrDefault() is { } last && last.EffectiveAt > now ? last : null;
 
-    /// <summary>A payment was returned and no account change has been asked for since.</summary>
-    private bool AccountNeedsUpdate() =>
-        _outcomes.Any(o => o.Outcome == InstructionOutcome.Returned && !_instructions.Any(i => i.ReissueOf == o.InstructionId) &&
-                           !_accountChanges.Any(c => c.RequestedAt >= o.RecordedAt));
+    /// <summary>As of <paramref name="asOf"/> (now by default): a payment was returned, not yet re-issued, and no account
+    /// change has been asked for since.</summary>
+    private bool AccountNeedsUpdate(DateTimeOffset? asOf = null)
+    {
+        var at = asOf ?? DateTimeOffset.MaxValue;
+        return _outcomes.Any(o => o.Outcome == InstructionOutcome.Returned && o.RecordedAt <= at &&
+                                  !_instructions.Any(i => i.ReissueOf == o.InstructionId && i.IssuedAt <= at) &&
+                                  !_accountChanges.Any(c => c.RequestedAt >= o.RecordedAt && c.RequestedAt <= at));
+    }
 
     private AccountChangeReceipt ToReceipt(AccountChangeEntry c, bool flagged, bool replayed) => new(c.ChangeId, CitizenId,
         new PayoutAccount(c.BankId, c.AccountToken), new PayoutAccount(c.PreviousBankId, c.PreviousAccountToken), c.RequestedAt, c.EffectiveAt,

@@ -9,4 +9,13 @@ public sealed class DividendOptions
     /// limit plus its commit timeout) keeps the enrollments it refuses (retryably) rare.
     /// </summary>
     public TimeSpan EligibilityGrace { get; set; } = TimeSpan.FromSeconds(8);
+
+    /// <summary>
+    /// Inflow sources that carry AI-dividend money: only these fund dividends. Each inflow records, when it is received,
+    /// whether it does, so changing this list later never re-labels money already received. Empty means the default,
+    /// <c>ai-dividend-levy</c> (configuration binding appends to a non-empty default instead of replacing it).
+    /// </summary>
+    public string[] InflowSources { get; set; } = [];
+
+    public IReadOnlyList<string> EffectiveInflowSources => InflowSources.Length > 0 ? InflowSources : ["ai-dividend-levy"];
 }

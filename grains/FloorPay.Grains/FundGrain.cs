@@ -47,6 +47,7 @@ public sealed class FundGrain(
             Reference = command.Reference,
             BalanceAfter = checked(Balance(S.Inflows, outflows) + command.Amount),
             RecordedAt = clock.Now,
+            FundsDividends = FundsDividends(command.Source),
         };
         S.Inflows = checked(S.Inflows + command.Amount);
         S.InflowLog.Add(record);
@@ -70,6 +71,10 @@ public sealed class FundGrain(
         if (S.Pending is { } pending)
             return Outcome<DividendReceipt>.Refused(RejectionKind.FailedPrecondition,
                 $"dividend {pending.Sequence} is being finalized until {pending.FinalizesAt:O}; declare again after that");
+        var available = AvailableForDividends();
+        if (!DividendFunding.CanDeclare(command.TotalAmount, available))
+            return Outcome<DividendReceipt>.Refused(RejectionKind.FailedPrecondition,
+                $"a dividend of {command.TotalAmount} exceeds the {available} available for distribution (AI-dividend inflows received, less what earlier dividends distributed)");
 
         // Eligible: enrolled before the next whole second. The share is fixed a grace later, counting the enrollments
         // before the cutoff in the ledger once all of them have either committed or failed.
@@ -111,8 +116,17 @@ public sealed class FundGrain(
             Index().Current,
             runway,
             FundRunway.IsLow(runway, policy.LowRunwayAlertPeriods),
-            policy.Version);
+            policy.Version,
+            AvailableForDividends());
     }
+
+    private bool FundsDividends(string source) => dividendOptions.EffectiveInflowSources.Contains(source, StringComparer.Ordinal);
+
+    private long AvailableForDividends() => DividendFunding.Available(
+        // A subset of the inflows, whose total is kept as a checked long: it cannot overflow.
+        S.InflowLog.Where(i => i.FundsDividends ?? FundsDividends(i.Source)).Sum(i => i.Amount),
+        S.Declarations.Select(d => (d.Total, d.Remainder)),
+        S.Pending?.Total ?? 0);
 
     public Task<IReadOnlyList<DividendPoint>> GetDividendIndex() => Task.FromResult<IReadOnlyList<DividendPoint>>(S.Declarations.ToList());
 

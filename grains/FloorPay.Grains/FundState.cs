@@ -20,6 +20,9 @@ public sealed class InflowRecord
     [Id(3)] public string Reference { get; set; } = "";
     [Id(4)] public long BalanceAfter { get; set; }
     [Id(5)] public DateTimeOffset RecordedAt { get; set; }
+    /// <summary>Whether this inflow funds dividends (its source was an AI-dividend source when received); unset in records
+    /// written before this was kept, which are judged by their source.</summary>
+    [Id(6)] public bool? FundsDividends { get; set; }
 }
 
 /// <summary>A declared dividend waiting for the enrollments before its cutoff to reach the fund.</summary>

@@ -24,6 +24,25 @@ public sealed class AccountChangeTests(RailServerFixture fixture)
     };
 
     [Fact]
+    public async Task A_resent_return_answers_as_the_original_did_even_after_the_account_was_updated()
+    {
+        var (citizenId, enrolled) = await _server.EnrollNewCitizen();
+        var bank = _server.As(ApiKeys.BankA);
+        var request = new ReturnPaymentRequest { InstructionId = enrolled.FirstPayout.PayoutId, Reason = "ACCOUNT_CLOSED" };
+        var original = await bank.Instructions.ReturnPaymentAsync(request);
+        Assert.True(original.AccountNeedsUpdate);
+
+        await bank.Citizens.ChangePayoutAccountAsync(Change(citizenId, "bank-a", Ids.Token()));
+        Assert.False((await _server.Statement(citizenId)).AccountNeedsUpdate); // the citizen's state moved on
+
+        var resent = await bank.Instructions.ReturnPaymentAsync(request);
+        Assert.True(resent.Replayed);
+        Assert.Equal(original.AccountNeedsUpdate, resent.AccountNeedsUpdate);
+        Assert.Equal(original.RecordedAt, resent.RecordedAt);
+        Assert.Equal(original.Reason, resent.Reason);
+    }
+
+    [Fact]
     public async Task A_returned_payment_is_reissued_exactly_once_after_the_account_update_and_its_cooling_off()
     {
         var (citizenId, enrolled) = await _server.EnrollNewCitizen();

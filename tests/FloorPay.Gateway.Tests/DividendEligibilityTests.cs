@@ -27,6 +27,7 @@ public sealed class DividendEligibilityTests : IAsyncLifetime
     public async Task A_declaration_during_an_enrollment_surge_accrues_to_exactly_the_citizens_enrolled_at_declaration_time()
     {
         var server = _server!;
+        await server.As(ApiKeys.Treasury).Funds.RecordInflowAsync(Requests.Inflow(Total));
         var bank = server.As(ApiKeys.BankA).Citizens;
         var citizenIds = Enumerable.Range(0, Citizens).Select(_ => Ids.Citizen()).ToList();
         var acknowledged = new ConcurrentQueue<string>();

@@ -69,10 +69,40 @@ public sealed class DividendTests(TimeTravelServerFixture fixture)
     }
 
     [Fact]
+    public async Task A_dividend_is_declared_only_from_AI_dividend_money_the_fund_has_received()
+    {
+        await _server.EnrollNewCitizen();
+        var treasury = _server.As(ApiKeys.Treasury).Funds;
+        var before = await _server.Fund();
+        var available = before.AvailableForDividends.MinorUnits;
+
+        await Expect.Status(StatusCode.FailedPrecondition, treasury.DeclareDividendAsync(Requests.Dividend(available + 1)));
+        await Expect.Status(StatusCode.FailedPrecondition, treasury.DeclareDividendAsync(Requests.Dividend(1_000_000_000_000_000)));
+        Assert.Equal(before, await _server.Fund());
+
+        // A top-up for the floor is money the fund holds, but not AI-dividend money: it funds no dividend.
+        var topUp = Requests.Inflow(5 * DeclaredTotal);
+        topUp.Source = "treasury-floor-top-up";
+        await treasury.RecordInflowAsync(topUp);
+        Assert.Equal(available, (await _server.Fund()).AvailableForDividends.MinorUnits);
+        await Expect.Status(StatusCode.FailedPrecondition, treasury.DeclareDividendAsync(Requests.Dividend(available + 1)));
+
+        await treasury.RecordInflowAsync(Requests.Inflow(DeclaredTotal));
+        Assert.Equal(available + DeclaredTotal, (await _server.Fund()).AvailableForDividends.MinorUnits);
+        fixture.Time.Advance(Later);
+        var declaration = await treasury.DeclareDividendAsync(Requests.Dividend(available + DeclaredTotal));
+        Assert.True(declaration.EligibleCount > 0);
+        // All of it was distributed but the remainder, which stays available.
+        Assert.Equal(declaration.Remainder.MinorUnits, (await _server.Fund()).AvailableForDividends.MinorUnits);
+        await Expect.Status(StatusCode.FailedPrecondition, treasury.DeclareDividendAsync(Requests.Dividend(declaration.Remainder.MinorUnits + 1)));
+    }
+
+    [Fact]
     public async Task Accruals_add_up_over_declarations_and_the_floor_is_untouched()
     {
         var (citizenId, enrolled) = await _server.EnrollNewCitizen(region: "R-SOUTH");
         var treasury = _server.As(ApiKeys.Treasury).Funds;
+        await treasury.RecordInflowAsync(Requests.Inflow(4 * DeclaredTotal));
 
         fixture.Time.Advance(Later);
         var first = await treasury.DeclareDividendAsync(Requests.Dividend(DeclaredTotal));
@@ -91,6 +121,7 @@ public sealed class DividendTests(TimeTravelServerFixture fixture)
     {
         var (citizenId, _) = await _server.EnrollNewCitizen();
         fixture.Time.Advance(Later);
+        await _server.As(ApiKeys.Treasury).Funds.RecordInflowAsync(Requests.Inflow(DeclaredTotal));
         await _server.As(ApiKeys.Treasury).Funds.DeclareDividendAsync(Requests.Dividend(DeclaredTotal));
         var before = await _server.Statement(citizenId);
         Assert.True(before.DividendsAccrued.MinorUnits > 0);
@@ -109,6 +140,7 @@ public sealed class DividendTests(TimeTravelServerFixture fixture)
         await _server.EnrollNewCitizen();
         var treasury = _server.As(ApiKeys.Treasury).Funds;
         var request = Requests.Dividend(DeclaredTotal);
+        await treasury.RecordInflowAsync(Requests.Inflow(2 * DeclaredTotal));
 
         var first = await treasury.DeclareDividendAsync(request);
         var again = await treasury.DeclareDividendAsync(request);
@@ -133,6 +165,7 @@ public sealed class DividendTests(TimeTravelServerFixture fixture)
         var (identical, _) = await _server.EnrollNewCitizen();
         var (differentKeys, _) = await _server.EnrollNewCitizen();
         fixture.Time.Advance(Later);
+        await _server.As(ApiKeys.Treasury).Funds.RecordInflowAsync(Requests.Inflow(DeclaredTotal));
         var declaration = await _server.As(ApiKeys.Treasury).Funds.DeclareDividendAsync(Requests.Dividend(DeclaredTotal));
         var bank = _server.As(ApiKeys.BankA).Payouts;
 

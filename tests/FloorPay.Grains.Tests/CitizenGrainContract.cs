@@ -192,6 +192,7 @@ public abstract class CitizenGrainContract(ClusterFixture fixture)
         await Citizen(early).Enroll(Enroll(NewId("k")));
         C.Time.Advance(TimeSpan.FromMilliseconds(300));
         var command = new DeclareDividendCommand(NewId("d"), 1_000_003);
+        Assert.NotNull((await fund.RecordInflow(new InflowCommand(NewId("i"), "ai-dividend-levy", 1_000_003, "levy-1"))).Value);
 
         var pending = (await fund.DeclareDividend(command)).Value!;
         Assert.False(pending.Final);

@@ -31,6 +31,7 @@ public abstract class DividendClaimContract : IAsyncLifetime
     {
         var fund = _a.Grains.GetGrain<IFundGrain>(IFundGrain.National);
         var command = new DeclareDividendCommand($"d-{Guid.NewGuid():N}", total);
+        Assert.NotNull((await fund.RecordInflow(new InflowCommand($"i-{Guid.NewGuid():N}", "ai-dividend-levy", total, "levy"))).Value);
         var pending = (await fund.DeclareDividend(command)).Value!;
         _a.Time.Advance(pending.FinalizesAt - _a.Time.GetUtcNow() + TimeSpan.FromMilliseconds(1));
         var declared = (await fund.DeclareDividend(command)).Value!;

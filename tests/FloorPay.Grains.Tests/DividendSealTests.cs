@@ -36,6 +36,7 @@ public abstract class DividendSealContract : IAsyncLifetime
         await Citizen(early).Enroll(Enroll("e-1"));
         _cluster.Time.Advance(TimeSpan.FromMilliseconds(300));
         var command = new DeclareDividendCommand($"d-{Guid.NewGuid():N}", total);
+        Assert.NotNull((await fund.RecordInflow(new InflowCommand($"i-{Guid.NewGuid():N}", "ai-dividend-levy", total, "levy"))).Value);
         var pending = (await fund.DeclareDividend(command)).Value!;
 
         var stalled = $"stalled-{Guid.NewGuid():N}";

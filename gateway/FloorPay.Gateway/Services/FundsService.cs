@@ -87,6 +87,7 @@ public sealed class FundsService(IGrainFactory grains, FloorPayTopology topology
             DividendIndex = s.DividendIndex,
             LowRunwayAlert = s.LowRunwayAlert,
             PolicyVersion = s.PolicyVersion,
+            AvailableForDividends = ProtoMapping.Money(s.AvailableForDividends, s.Currency),
         };
         if (s.RunwayPeriods is { } runway) fund.RunwayPeriods = runway;
         return fund;
