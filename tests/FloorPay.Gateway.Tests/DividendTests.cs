@@ -98,6 +98,39 @@ public sealed class DividendTests(TimeTravelServerFixture fixture)
     }
 
     [Fact]
+    public async Task A_clock_step_back_between_declarations_does_not_stop_later_dividends()
+    {
+        await _server.EnrollNewCitizen();
+        var treasury = _server.As(ApiKeys.Treasury).Funds;
+        await treasury.RecordInflowAsync(Requests.Inflow(3 * DeclaredTotal));
+        fixture.Time.Advance(Later);
+        var first = await DeclareUntilFinalAsync(treasury, DeclaredTotal);
+
+        // The silo's clock steps back 12 s (more than the 8 s grace): the next cutoff would be earlier than the last.
+        fixture.Time.StepBack(TimeSpan.FromSeconds(12));
+        var second = await DeclareUntilFinalAsync(treasury, DeclaredTotal);
+        Assert.True(second.EligibleBefore.ToDateTimeOffset() >= first.EligibleBefore.ToDateTimeOffset());
+        Assert.True(second.DeclaredAt.ToDateTimeOffset() >= first.DeclaredAt.ToDateTimeOffset());
+        Assert.Equal(first.CumulativeIndex + second.PerCapita.MinorUnits, second.CumulativeIndex);
+
+        fixture.Time.Advance(Later);
+        var third = await DeclareUntilFinalAsync(treasury, DeclaredTotal);
+        Assert.Equal(second.Sequence + 1, third.Sequence);
+    }
+
+    /// <summary>Sends one declaration until its share is final, as a treasury client would (a resend replays it).</summary>
+    private static async Task<DividendDeclaration> DeclareUntilFinalAsync(Funds.FundsClient treasury, long total)
+    {
+        var request = Requests.Dividend(total);
+        for (var attempt = 0; ; attempt++)
+        {
+            var d = await treasury.DeclareDividendAsync(request);
+            if (d.Final) return d;
+            Assert.True(attempt < 10, "the declaration never became final");
+        }
+    }
+
+    [Fact]
     public async Task Accruals_add_up_over_declarations_and_the_floor_is_untouched()
     {
         var (citizenId, enrolled) = await _server.EnrollNewCitizen(region: "R-SOUTH");

@@ -17,5 +17,12 @@ public sealed class ShiftableTimeProvider : TimeProvider
         Interlocked.Add(ref _offsetTicks, by.Ticks);
     }
 
+    /// <summary>Steps the calendar back, as an NTP correction or a silo with a slow clock would (clock drills only).</summary>
+    public void StepBack(TimeSpan by)
+    {
+        if (by < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(by), "a step back is a positive span");
+        Interlocked.Add(ref _offsetTicks, -by.Ticks);
+    }
+
     public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + Offset;
 }
