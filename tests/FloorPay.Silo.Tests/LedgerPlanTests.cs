@@ -39,7 +39,7 @@ public sealed class LedgerPlanTests
 
         // The server publishes a closed backend's counters shortly after it exits: wait until the later batches show.
         var after = await ScansAsync(storage.EffectiveConnectionString);
-        for (var wait = 0; wait < 100 && after["floorpay_idempotency_keys"].Idx < before["floorpay_idempotency_keys"].Idx + Later; wait++)
+        for (var wait = 0; wait < 600 && after["floorpay_idempotency_keys"].Idx < before["floorpay_idempotency_keys"].Idx + Later; wait++)
         {
             await Task.Delay(100);
             after = await ScansAsync(storage.EffectiveConnectionString);

@@ -102,7 +102,7 @@ public sealed class GroupCommitLedger : IPayoutLedger, IAsyncDisposable
     {
         using var timeout = new CancellationTokenSource(_options.CommitTimeout);
         try { return await _store.CitizenHoldingKeyAsync(scope, key, timeout.Token); }
-        catch (Exception e) when (e is System.Data.Common.DbException or OperationCanceledException)
+        catch (Exception e) when (e is DbException or OperationCanceledException)
         {
             throw new LedgerUnavailableException("the payout ledger could not be read", e);
         }

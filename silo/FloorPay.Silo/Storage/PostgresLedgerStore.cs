@@ -6,8 +6,8 @@ namespace FloorPay.Silo.Storage;
 
 /// <summary>
 /// PostgreSQL ledger. A batch is one round trip: per kind of entry one statement that unnests parameter arrays and
-/// inserts what does not conflict (for payouts, with exactly their journal legs), sent as one NpgsqlBatch, which
-/// PostgreSQL runs as a single implicit transaction: it commits whole or not at all.
+/// inserts what does not conflict (for payouts, with exactly their journal legs), sent as one NpgsqlBatch between its
+/// own BEGIN and COMMIT (or, when the writer must approve what went in first, in a transaction it commits after).
 /// </summary>
 internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fundId) : ILedgerStore
 {
@@ -441,6 +441,22 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
         return await command.ExecuteScalarAsync(cancellation) as string;
     }
 
+    // Built once: every activation sends them, and a prepared statement is found by its text.
+    private static readonly string[] HistorySql =
+    [
+        $"SELECT {LedgerColumns.Select} FROM floorpay_payouts WHERE citizen_id = ANY(@ids) ORDER BY citizen_id, paid_at_ticks, payout_id",
+        $"SELECT {CivicColumns.Contribution} FROM floorpay_contributions WHERE citizen_id = ANY(@ids) ORDER BY citizen_id, recorded_at_ticks, contribution_id",
+        $"SELECT {CivicColumns.Exemption} FROM floorpay_exemptions WHERE citizen_id = ANY(@ids) ORDER BY citizen_id, granted_at_ticks, exemption_id",
+        $"SELECT {CivicColumns.Appeal} FROM floorpay_appeals WHERE citizen_id = ANY(@ids) ORDER BY citizen_id, filed_at_ticks, appeal_id",
+        $"SELECT {CivicColumns.Resolution} FROM floorpay_appeal_resolutions WHERE citizen_id = ANY(@ids) ORDER BY citizen_id, resolved_at_ticks, appeal_id",
+        $"SELECT {RailColumns.Instruction} FROM floorpay_instructions WHERE citizen_id = ANY(@ids) ORDER BY citizen_id, issued_at_ticks, instruction_id",
+        $"SELECT {RailColumns.Outcomes} FROM floorpay_instruction_outcomes WHERE citizen_id = ANY(@ids) ORDER BY citizen_id, recorded_at_ticks, instruction_id",
+        $"SELECT {RailColumns.AccountChange} FROM floorpay_account_changes WHERE citizen_id = ANY(@ids) ORDER BY citizen_id, requested_at_ticks, change_id",
+        $"SELECT {CivicColumns.Approval} FROM floorpay_correction_approvals WHERE citizen_id = ANY(@ids) ORDER BY citizen_id, approved_at_ticks, appeal_id",
+        $"SELECT {RailColumns.Release} FROM floorpay_account_releases WHERE citizen_id = ANY(@ids) ORDER BY citizen_id, released_at_ticks, release_id",
+        $"SELECT {CivicColumns.Key} FROM floorpay_idempotency_keys WHERE citizen_id = ANY(@ids) ORDER BY citizen_id, recorded_at_ticks, entry_id",
+    ];
+
     public async Task<IReadOnlyDictionary<string, CitizenHistory>> ReadCitizensAsync(IReadOnlyCollection<string> citizenIds, CancellationToken cancellation)
     {
         var ids = citizenIds.Distinct().ToArray();
@@ -450,20 +466,7 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
         // is opened and committed by the batch itself.
         await using var batch = new NpgsqlBatch(connection);
         batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
-        foreach (var sql in new[]
-        {
-            $"SELECT {LedgerColumns.Select} FROM floorpay_payouts WHERE citizen_id = ANY(@ids) ORDER BY citizen_id, paid_at_ticks, payout_id",
-            $"SELECT {CivicColumns.Contribution} FROM floorpay_contributions WHERE citizen_id = ANY(@ids) ORDER BY citizen_id, recorded_at_ticks, contribution_id",
-            $"SELECT {CivicColumns.Exemption} FROM floorpay_exemptions WHERE citizen_id = ANY(@ids) ORDER BY citizen_id, granted_at_ticks, exemption_id",
-            $"SELECT {CivicColumns.Appeal} FROM floorpay_appeals WHERE citizen_id = ANY(@ids) ORDER BY citizen_id, filed_at_ticks, appeal_id",
-            $"SELECT {CivicColumns.Resolution} FROM floorpay_appeal_resolutions WHERE citizen_id = ANY(@ids) ORDER BY citizen_id, resolved_at_ticks, appeal_id",
-            $"SELECT {RailColumns.Instruction} FROM floorpay_instructions WHERE citizen_id = ANY(@ids) ORDER BY citizen_id, issued_at_ticks, instruction_id",
-            $"SELECT {RailColumns.Outcomes} FROM floorpay_instruction_outcomes WHERE citizen_id = ANY(@ids) ORDER BY citizen_id, recorded_at_ticks, instruction_id",
-            $"SELECT {RailColumns.AccountChange} FROM floorpay_account_changes WHERE citizen_id = ANY(@ids) ORDER BY citizen_id, requested_at_ticks, change_id",
-            $"SELECT {CivicColumns.Approval} FROM floorpay_correction_approvals WHERE citizen_id = ANY(@ids) ORDER BY citizen_id, approved_at_ticks, appeal_id",
-            $"SELECT {RailColumns.Release} FROM floorpay_account_releases WHERE citizen_id = ANY(@ids) ORDER BY citizen_id, released_at_ticks, release_id",
-            $"SELECT {CivicColumns.Key} FROM floorpay_idempotency_keys WHERE citizen_id = ANY(@ids) ORDER BY citizen_id, recorded_at_ticks, entry_id",
-        })
+        foreach (var sql in HistorySql)
         {
             var c = new NpgsqlBatchCommand(sql);
             c.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = ids });
