@@ -24,7 +24,7 @@ public abstract class BulkFastPathContract : IAsyncLifetime
         _server = await FloorPayServer.StartAsync(configure: b =>
         {
             store(b);
-            b.Services.AddSingleton<TimeProvider>(_time);
+            b.Services.AddKeyedSingleton<TimeProvider>(FloorPay.Grains.FloorPayTime.Key, _time);
             // The test pays the next period by envelope: no payday run may race it.
             b.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["FloorPay:Payday:Enabled"] = "false" });
         });

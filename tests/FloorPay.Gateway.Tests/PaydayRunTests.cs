@@ -14,7 +14,7 @@ public sealed class PaydayRunTests
 {
     private static Action<WebApplicationBuilder> Configure(ShiftableTimeProvider time, int rate, int pageSize) => b =>
     {
-        b.Services.AddSingleton<TimeProvider>(time);
+        b.Services.AddKeyedSingleton<TimeProvider>(FloorPay.Grains.FloorPayTime.Key, time);
         b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["FloorPay:Payday:RatePerSecond"] = rate.ToString(),

@@ -1,3 +1,4 @@
+using FloorPay.Grains;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -21,7 +22,7 @@ public sealed class RailServerFixture : IAsyncLifetime
     public async Task InitializeAsync() =>
         _server = await FloorPayServer.StartAsync(configure: b =>
         {
-            b.Services.AddSingleton<TimeProvider>(Time);
+            b.Services.AddKeyedSingleton<TimeProvider>(FloorPayTime.Key, Time);
             b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["FloorPay:Accounts:CoolingOff"] = CoolingOff.ToString(),

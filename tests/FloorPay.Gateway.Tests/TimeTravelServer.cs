@@ -1,3 +1,4 @@
+using FloorPay.Grains;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -15,12 +16,13 @@ public sealed class TimeTravelServerFixture : IAsyncLifetime
 
     public FloorPayServer Server => _server ?? throw new InvalidOperationException("the server has not started");
 
-    // The grain services add TimeProvider.System only if no TimeProvider is registered yet, so this one wins.
+    // FloorPay's own clock (keyed, as a drill clock is): Orleans' membership keeps the real one, since a silo whose
+    // membership clock jumps a month sees itself as an old generation and kills the test process.
     // These tests move the calendar and request later periods themselves: no payday run may race them.
     public async Task InitializeAsync() =>
         _server = await FloorPayServer.StartAsync(configure: b =>
         {
-            b.Services.AddSingleton<TimeProvider>(Time);
+            b.Services.AddKeyedSingleton<TimeProvider>(FloorPayTime.Key, Time);
             b.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["FloorPay:Payday:Enabled"] = "false" });
         });
 
