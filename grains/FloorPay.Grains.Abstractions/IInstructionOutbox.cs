@@ -37,8 +37,11 @@ public interface IInstructionOutbox
     /// <summary>Citizens with a returned payment not yet re-issued whose payout account was changed after the return and is now in effect.</summary>
     Task<IReadOnlyList<string>> CitizensAwaitingReissueAsync(DateTimeOffset now, int limit, CancellationToken cancellation = default);
 
-    /// <summary>Distinct citizens whose enrollment or any account change points at this account.</summary>
-    Task<int> CountCitizensOnAccountAsync(string bankId, string accountToken, CancellationToken cancellation = default);
+    /// <summary>
+    /// The fraud flag on this account, if one was raised: by the record (enrollment or account change) that put the
+    /// account's Nth distinct citizen on it, in that record's transaction.
+    /// </summary>
+    Task<FraudFlag?> FindFraudFlagAsync(string bankId, string accountToken, CancellationToken cancellation = default);
 
     Task<IReadOnlyList<FraudFlag>> ListFraudFlagsAsync(int limit, CancellationToken cancellation = default);
 }

@@ -428,7 +428,7 @@ public sealed class CitizenGrain(
             var fingerprint = Fingerprint.Of("change-account", command.Account.BankId, command.Account.AccountToken);
             if (KeyUsed(command.ActingBankId, command.IdempotencyKey) is { } used)
                 return used.Fingerprint == fingerprint && _accountChanges.FirstOrDefault(c => c.ChangeId == used.EntryId) is { } done
-                    ? Outcome<AccountChangeReceipt>.Ok(ToReceipt(done, false, true))
+                    ? Outcome<AccountChangeReceipt>.Ok(ToReceipt(done, await RaisedFraudFlagAsync(done), true))
                     : new(null, KeyReused(command.IdempotencyKey));
             if (command.ActingBankId != command.Account.BankId)
                 return Outcome<AccountChangeReceipt>.Refused(RejectionKind.PermissionDenied, "a bank can move payouts only to an account it holds");
@@ -459,15 +459,8 @@ public sealed class CitizenGrain(
             _accountChanges.Add(change);
             _keys.Add(key);
             _instructions.Add(ToInstruction(notice));
-            var flagged = false;
-            var sharing = await outbox.CountCitizensOnAccountAsync(change.BankId, change.AccountToken);
-            if (sharing >= accounts.FraudFlagThreshold)
-            {
-                await ledger.RecordAsync(new FraudFlagEntry(new FraudFlag(change.BankId, change.AccountToken, sharing, change.ChangeId, now)));
-                flagged = true;
-            }
             if (change.EffectiveAt <= now) await ReissueReturnedPayments();
-            return Outcome<AccountChangeReceipt>.Ok(ToReceipt(change, flagged, false));
+            return Outcome<AccountChangeReceipt>.Ok(ToReceipt(change, await RaisedFraudFlagAsync(change), false));
         }
         return Outcome<AccountChangeReceipt>.Refused(RejectionKind.AlreadyExists, "a conflicting record was written concurrently");
     }
@@ -633,6 +626,11 @@ public sealed class CitizenGrain(
                                   !_instructions.Any(i => i.ReissueOf == o.InstructionId && i.IssuedAt <= at) &&
                                   !_accountChanges.Any(c => c.RequestedAt >= o.RecordedAt && c.RequestedAt <= at));
     }
+
+    // The ledger raises the flag in the transaction of the record that crossed the threshold, so an original and its
+    // resends read the same answer.
+    private async Task<bool> RaisedFraudFlagAsync(AccountChangeEntry c) =>
+        (await outbox.FindFraudFlagAsync(c.BankId, c.AccountToken))?.RaisedByChange == c.ChangeId;
 
     private AccountChangeReceipt ToReceipt(AccountChangeEntry c, bool flagged, bool replayed) => new(c.ChangeId, CitizenId,
         new PayoutAccount(c.BankId, c.AccountToken), new PayoutAccount(c.PreviousBankId, c.PreviousAccountToken), c.RequestedAt, c.EffectiveAt,

@@ -42,9 +42,6 @@ public interface IPayoutLedger
     /// <summary>Commits a payout account change, or nothing.</summary>
     Task<PostingResult> RecordAsync(AccountChangeEntry change);
 
-    /// <summary>Commits a fraud flag, or nothing (one per account).</summary>
-    Task<PostingResult> RecordAsync(FraudFlagEntry flag);
-
     /// <summary>
     /// Commits all of the entries in one transaction, or none of them: <see cref="PostingResult.Conflict"/> if any one
     /// conflicts with a unique key (e.g. an account change with its notice, a correction with its resolution).

@@ -35,9 +35,6 @@ public sealed record AccountChangeEntry(
     string IdempotencyKey,
     string Fingerprint);
 
-/// <summary>A fraud flag on one account, raised once (unique per account) by the change that crossed the threshold.</summary>
-public sealed record FraudFlagEntry(FraudFlag Flag);
-
 /// <summary>
 /// The bank holding a citizen's payout account releases it to another bank, which may claim it (an account change of
 /// its own) until <see cref="ExpiresAt"/>. An append-only record.

@@ -130,6 +130,7 @@ public static class FloorPayHost
         var app = builder.Build();
         if (storage.MigrateOnStart)
             new SchemaMigrator(storage).MigrateAsync().GetAwaiter().GetResult();
+        StoredSettings.WriteAsync(storage, app.Services.GetRequiredService<PayoutAccountOptions>()).GetAwaiter().GetResult();
         if (drill is not null)
             app.Logger.LogWarning("drill clock: this node's time is moved by {Offset} (FloorPay:Clock:Offset)", drill.Offset);
         // The management listener serves metrics and HTTP health and nothing else; the API ports never serve them (they

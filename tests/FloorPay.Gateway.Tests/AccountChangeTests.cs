@@ -178,18 +178,56 @@ public sealed class AccountChangeTests(RailServerFixture fixture)
     {
         var shared = Ids.Token();
         var raised = new List<bool>();
+        string? lastCitizen = null, lastKey = null;
         for (var i = 0; i < RailServerFixture.FraudThreshold; i++)
         {
-            var (citizenId, _) = await _server.EnrollNewCitizen();
-            raised.Add((await _server.As(ApiKeys.BankA).Citizens.ChangePayoutAccountAsync(Change(citizenId, "bank-a", shared))).FraudFlagRaised);
+            (lastCitizen, _) = await _server.EnrollNewCitizen();
+            lastKey = Ids.Key("acct");
+            raised.Add((await _server.As(ApiKeys.BankA).Citizens.ChangePayoutAccountAsync(Change(lastCitizen, "bank-a", shared, lastKey))).FraudFlagRaised);
         }
         Assert.Equal(Enumerable.Range(0, RailServerFixture.FraudThreshold).Select(i => i == RailServerFixture.FraudThreshold - 1), raised);
+        // A resend of the change that raised the flag answers as the original did.
+        var resent = await _server.As(ApiKeys.BankA).Citizens.ChangePayoutAccountAsync(Change(lastCitizen!, "bank-a", shared, lastKey));
+        Assert.True(resent.Replayed);
+        Assert.True(resent.FraudFlagRaised);
 
         var flags = await _server.As(ApiKeys.Reviewer).Audit.ListFraudFlagsAsync(new ListFraudFlagsRequest());
         var flag = Assert.Single(flags.Flags, f => f.AccountToken == shared);
         Assert.Equal(("bank-a", RailServerFixture.FraudThreshold), (flag.BankId, flag.CitizenCount));
         await Expect.Status(StatusCode.PermissionDenied, _server.As(ApiKeys.BankA).Audit.ListFraudFlagsAsync(new ListFraudFlagsRequest()));
         await Expect.Status(StatusCode.InvalidArgument, _server.As(ApiKeys.Auditor).Audit.ListFraudFlagsAsync(new ListFraudFlagsRequest { PageSize = -3 }));
+    }
+
+    [Fact]
+    public async Task Citizens_enrolled_on_one_account_raise_the_fraud_flag_in_the_enrollment_that_makes_them_too_many()
+    {
+        var shared = Ids.Token();
+        var enrolled = new List<EnrollResponse>();
+        for (var i = 0; i < RailServerFixture.FraudThreshold; i++)
+            enrolled.Add(await _server.As(ApiKeys.BankA).Citizens.EnrollAsync(Requests.Enroll(Ids.Citizen(), token: shared)));
+
+        var flags = await _server.As(ApiKeys.Reviewer).Audit.ListFraudFlagsAsync(new ListFraudFlagsRequest());
+        var flag = Assert.Single(flags.Flags, f => f.AccountToken == shared);
+        Assert.Equal(("bank-a", RailServerFixture.FraudThreshold, enrolled[^1].FirstPayout.PayoutId),
+            (flag.BankId, flag.CitizenCount, flag.RaisedByChange));
+    }
+
+    [Fact]
+    public async Task A_citizen_returning_to_an_account_it_held_before_is_counted_once_towards_the_fraud_flag()
+    {
+        var shared = Ids.Token();
+        var bank = _server.As(ApiKeys.BankA);
+        var first = Ids.Citizen();
+        await bank.Citizens.EnrollAsync(Requests.Enroll(first, token: shared));
+        await bank.Citizens.ChangePayoutAccountAsync(Change(first, "bank-a", Ids.Token()));
+        Assert.False((await bank.Citizens.ChangePayoutAccountAsync(Change(first, "bank-a", shared))).FraudFlagRaised);
+        for (var i = 1; i < RailServerFixture.FraudThreshold - 1; i++)
+            await bank.Citizens.EnrollAsync(Requests.Enroll(Ids.Citizen(), token: shared));
+        Assert.DoesNotContain((await _server.As(ApiKeys.Reviewer).Audit.ListFraudFlagsAsync(new ListFraudFlagsRequest())).Flags, f => f.AccountToken == shared);
+
+        var last = await bank.Citizens.EnrollAsync(Requests.Enroll(Ids.Citizen(), token: shared));
+        var flag = Assert.Single((await _server.As(ApiKeys.Reviewer).Audit.ListFraudFlagsAsync(new ListFraudFlagsRequest())).Flags, f => f.AccountToken == shared);
+        Assert.Equal((RailServerFixture.FraudThreshold, last.FirstPayout.PayoutId), (flag.CitizenCount, flag.RaisedByChange));
     }
 
     [Fact]

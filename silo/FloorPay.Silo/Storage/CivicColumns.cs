@@ -64,7 +64,6 @@ internal static class CivicColumns
         InstructionEntry i => i.InstructionId,
         InstructionOutcomeEntry o => $"outcome/{o.Record.InstructionId}",
         AccountChangeEntry c => c.ChangeId,
-        FraudFlagEntry f => $"flag/{f.Flag.BankId}/{f.Flag.AccountToken}",
         CorrectionApprovalEntry a => $"approval/{a.AppealId}",
         AccountReleaseEntry r => r.ReleaseId,
         IdempotencyKeyEntry k => $"key/{k.Scope}/{k.Key}",

@@ -82,7 +82,6 @@ public sealed class GroupCommitLedger : IPayoutLedger, IAsyncDisposable
 
     public Task<PostingResult> RecordAsync(AccountChangeEntry change) => EnqueueAsync(change);
 
-    public Task<PostingResult> RecordAsync(FraudFlagEntry flag) => EnqueueAsync(flag);
 
     public Task<PostingResult> AppendAsync(IReadOnlyList<object> entries) => EnqueueAsync([.. entries]);
 

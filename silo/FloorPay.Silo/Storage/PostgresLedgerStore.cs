@@ -126,13 +126,6 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
         RETURNING change_id;
         """;
 
-    private const string FraudFlagsSql = $"""
-        INSERT INTO floorpay_fraud_flags ({RailColumns.FraudFlag})
-        SELECT * FROM unnest(@bank_id, @account_token, @citizen_count, @raised_by_change, @raised_at_ticks)
-        ON CONFLICT DO NOTHING
-        RETURNING 'flag/' || bank_id || '/' || account_token;
-        """;
-
     private const string ContributionsSql = $"""
         INSERT INTO floorpay_contributions ({CivicColumns.Contribution})
         SELECT * FROM unnest(@contribution_id, @citizen_id, @category, @minutes, @period, @platform_id, @reason_code, @idempotency_key,
@@ -275,17 +268,6 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
             Array(c, "effective_at_ticks", NpgsqlDbType.Bigint, changes.Select(x => x.EffectiveAt.UtcTicks).ToArray());
             Text(c, "idempotency_key", changes, x => x.IdempotencyKey);
             Text(c, "fingerprint", changes, x => x.Fingerprint);
-            batch.BatchCommands.Add(c);
-        }
-        var flags = entries.OfType<FraudFlagEntry>().Select(x => x.Flag).OrderBy(x => x.BankId, StringComparer.Ordinal).ThenBy(x => x.AccountToken, StringComparer.Ordinal).ToList();
-        if (flags.Count > 0)
-        {
-            var c = new NpgsqlBatchCommand(FraudFlagsSql);
-            Text(c, "bank_id", flags, x => x.BankId);
-            Text(c, "account_token", flags, x => x.AccountToken);
-            Array(c, "citizen_count", NpgsqlDbType.Integer, flags.Select(x => x.CitizenCount).ToArray());
-            Text(c, "raised_by_change", flags, x => x.RaisedByChange);
-            Array(c, "raised_at_ticks", NpgsqlDbType.Bigint, flags.Select(x => x.RaisedAt.UtcTicks).ToArray());
             batch.BatchCommands.Add(c);
         }
         var contributions = entries.OfType<ContributionEntry>().OrderBy(x => x.ContributionId, StringComparer.Ordinal).ToList();

@@ -151,14 +151,13 @@ public sealed class SqlInstructionOutbox : IInstructionOutbox
         return ids;
     }
 
-    public async Task<int> CountCitizensOnAccountAsync(string bankId, string accountToken, CancellationToken cancellation = default)
+    public async Task<FraudFlag?> FindFraudFlagAsync(string bankId, string accountToken, CancellationToken cancellation = default)
     {
         await using var connection = await OpenAsync(cancellation);
         await using var command = SqlCommands.Create(connection,
-            "SELECT COUNT(*) FROM (SELECT citizen_id FROM floorpay_payouts WHERE enrollment AND bank_id = @b AND account_token = @t " +
-            "UNION SELECT citizen_id FROM floorpay_account_changes WHERE bank_id = @b AND account_token = @t) u",
-            ("b", bankId), ("t", accountToken));
-        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellation));
+            $"SELECT {RailColumns.FraudFlag} FROM floorpay_fraud_flags WHERE bank_id = @b AND account_token = @t", ("b", bankId), ("t", accountToken));
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        return await reader.ReadAsync(cancellation) ? RailColumns.ReadFraudFlag(reader) : null;
     }
 
     public async Task<IReadOnlyList<FraudFlag>> ListFraudFlagsAsync(int limit, CancellationToken cancellation = default)

@@ -91,10 +91,6 @@ internal sealed class SqliteLedgerStore(string connectionString, string fundId) 
             inserted.UnionWith(await InsertRowsAsync(connection, tx, "floorpay_account_changes", RailColumns.AccountChange, "change_id", changes, c =>
                 [c.ChangeId, c.CitizenId, c.BankId, c.AccountToken, c.PreviousBankId, c.PreviousAccountToken, c.RequestedBy, c.RequestedAt.UtcTicks,
                  c.EffectiveAt.UtcTicks, c.IdempotencyKey, c.Fingerprint], cancellation));
-        var flags = entries.OfType<FraudFlagEntry>().Select(x => x.Flag).ToList();
-        if (flags.Count > 0)
-            inserted.UnionWith((await InsertRowsAsync(connection, tx, "floorpay_fraud_flags", RailColumns.FraudFlag, "bank_id || '/' || account_token", flags, f =>
-                [f.BankId, f.AccountToken, f.CitizenCount, f.RaisedByChange, f.RaisedAt.UtcTicks], cancellation)).Select(id => $"flag/{id}"));
         var contributions = entries.OfType<ContributionEntry>().ToList();
         if (contributions.Count > 0)
             inserted.UnionWith(await InsertRowsAsync(connection, tx, "floorpay_contributions", CivicColumns.Contribution, "contribution_id", contributions, c =>
