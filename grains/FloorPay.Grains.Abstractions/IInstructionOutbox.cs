@@ -34,8 +34,14 @@ public interface IInstructionOutbox
     /// <summary>Per bank, the instructions with money that the bank has neither settled nor returned yet (a bank with none reads 0 or is absent).</summary>
     Task<IReadOnlyDictionary<string, Tally>> OutstandingByBankAsync(CancellationToken cancellation = default);
 
-    /// <summary>Citizens with a returned payment not yet re-issued whose payout account was changed after the return and is now in effect.</summary>
-    Task<IReadOnlyList<string>> CitizensAwaitingReissueAsync(DateTimeOffset now, int limit, CancellationToken cancellation = default);
+    /// <summary>
+    /// The one rule for re-issuing a returned payment, used by the citizen grain and by the sweep alike: not re-issued
+    /// yet, and either an account change asked for at or after the return is in effect, or the account in effect (the
+    /// latest change in effect, else the enrollment account) differs from the returned payment's. In citizen order,
+    /// after <paramref name="afterCitizenId"/> (a cursor), or for one citizen only.
+    /// </summary>
+    Task<IReadOnlyList<DueReissue>> ReissuesDueAsync(DateTimeOffset now, string afterCitizenId, int limit, string? citizenId = null,
+        CancellationToken cancellation = default);
 
     /// <summary>
     /// The fraud flag on this account, if one was raised: by the record (enrollment or account change) that put the
@@ -52,4 +58,7 @@ public readonly record struct Tally(long Count, long Amount);
 public sealed record SettlementDay(string BankId, DateOnly Day, Tally Issued, Tally Settled, Tally Returned, Tally Outstanding);
 
 /// <summary>Many citizens pointing at one account: raised for a reviewer, never acted on automatically.</summary>
+/// <summary>A returned payment that is due to be re-issued to its citizen's account in effect.</summary>
+public sealed record DueReissue(string CitizenId, string ReturnedInstructionId);
+
 public sealed record FraudFlag(string BankId, string AccountToken, int CitizenCount, string RaisedByChange, DateTimeOffset RaisedAt);

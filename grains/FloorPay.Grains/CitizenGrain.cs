@@ -548,15 +548,17 @@ public sealed class CitizenGrain(
     {
         var reissued = 0;
         var now = clock.Now;
+        // The sweep's rule, asked of the ledger: re-issue only to an account updated since the return (and past its
+        // cooling-off) or differing from the returned payment's, never to the same dead end.
+        var due = await outbox.ReissuesDueAsync(now, "", 1_000, CitizenId);
+        if (due.Count == 0) return 0;
+        // Rare, and decided on the ledger's rows: read them too, so the account re-issued to is the one the rule saw.
+        await ReloadAsync();
         var account = EffectiveAccount(now);
-        foreach (var returned in _outcomes.Where(o => o.Outcome == InstructionOutcome.Returned).ToList())
+        foreach (var returned in due)
         {
-            if (_instructions.Any(i => i.ReissueOf == returned.InstructionId)) continue;
-            var original = _instructions.First(i => i.InstructionId == returned.InstructionId);
-            // Re-issue only to an account updated since the return (and past its cooling-off), never to the same dead end.
-            var updated = _accountChanges.Any(c => c.RequestedAt >= returned.RecordedAt && c.EffectiveAt <= now) ||
-                          account.BankId != original.BankId || account.AccountToken != original.AccountToken;
-            if (!updated) continue;
+            if (_instructions.Any(i => i.ReissueOf == returned.ReturnedInstructionId)) continue;
+            var original = _instructions.First(i => i.InstructionId == returned.ReturnedInstructionId);
             var attempt = _instructions.Count(i => i.PayoutId == original.PayoutId);
             var entry = new InstructionEntry($"{original.PayoutId}:reissue:{attempt}", account.BankId, original.Kind, original.PayoutId, CitizenId,
                 account.AccountToken, original.Amount, original.Currency, original.Period, original.ReasonCode, original.InstructionId, now);

@@ -14,12 +14,26 @@ public sealed class ReturnedPaymentSweep(IGrainFactory grains, IInstructionOutbo
 
     protected override Task RunOnceAsync(CancellationToken stopping) => SweepOnceAsync(stopping);
 
-    /// <summary>One pass: returns how many payments were re-issued.</summary>
+    /// <summary>
+    /// One pass over every payment due, in citizen order with a cursor: a citizen that fails (or any number of them)
+    /// delays the others by one call each, never a whole pass. Returns how many payments were re-issued.
+    /// </summary>
     public async Task<int> SweepOnceAsync(CancellationToken cancellation = default)
     {
+        const int page = 500;
         var reissued = 0;
-        foreach (var citizenId in await outbox.CitizensAwaitingReissueAsync(Time.GetUtcNow(), 500, cancellation))
-            reissued += await grains.GetGrain<ICitizenGrain>(citizenId).ReissueReturnedPayments();
-        return reissued;
+        var after = "";
+        while (true)
+        {
+            var due = await outbox.ReissuesDueAsync(Time.GetUtcNow(), after, page, cancellation: cancellation);
+            foreach (var citizenId in due.Select(d => d.CitizenId).Distinct())
+            {
+                cancellation.ThrowIfCancellationRequested();
+                try { reissued += await grains.GetGrain<ICitizenGrain>(citizenId).ReissueReturnedPayments(); }
+                catch (Exception e) when (e is not OperationCanceledException) { log.LogWarning(e, "re-issue for citizen {CitizenId} failed; the next pass retries", citizenId); }
+            }
+            if (due.Count < page) return reissued;
+            after = due[^1].CitizenId;
+        }
     }
 }

@@ -97,6 +97,51 @@ public sealed class AccountChangeTests(RailServerFixture fixture)
     }
 
     [Fact]
+    public async Task Citizens_back_on_the_account_a_payment_was_returned_from_never_hold_up_another_citizens_reissue()
+    {
+        // More citizens than the sweep reads at a time (500): each moved A -> B -> A and then had a payment returned on A.
+        // The account in effect is the returned one, so none is due; before, each matched the sweep's query forever and
+        // together they filled every pass.
+        var bank = _server.As(ApiKeys.BankA);
+        var stuck = new System.Collections.Concurrent.ConcurrentBag<(string CitizenId, string Returned)>();
+        using var parallel = new SemaphoreSlim(8);
+        await Task.WhenAll(Enumerable.Range(0, 501).Select(async _ =>
+        {
+            await parallel.WaitAsync();
+            try
+            {
+                var citizenId = Ids.Citizen();
+                var token = Ids.Token();
+                var enroll = Requests.Enroll(citizenId, token: token);
+                var enrolled = await Steps.Retrying(() => bank.Citizens.EnrollAsync(enroll).ResponseAsync);
+                var away = Change(citizenId, "bank-a", Ids.Token());
+                await Steps.Retrying(() => bank.Citizens.ChangePayoutAccountAsync(away).ResponseAsync);
+                var back = Change(citizenId, "bank-a", token);
+                await Steps.Retrying(() => bank.Citizens.ChangePayoutAccountAsync(back).ResponseAsync);
+                var ret = new ReturnPaymentRequest { InstructionId = enrolled.FirstPayout.PayoutId, Reason = "ACCOUNT_CLOSED" };
+                await Steps.Retrying(() => bank.Instructions.ReturnPaymentAsync(ret).ResponseAsync);
+                stuck.Add((citizenId, enrolled.FirstPayout.PayoutId));
+            }
+            finally { parallel.Release(); }
+        }));
+        // Named to come after every other citizen, wherever the sweep's reading order puts citizens.
+        var genuineId = $"z-{Guid.NewGuid():N}";
+        var genuine = await bank.Citizens.EnrollAsync(Requests.Enroll(genuineId));
+        await bank.Instructions.ReturnPaymentAsync(new ReturnPaymentRequest { InstructionId = genuine.FirstPayout.PayoutId, Reason = "ACCOUNT_CLOSED" });
+        await bank.Citizens.ChangePayoutAccountAsync(Change(genuineId, "bank-a", Ids.Token()));
+
+        fixture.Time.Advance(RailServerFixture.CoolingOff + TimeSpan.FromMinutes(1));
+        await Eventually.Satisfies(() => _server.Statement(genuineId), s => s.Instructions.Any(i => i.ReissueOf == genuine.FirstPayout.PayoutId),
+            "the genuine re-issue, past 501 citizens that are not due");
+        foreach (var (citizenId, returned) in stuck.Take(20))
+        {
+            var statement = await _server.Statement(citizenId);
+            Assert.DoesNotContain(statement.Instructions, i => i.ReissueOf == returned); // never re-sent to the dead end
+            Assert.True(statement.AccountNeedsUpdate);
+        }
+    }
+
+    [Fact]
     public async Task Moving_to_another_bank_notifies_the_old_bank_and_pays_the_new_one_only_after_the_cooling_off()
     {
         var (citizenId, enrolled) = await _server.EnrollNewCitizen();

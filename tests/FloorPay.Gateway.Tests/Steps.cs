@@ -14,6 +14,19 @@ public static class Steps
         return (citizenId, response);
     }
 
+    /// <summary>Sends a call as a client would under load: a retryable refusal is resent (the same request, so the same key).</summary>
+    public static async Task<T> Retrying<T>(Func<Task<T>> call)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try { return await call(); }
+            catch (Grpc.Core.RpcException e) when (e.StatusCode is Grpc.Core.StatusCode.Unavailable or Grpc.Core.StatusCode.ResourceExhausted && attempt < 50)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(20 * attempt));
+            }
+        }
+    }
+
     /// <summary>The statement as a reviewer (who may read any citizen) sees it.</summary>
     /// <summary>The sequence of the bank's latest instruction (0 if none), paging through its outbox.</summary>
     public static async Task<long> InstructionHeadAsync(this FloorPayServer server, string bankKey)
