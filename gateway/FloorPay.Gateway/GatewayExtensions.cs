@@ -29,8 +29,9 @@ public static class GatewayExtensions
         services.AddSingleton<AdmissionGate>();
         services.AddSingleton<AdmissionInterceptor>();
         var streams = configuration.GetSection("FloorPay:Instructions").Get<InstructionStreamOptions>() ?? new InstructionStreamOptions();
-        if (streams.MaxStreamsPerBank < 1 || streams.MaxStreams < 1 || streams.PollInterval <= TimeSpan.Zero)
-            throw new InvalidOperationException("FloorPay:Instructions: MaxStreamsPerBank and MaxStreams must be at least 1, PollInterval positive");
+        if (streams.MaxStreamsPerBank < 1 || streams.MaxStreams < 1 || streams.PollInterval <= TimeSpan.Zero || streams.HeartbeatInterval <= TimeSpan.Zero)
+            throw new InvalidOperationException(
+                "FloorPay:Instructions: MaxStreamsPerBank and MaxStreams must be at least 1, PollInterval and HeartbeatInterval positive");
         services.AddSingleton(streams);
         services.AddSingleton<InstructionStreams>();
         services.AddHostedService(sp => sp.GetRequiredService<InstructionStreams>());

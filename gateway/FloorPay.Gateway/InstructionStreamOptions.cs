@@ -10,6 +10,12 @@ public sealed class InstructionStreamOptions
     /// </summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// A heartbeat (with the bank's latest committed sequence) on every stream at this interval, so that a bank can tell a
+    /// quiet stream from a frozen gateway and resume elsewhere.
+    /// </summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Open streams per bank on this gateway (both ports together); beyond it, RESOURCE_EXHAUSTED.</summary>
     public int MaxStreamsPerBank { get; set; } = 8;
 

@@ -96,6 +96,10 @@ public static class FloorPayHost
             // connection when too many pile up (its rapid-reset defence). A payout finishes even when its caller gave up,
             // so impatient clients pile them up: allow more per connection; admission still bounds the work.
             k.Limits.Http2.MaxStreamsPerConnection = config.GetValue("FloorPay:Listen:MaxStreamsPerConnection", 512);
+            // HTTP/2 pings on idle connections: a bank's stream whose peer vanished (a dead host, a dropped NAT entry) is
+            // closed within delay + timeout instead of holding a stream slot forever.
+            k.Limits.Http2.KeepAlivePingDelay = config.GetValue("FloorPay:Listen:KeepAlivePingDelay", TimeSpan.FromSeconds(20));
+            k.Limits.Http2.KeepAlivePingTimeout = config.GetValue("FloorPay:Listen:KeepAlivePingTimeout", TimeSpan.FromSeconds(20));
             // Both API listeners: the front door lowers this per request to the gRPC or JSON bound (FloorPay:Limits).
             k.Limits.MaxRequestBodySize = (config.GetSection("FloorPay:Limits").Get<RequestLimits>() ?? new RequestLimits()).MaxRequestBodyBytes;
             k.Listen(listen, config.GetValue<int>("FloorPay:Listen:GrpcPort"), o => o.Protocols = HttpProtocols.Http2);

@@ -20,7 +20,9 @@ public sealed class InstructionStreamTests : IAsyncLifetime
     private const int Overall = 8;
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
 
-    private readonly List<AsyncServerStreamingCall<V1.PayoutInstruction>> _streams = [];
+    private static readonly TimeSpan Heartbeat = TimeSpan.FromMilliseconds(300);
+
+    private readonly List<AsyncServerStreamingCall<InstructionStreamMessage>> _streams = [];
     private readonly CancellationTokenSource _closeStreams = new();
     private FloorPayServer _server = null!;
 
@@ -32,6 +34,7 @@ public sealed class InstructionStreamTests : IAsyncLifetime
             ["FloorPay:Instructions:MaxStreamsPerBank"] = PerBank.ToString(),
             ["FloorPay:Instructions:MaxStreams"] = Overall.ToString(),
             ["FloorPay:Instructions:PollInterval"] = Poll.ToString(),
+            ["FloorPay:Instructions:HeartbeatInterval"] = Heartbeat.ToString(),
             ["FloorPay:Payday:Enabled"] = "false",
         }));
 
@@ -89,14 +92,46 @@ public sealed class InstructionStreamTests : IAsyncLifetime
         using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
 
         var here = await EnrollWithRetriesAsync(ApiKeys.BankA, "bank-a");
-        Assert.True(await call.ResponseStream.MoveNext(patience.Token));
-        Assert.Equal(here.FirstPayout.PayoutId, call.ResponseStream.Current.InstructionId);
+        Assert.True(await call.ResponseStream.MoveNextInstruction(patience.Token));
+        Assert.Equal(here.FirstPayout.PayoutId, call.ResponseStream.Current.Instruction.InstructionId);
 
         // Another silo's ledger on the same store: its commit is not signalled in this process.
         var elsewhere = await PostElsewhereAsync("bank-a");
+        Assert.True(await call.ResponseStream.MoveNextInstruction(patience.Token));
+        Assert.Equal(elsewhere, call.ResponseStream.Current.Instruction.InstructionId);
+        Assert.Equal(head + 2, call.ResponseStream.Current.Instruction.Sequence);
+    }
+
+    [Fact]
+    public async Task A_quiet_stream_sends_heartbeats_with_the_bank_s_latest_sequence_so_silence_means_trouble()
+    {
+        await EnrollWithRetriesAsync(ApiKeys.BankA, "bank-a");
+        var head = await _server.InstructionHeadAsync(ApiKeys.BankA);
+        using var call = _server.As(ApiKeys.BankA).Instructions.SubscribeInstructions(new SubscribeInstructionsRequest { AfterSequence = head - 1 },
+            cancellationToken: _closeStreams.Token);
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        // The backlog first, then a heartbeat saying the stream has caught up.
         Assert.True(await call.ResponseStream.MoveNext(patience.Token));
-        Assert.Equal(elsewhere, call.ResponseStream.Current.InstructionId);
-        Assert.Equal(head + 2, call.ResponseStream.Current.Sequence);
+        Assert.Equal(head, call.ResponseStream.Current.Instruction.Sequence);
+        var heartbeats = new List<StreamHeartbeat>();
+        while (heartbeats.Count < 3 && await call.ResponseStream.MoveNext(patience.Token))
+        {
+            Assert.Equal(InstructionStreamMessage.MessageOneofCase.Heartbeat, call.ResponseStream.Current.MessageCase); // nothing new committed
+            heartbeats.Add(call.ResponseStream.Current.Heartbeat);
+        }
+        Assert.All(heartbeats, h => Assert.Equal((head, head), (h.LatestSequence, h.SentSequence)));
+        // Spaced by the interval, not sent in a burst (the clock's resolution allowed for).
+        for (var i = 1; i < heartbeats.Count; i++)
+            Assert.True(heartbeats[i].SentAt.ToDateTimeOffset() - heartbeats[i - 1].SentAt.ToDateTimeOffset() >= Heartbeat - TimeSpan.FromMilliseconds(20));
+
+        // A commit elsewhere (not signalled here): the next heartbeats report it once this gateway reads it, and the
+        // instruction follows; the stream never claims to be further than the bank.
+        var elsewhere = await PostElsewhereAsync("bank-a");
+        Assert.True(await call.ResponseStream.MoveNextInstruction(patience.Token));
+        Assert.Equal((elsewhere, head + 1), (call.ResponseStream.Current.Instruction.InstructionId, call.ResponseStream.Current.Instruction.Sequence));
+        while (await call.ResponseStream.MoveNext(patience.Token) && call.ResponseStream.Current.Heartbeat is null) { }
+        Assert.Equal((head + 1, head + 1), (call.ResponseStream.Current.Heartbeat!.LatestSequence, call.ResponseStream.Current.Heartbeat!.SentSequence));
     }
 
     [Fact]
@@ -128,14 +163,14 @@ public sealed class InstructionStreamTests : IAsyncLifetime
             var call = _server.As(bankKey).Instructions.SubscribeInstructions(new SubscribeInstructionsRequest { AfterSequence = head - 1 },
                 cancellationToken: _closeStreams.Token);
             _streams.Add(call);
-            Assert.True(await call.ResponseStream.MoveNext(_closeStreams.Token), "an open stream receives the bank's latest instruction");
+            Assert.True(await call.ResponseStream.MoveNextInstruction(_closeStreams.Token), "an open stream receives the bank's latest instruction");
         }
     }
 
     private async Task FirstMessageAsync(string bankKey)
     {
         using var call = _server.As(bankKey).Instructions.SubscribeInstructions(new SubscribeInstructionsRequest(), cancellationToken: _closeStreams.Token);
-        await call.ResponseStream.MoveNext(_closeStreams.Token);
+        await call.ResponseStream.MoveNextInstruction(_closeStreams.Token);
     }
 
     private async Task<HttpStatusCode> JsonSubscribeStatusAsync(string bankKey)

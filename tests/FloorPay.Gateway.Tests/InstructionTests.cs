@@ -62,7 +62,7 @@ public sealed class InstructionTests(RailServerFixture fixture)
             using var call = _server.As(ApiKeys.BankA).Instructions.SubscribeInstructions(
                 new SubscribeInstructionsRequest { AfterSequence = head }, cancellationToken: first.Token);
             foreach (var _ in Enumerable.Range(0, 10)) expected.Add((await _server.EnrollNewCitizen()).Response.FirstPayout.PayoutId);
-            while (received.Count < 5 && await call.ResponseStream.MoveNext(first.Token)) received.Add(call.ResponseStream.Current);
+            while (received.Count < 5 && await call.ResponseStream.MoveNextInstruction(first.Token)) received.Add(call.ResponseStream.Current.Instruction);
             first.Cancel(); // the bank drops the connection after five
         }
         // More payouts commit while the bank is away.
@@ -71,7 +71,7 @@ public sealed class InstructionTests(RailServerFixture fixture)
         using var resumed = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         using var again = _server.As(ApiKeys.BankA).Instructions.SubscribeInstructions(
             new SubscribeInstructionsRequest { AfterSequence = received[^1].Sequence }, cancellationToken: resumed.Token);
-        while (received.Count < 20 && await again.ResponseStream.MoveNext(resumed.Token)) received.Add(again.ResponseStream.Current);
+        while (received.Count < 20 && await again.ResponseStream.MoveNextInstruction(resumed.Token)) received.Add(again.ResponseStream.Current.Instruction);
 
         Assert.Equal(Enumerable.Range(1, 20).Select(i => head + i), received.Select(i => i.Sequence));
         Assert.Equal(expected.Order(), received.Select(i => i.InstructionId).Order());
@@ -84,14 +84,14 @@ public sealed class InstructionTests(RailServerFixture fixture)
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         using var call = _server.As(ApiKeys.BankA).Instructions.SubscribeInstructions(new SubscribeInstructionsRequest { AfterSequence = head },
             cancellationToken: cancel.Token);
-        var next = call.ResponseStream.MoveNext(cancel.Token);
+        var next = call.ResponseStream.MoveNextInstruction(cancel.Token);
         await Task.Delay(300); // the stream is idle and waiting
         var (citizenId, response) = await _server.EnrollNewCitizen();
 
         Assert.True(await next);
-        Assert.Equal(response.FirstPayout.PayoutId, call.ResponseStream.Current.InstructionId);
-        Assert.Equal(citizenId, call.ResponseStream.Current.CitizenId);
-        Assert.Equal(head + 1, call.ResponseStream.Current.Sequence);
+        Assert.Equal(response.FirstPayout.PayoutId, call.ResponseStream.Current.Instruction.InstructionId);
+        Assert.Equal(citizenId, call.ResponseStream.Current.Instruction.CitizenId);
+        Assert.Equal(head + 1, call.ResponseStream.Current.Instruction.Sequence);
     }
 
     [Fact]

@@ -23,10 +23,10 @@ public sealed class ClusterDrills : IAsyncLifetime
         foreach (var silo in _silos) await silo.DisposeAsync();
     }
 
-    private async Task StartClusterAsync(int size)
+    private async Task StartClusterAsync(int size, params string[] configuration)
     {
         var clusterId = $"drill-{Guid.NewGuid():N}"[..20];
-        for (var i = 0; i < size; i++) _silos.Add(SiloProcess.Start(_storage.ConnectionString!, clusterId, _logs));
+        for (var i = 0; i < size; i++) _silos.Add(SiloProcess.Start(_storage.ConnectionString!, clusterId, _logs, configuration));
         foreach (var silo in _silos) await silo.WaitUntilServingAsync(TimeSpan.FromSeconds(90));
     }
 
@@ -119,10 +119,10 @@ public sealed class ClusterDrills : IAsyncLifetime
                     using var call = new Instructions.InstructionsClient(silo.Channel).SubscribeInstructions(
                         new SubscribeInstructionsRequest { AfterSequence = cursor }, new Metadata { { "authorization", "Bearer dev-bank-a" } },
                         cancellationToken: stopSubscriber.Token);
-                    while (await call.ResponseStream.MoveNext(stopSubscriber.Token))
+                    while (await call.ResponseStream.MoveNextInstruction(stopSubscriber.Token))
                     {
-                        received.Enqueue(call.ResponseStream.Current);
-                        cursor = call.ResponseStream.Current.Sequence;
+                        received.Enqueue(call.ResponseStream.Current.Instruction);
+                        cursor = call.ResponseStream.Current.Instruction.Sequence;
                     }
                 }
                 catch (Exception) when (!stopSubscriber.IsCancellationRequested)
@@ -167,6 +167,72 @@ public sealed class ClusterDrills : IAsyncLifetime
         var delivered = distinct.Select(i => i.InstructionId).ToHashSet();
         Assert.All(flow.Acknowledged.Keys, id => Assert.Contains(id, delivered));
     }
+
+    [Fact]
+    public async Task A_subscriber_whose_silo_freezes_notices_the_missing_heartbeats_and_resumes_elsewhere_with_what_committed_meanwhile()
+    {
+        await StartClusterAsync(2, "--FloorPay:Instructions:HeartbeatInterval=00:00:01");
+        var bank = new Metadata { { "authorization", "Bearer dev-bank-a" } };
+        var head = 0L;
+        for (var page = await ListAsync(_silos[1], head); page.Instructions.Count > 0; page = await ListAsync(_silos[1], head)) head = page.NextAfterSequence;
+
+        using var stopAll = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        using var frozenCall = new Instructions.InstructionsClient(_silos[0].Channel).SubscribeInstructions(
+            new SubscribeInstructionsRequest { AfterSequence = head }, bank, cancellationToken: stopAll.Token);
+        Assert.True(await frozenCall.ResponseStream.MoveNext(stopAll.Token));
+        Assert.Equal(head, frozenCall.ResponseStream.Current.Heartbeat.LatestSequence); // caught up, and alive
+
+        _silos[0].Freeze();
+        // Eight payouts commit through the other silo (citizens placed on the frozen one answer once it is declared dead).
+        var paid = new List<string>();
+        for (var i = 0; i < 8; i++)
+        {
+            var request = new EnrollRequest
+            {
+                IdempotencyKey = $"freeze-{i}-{Guid.NewGuid():N}", CitizenId = $"freeze-{i}-{Guid.NewGuid():N}", RegionId = "R-NORTH",
+                PayoutAccount = new PayoutAccount { BankId = "bank-a", AccountToken = $"tok-{i}" },
+            };
+            for (var attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    paid.Add((await new Citizens.CitizensClient(_silos[1].Channel).EnrollAsync(request, bank, deadline: DateTime.UtcNow.AddSeconds(5))).FirstPayout.PayoutId);
+                    break;
+                }
+                catch (RpcException) when (attempt < 40) { await Task.Delay(500); }
+            }
+        }
+
+        // The frozen silo's stream is silent: a bank that expects a heartbeat a second gives up after three.
+        var heard = new List<InstructionStreamMessage>();
+        using (var watchdog = CancellationTokenSource.CreateLinkedTokenSource(stopAll.Token))
+        {
+            watchdog.CancelAfter(TimeSpan.FromSeconds(3));
+            try { while (await frozenCall.ResponseStream.MoveNext(watchdog.Token)) heard.Add(frozenCall.ResponseStream.Current); }
+            catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled) { }
+            catch (OperationCanceledException) { }
+        }
+        Assert.DoesNotContain(heard, m => m.Instruction is not null && paid.Contains(m.Instruction.InstructionId));
+
+        // Resumed from its cursor on the live silo, it gets all eight, then a heartbeat saying it has caught up.
+        using var resumed = new Instructions.InstructionsClient(_silos[1].Channel).SubscribeInstructions(
+            new SubscribeInstructionsRequest { AfterSequence = head }, bank, cancellationToken: stopAll.Token);
+        var received = new List<PayoutInstruction>();
+        StreamHeartbeat? caughtUp = null;
+        while (caughtUp is null && await resumed.ResponseStream.MoveNext(stopAll.Token))
+        {
+            if (resumed.ResponseStream.Current.Instruction is { } instruction) received.Add(instruction);
+            else if (received.Count >= paid.Count) caughtUp = resumed.ResponseStream.Current.Heartbeat;
+        }
+        Assert.Equal(paid.Order(), received.Select(i => i.InstructionId).Order());
+        Assert.Equal(Enumerable.Range(1, paid.Count).Select(i => head + i), received.Select(i => i.Sequence));
+        Assert.Equal(head + paid.Count, caughtUp!.SentSequence);
+        _silos[0].Thaw();
+    }
+
+    private static async Task<ListInstructionsResponse> ListAsync(SiloProcess silo, long after) =>
+        await new Instructions.InstructionsClient(silo.Channel).ListInstructionsAsync(new ListInstructionsRequest { AfterSequence = after, PageSize = 1000 },
+            new Metadata { { "authorization", "Bearer dev-bank-a" } });
 
     [Fact]
     public async Task A_payday_run_whose_silo_is_killed_resumes_and_pays_every_citizen_exactly_once()

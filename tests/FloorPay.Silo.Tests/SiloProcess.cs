@@ -93,6 +93,11 @@ public sealed class SiloProcess : IAsyncDisposable
     [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
     private static extern int kill(int pid, int signal);
 
+    /// <summary>SIGSTOP: the process freezes with its sockets open (a stalled VM, a long GC pause); <see cref="Thaw"/> resumes it.</summary>
+    public void Freeze() => kill(_process.Id, 19);
+
+    public void Thaw() => kill(_process.Id, 18);
+
     /// <summary>kill -9: no shutdown, no flush, nothing.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
 

@@ -9,13 +9,14 @@ using Grpc.Core;
 namespace FloorPay.Gateway.Services;
 
 /// <summary>Payout instructions for banks: streamed and paged from the durable outbox; settlements, returns, daily reports.</summary>
-public sealed class InstructionsService(IInstructionOutbox outbox, IGrainFactory grains, PolicyBook policies, InstructionStreams streams)
+public sealed class InstructionsService(IInstructionOutbox outbox, IGrainFactory grains, PolicyBook policies, InstructionStreams streams,
+    InstructionStreamOptions options)
     : Instructions.InstructionsBase
 {
     public const int MaxPage = 1000;
     public const int MaxSettlementBatch = 1000;
 
-    public override async Task SubscribeInstructions(SubscribeInstructionsRequest request, IServerStreamWriter<V1.PayoutInstruction> responseStream,
+    public override async Task SubscribeInstructions(SubscribeInstructionsRequest request, IServerStreamWriter<InstructionStreamMessage> responseStream,
         ServerCallContext context)
     {
         var bank = context.Require(ParticipantRole.Bank).BankId!;
@@ -23,27 +24,51 @@ public sealed class InstructionsService(IInstructionOutbox outbox, IGrainFactory
         using var subscription = streams.Open(bank);
         var cancellation = context.CancellationToken;
         var mustList = true;
+        var started = TimeProvider.System.GetTimestamp();
+        var heartbeatDue = TimeSpan.Zero; // the first one after the first page
         while (!cancellation.IsCancellationRequested)
         {
             // Take both signals before reading, so that a commit between the read and the wait is not missed.
             var committedHere = outbox.NextCommit(bank);
             var advancedAnywhere = subscription.NextAdvance();
+            var more = false;
             if (mustList)
             {
                 var page = await outbox.ListAsync(bank, cursor, MaxPage, cancellation);
                 foreach (var instruction in page)
                 {
-                    await responseStream.WriteAsync(Map(instruction), cancellation);
+                    await responseStream.WriteAsync(new InstructionStreamMessage { Instruction = Map(instruction) }, cancellation);
                     cursor = instruction.Sequence;
                 }
-                if (page.Count == MaxPage) continue;
+                more = page.Count == MaxPage;
             }
+            // Silence must mean trouble: a heartbeat shows the stream alive (even while catching up) and how far the
+            // bank's instructions go.
+            if (Elapsed() >= heartbeatDue)
+            {
+                await responseStream.WriteAsync(new InstructionStreamMessage
+                {
+                    Heartbeat = new StreamHeartbeat
+                    {
+                        LatestSequence = Math.Max(subscription.LatestSeen, cursor), SentSequence = cursor,
+                        SentAt = Timestamp.FromDateTimeOffset(TimeProvider.System.GetUtcNow()),
+                    },
+                }, cancellation);
+                heartbeatDue = Elapsed() + options.HeartbeatInterval;
+            }
+            if (more) continue;
             // This silo's commits wake the stream at once; the silo's watcher wakes it for commits elsewhere.
-            try { await Task.WhenAny(committedHere, advancedAnywhere).WaitAsync(cancellation); }
+            try
+            {
+                var heartbeat = Task.Delay(heartbeatDue - Elapsed() + TimeSpan.FromMilliseconds(1), cancellation);
+                await Task.WhenAny(committedHere, advancedAnywhere, heartbeat).WaitAsync(cancellation);
+            }
             catch (OperationCanceledException) { break; }
             // The watcher wakes every stream of the bank: list only when the bank is past what this one has sent.
             mustList = committedHere.IsCompleted || subscription.LatestSeen > cursor;
         }
+
+        TimeSpan Elapsed() => TimeProvider.System.GetElapsedTime(started);
     }
 
     public override async Task<ListInstructionsResponse> ListInstructions(ListInstructionsRequest request, ServerCallContext context)
