@@ -12,6 +12,10 @@ public interface IPaydayRunGrain : IGrainWithStringKey
     [Alias("EnsureRunning")]
     Task<PaydayProgress> EnsureRunning();
 
+    /// <summary>Resumes the run if it was started and is not complete; never starts one. The schedulers call it for past periods.</summary>
+    [Alias("ResumeIfStarted")]
+    Task<PaydayProgress> ResumeIfStarted();
+
     [Alias("GetProgress"), AlwaysInterleave]
     Task<PaydayProgress> GetProgress();
 }

@@ -9,6 +9,9 @@ public sealed class PaydayOptions
     /// <summary>How often each silo makes sure the current period's run is running (and resumes it after a crash).</summary>
     public TimeSpan CheckInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How many past periods each check looks back for a run that was started and left unfinished, to resume it.</summary>
+    public int ResumeLookback { get; set; } = 6;
+
     /// <summary>Payouts per second the run aims at: a steady flow for the banks rather than one spike.</summary>
     public int RatePerSecond { get; set; } = 2_500;
 

@@ -52,6 +52,12 @@ public sealed class PaydayRunGrain(
         return Progress();
     }
 
+    public Task<PaydayProgress> ResumeIfStarted()
+    {
+        if (S.Started && S.FinishedAt is null) StartTimer();
+        return Task.FromResult(Progress());
+    }
+
     public Task<PaydayProgress> GetProgress() => Task.FromResult(Progress());
 
     private void StartTimer()
