@@ -8,13 +8,18 @@ public sealed record EnrollCommand(
     [property: Id(0)] string IdempotencyKey,
     [property: Id(1)] string RegionId,
     [property: Id(2)] PayoutAccount Account,
-    [property: Id(3)] string ActingBankId);
+    [property: Id(3)] string ActingBankId,
+    // The instant an envelope was priced at (its control totals were checked against it); now when absent. The ledger
+    // still refuses a stamp that went stale, retryably.
+    [property: Id(4)] DateTimeOffset? PricedAt = null);
 
 [GenerateSerializer, Immutable, Alias("floorpay.FloorPayoutCommand")]
 public sealed record FloorPayoutCommand(
     [property: Id(0)] string IdempotencyKey,
     [property: Id(1)] string? Period,
-    [property: Id(2)] string ActingBankId);
+    [property: Id(2)] string ActingBankId,
+    // What an empty Period means: the current period when absent; an envelope fixes it when its totals are checked.
+    [property: Id(3)] string? DefaultPeriod = null);
 
 [GenerateSerializer, Immutable, Alias("floorpay.ClaimDividendsCommand")]
 public sealed record ClaimDividendsCommand(

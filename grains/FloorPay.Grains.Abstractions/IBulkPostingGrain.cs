@@ -9,7 +9,7 @@ namespace FloorPay.Grains;
 public interface IBulkPostingGrain : IGrainWithIntegerKey
 {
     [Alias("EnrollMany")]
-    Task<IReadOnlyList<PayoutReceipt?>> EnrollMany(IReadOnlyList<CitizenEnrollment> items);
+    Task<IReadOnlyList<PayoutReceipt?>> EnrollMany(IReadOnlyList<CitizenEnrollment> items, DateTimeOffset pricedAt);
 
     [Alias("PayFloorMany")]
     Task<IReadOnlyList<PayoutReceipt?>> PayFloorMany(IReadOnlyList<CitizenFloorPayout> items);

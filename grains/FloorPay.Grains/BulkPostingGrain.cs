@@ -14,10 +14,11 @@ namespace FloorPay.Grains;
 public sealed class BulkPostingGrain(IPayoutLedger ledger, IEnrollmentRoll roll, PolicyBook policies, PeriodClock clock)
     : Grain, IBulkPostingGrain
 {
-    public async Task<IReadOnlyList<PayoutReceipt?>> EnrollMany(IReadOnlyList<CitizenEnrollment> items)
+    public async Task<IReadOnlyList<PayoutReceipt?>> EnrollMany(IReadOnlyList<CitizenEnrollment> items, DateTimeOffset pricedAt)
     {
-        var now = clock.Now;
-        var period = clock.Current;
+        // Priced at the instant the envelope's totals were checked, so that it pays exactly those totals.
+        var now = pricedAt;
+        var period = Period.Containing(now, clock.Length);
         var (amount, reason) = FloorEntitlement.AtEnrollment(policies.For(period), period, now);
         var postings = items.Select(i => i.Command.ActingBankId != i.Command.Account.BankId
             ? null
@@ -32,7 +33,8 @@ public sealed class BulkPostingGrain(IPayoutLedger ledger, IEnrollmentRoll roll,
         var period = clock.Current;
         var (amount, reason) = FloorEntitlement.ForPeriod(policies.For(period));
         // Only the current period goes this way; the statement of a citizen whose grain is active re-reads for it.
-        var eligible = items.Where(i => string.IsNullOrEmpty(i.Command.Period) || i.Command.Period == period.ToString()).Select(i => i.CitizenId).ToList();
+        bool Current(FloorPayoutCommand c) => (string.IsNullOrEmpty(c.Period) ? c.DefaultPeriod ?? period.ToString() : c.Period) == period.ToString();
+        var eligible = items.Where(i => Current(i.Command)).Select(i => i.CitizenId).ToList();
         IReadOnlyDictionary<string, CitizenStanding> standing = new Dictionary<string, CitizenStanding>();
         try
         {
@@ -44,7 +46,7 @@ public sealed class BulkPostingGrain(IPayoutLedger ledger, IEnrollmentRoll roll,
         }
         var postings = items.Select(i =>
         {
-            if (!string.IsNullOrEmpty(i.Command.Period) && i.Command.Period != period.ToString()) return null;
+            if (!Current(i.Command)) return null;
             if (!standing.TryGetValue(i.CitizenId, out var s)) return null; // not enrolled: the grain says NOT_FOUND
             if (s.Citizen.Account.BankId != i.Command.ActingBankId) return null; // the grain says PERMISSION_DENIED
             return PayoutPosting.Floor(i.CitizenId, period.ToString(), amount, reason, s.Citizen.RegionId, s.Citizen.Account, i.Command.IdempotencyKey,

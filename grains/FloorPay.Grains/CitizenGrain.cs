@@ -67,8 +67,8 @@ public sealed class CitizenGrain(
         if (Enrollment is not null)
             return Refuse<EnrollResult>(RejectionKind.AlreadyExists, $"citizen {CitizenId} is already enrolled");
 
-        var now = clock.Now;
-        var period = clock.Current;
+        var now = command.PricedAt ?? clock.Now;
+        var period = Period.Containing(now, clock.Length);
         var (amount, reason) = FloorEntitlement.AtEnrollment(policies.For(period), period, now);
         var posting = NewPosting(PayoutKind.Floor, period.ToString(), period.ToString(), amount, reason, command.IdempotencyKey, fingerprint, now,
             command.RegionId, command.Account, enrollment: true);
@@ -80,7 +80,7 @@ public sealed class CitizenGrain(
         if (Guard(command.ActingBankId) is { } refused) return Decision<PayoutReceipt>.Done(new(null, refused));
         var fingerprint = Fingerprint.Of("floor-payout", command.Period ?? "");
         if (ReplayPayout(ScopeOf(command.ActingBankId), command.IdempotencyKey, fingerprint) is { } replay) return ReplayedReceipt(replay);
-        if (ResolvePeriod(command.Period) is not { } period)
+        if (ResolvePeriod(string.IsNullOrEmpty(command.Period) ? command.DefaultPeriod : command.Period) is not { } period)
             return Refuse<PayoutReceipt>(RejectionKind.InvalidArgument, $"'{command.Period}' is not a {clock.Length.ToString().ToLowerInvariant()} period");
         if (PeriodProblem(period) is { } problem) return Decision<PayoutReceipt>.Done(new(null, problem));
         var existing = _payouts.FirstOrDefault(p => p.Kind == PayoutKind.Floor && p.Slot == period.ToString());

@@ -14,6 +14,7 @@ public static class LedgerServiceExtensions
         services.AddSingleton<IEnrollmentSeals>(sp => new SqlEnrollmentSeals(storage, FloorPayTime.Of(sp)));
         services.AddSingleton<ILedgerTallies>(new SqlLedgerTallies(storage));
         services.AddSingleton<IEnrollmentRoll>(new SqlEnrollmentRoll(storage));
+        services.AddSingleton<IEnvelopeBook>(new SqlEnvelopeBook(storage));
         services.AddSingleton<IInstructionOutbox>(sp => new SqlInstructionOutbox(storage, sp.GetRequiredService<GroupCommitLedger>(),
             FloorPayTime.Of(sp)));
         services.AddSingleton<IReconciliation>(FloorPayTime.Create<Reconciliation>);
