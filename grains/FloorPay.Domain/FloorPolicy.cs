@@ -35,6 +35,13 @@ public sealed record FloorPolicy
 
     public Money Floor => new(FloorAmount, Currency);
 
+    /// <summary>Whether <paramref name="other"/> is this very document (the lists compared item by item).</summary>
+    public bool SameAs(FloorPolicy other) =>
+        Version == other.Version && EffectiveFrom == other.EffectiveFrom && Currency == other.Currency && FloorAmount == other.FloorAmount &&
+        PeriodLength == other.PeriodLength && FirstPayout == other.FirstPayout && ContributionQuotaMinutes == other.ContributionQuotaMinutes &&
+        ContributionCategories.SequenceEqual(other.ContributionCategories) && ExemptionCategories.SequenceEqual(other.ExemptionCategories) &&
+        LowRunwayAlertPeriods == other.LowRunwayAlertPeriods;
+
     /// <summary>Problems that make this document unpublishable; empty when it is valid.</summary>
     public IReadOnlyList<string> Problems()
     {

@@ -70,13 +70,20 @@ public static class FloorPayHost
 
         var storage = config.GetSection("FloorPay:Storage").Get<StorageSettings>() ?? new StorageSettings();
         builder.Services.AddSingleton(storage);
-        var policies = PolicySettings.Load(config);
+        var drill = DrillClock.From(config, builder.Environment);
+        if (storage.MigrateOnStart)
+            new SchemaMigrator(storage).MigrateAsync().GetAwaiter().GetResult();
+        // The stored book is every silo's truth; this silo's configured versions are published into it or refused.
+        var policies = PolicyPublication.PublishAsync(storage, PolicySettings.Configured(config), (drill ?? TimeProvider.System).GetUtcNow())
+            .GetAwaiter().GetResult();
+        var policyRefresh = config.GetValue("FloorPay:Policy:RefreshInterval", TimeSpan.FromSeconds(30));
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp =>
+            new PolicyRefresh(storage, policies, policyRefresh, sp.GetRequiredService<ILogger<PolicyRefresh>>()));
         builder.Services.AddSingleton(config.GetSection("FloorPay:Dividends").Get<DividendOptions>() ?? new DividendOptions());
         builder.Services.AddSingleton(config.GetSection("FloorPay:Accounts").Get<PayoutAccountOptions>() ?? new PayoutAccountOptions());
         builder.Services.AddSingleton(config.GetSection("FloorPay:CitizenLimits").Get<CitizenRecordLimits>() ?? new CitizenRecordLimits());
         builder.Services.AddSingleton(config.GetSection("FloorPay:Payday").Get<PaydayOptions>() ?? new PaydayOptions());
         builder.Services.AddSingleton(config.GetSection("FloorPay:Metrics").Get<MetricsOptions>() ?? new MetricsOptions());
-        var drill = DrillClock.From(config, builder.Environment);
         if (drill is not null) builder.Services.AddKeyedSingleton<TimeProvider>(FloorPayTime.Key, drill);
         builder.Services.AddFloorPayGrainServices(policies);
         builder.Services.AddFloorPayLedger(storage, config.GetSection("FloorPay:Ledger").Get<LedgerOptions>());
@@ -132,8 +139,6 @@ public static class FloorPayHost
         });
 
         var app = builder.Build();
-        if (storage.MigrateOnStart)
-            new SchemaMigrator(storage).MigrateAsync().GetAwaiter().GetResult();
         StoredSettings.WriteAsync(storage, app.Services.GetRequiredService<PayoutAccountOptions>()).GetAwaiter().GetResult();
         if (drill is not null)
             app.Logger.LogWarning("drill clock: this node's time is moved by {Offset} (FloorPay:Clock:Offset)", drill.Offset);

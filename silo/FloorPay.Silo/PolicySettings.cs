@@ -30,12 +30,14 @@ public sealed class PolicySettings
         LowRunwayAlertPeriods = LowRunwayAlertPeriods,
     };
 
-    /// <summary>The configured policy book, or the demo policy when none is configured.</summary>
-    public static PolicyBook Load(IConfiguration configuration)
+    /// <summary>
+    /// The configured versions (checked as a book), or none: then the published book is used as it is, and the demo
+    /// policy is published on an empty store (see <see cref="Storage.PolicyPublication"/>).
+    /// </summary>
+    public static IReadOnlyList<FloorPolicy> Configured(IConfiguration configuration)
     {
         var versions = configuration.GetSection("FloorPay:Policy:Versions").Get<List<PolicySettings>>();
-        return versions is { Count: > 0 }
-            ? new PolicyBook(versions.Select(v => v.ToPolicy()))
-            : new PolicyBook([DefaultPolicy.Version1()]);
+        if (versions is not { Count: > 0 }) return [];
+        return new PolicyBook(versions.Select(v => v.ToPolicy())).Versions;
     }
 }

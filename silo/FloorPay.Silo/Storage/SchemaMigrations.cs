@@ -936,5 +936,29 @@ public static class SchemaMigrations
                 CREATE TRIGGER floorpay_envelopes_claim_fixed BEFORE UPDATE ON floorpay_envelopes
                     FOR EACH ROW EXECUTE FUNCTION floorpay_envelope_claim_fixed();
                 """),
+        // The published policy book: the truth for every silo, each version's document fixed once published.
+        new(19, "Published policy versions, append-only",
+            Sqlite: """
+                CREATE TABLE floorpay_policy_versions (
+                    version INTEGER NOT NULL PRIMARY KEY,
+                    effective_from TEXT NOT NULL,
+                    document TEXT NOT NULL,
+                    published_at_ticks INTEGER NOT NULL
+                );
+                CREATE TRIGGER floorpay_policy_versions_no_update BEFORE UPDATE ON floorpay_policy_versions
+                    BEGIN SELECT RAISE(ABORT, 'a published policy version never changes'); END;
+                CREATE TRIGGER floorpay_policy_versions_no_delete BEFORE DELETE ON floorpay_policy_versions
+                    BEGIN SELECT RAISE(ABORT, 'a published policy version never changes'); END;
+                """,
+            PostgreSql: """
+                CREATE TABLE floorpay_policy_versions (
+                    version integer NOT NULL PRIMARY KEY,
+                    effective_from varchar(16) NOT NULL,
+                    document text NOT NULL,
+                    published_at_ticks bigint NOT NULL
+                );
+                CREATE TRIGGER floorpay_policy_versions_append_only BEFORE UPDATE OR DELETE ON floorpay_policy_versions
+                    FOR EACH ROW EXECUTE FUNCTION floorpay_append_only();
+                """),
     ];
 }
