@@ -348,10 +348,13 @@ public sealed class ClusterDrills : IAsyncLifetime
         Assert.True(started is { Status: "RUNNING" }, $"the run should be under way when the cluster dies: {started}");
         foreach (var silo in month) silo.Kill();
 
-        // The cluster comes back the month after. Nobody asks for the old run (reading its progress would wake it):
-        // the bank's outbox shows the money arriving.
+        // The cluster comes back the month after, redeployed under a new cluster id (as a fresh deployment would be;
+        // joining the old id would first wait for membership to declare both killed silos dead). Grain state belongs
+        // to the service, so the run's checkpoints carry over. Nobody asks for the old run (reading its progress would
+        // wake it): the bank's outbox shows the money arriving.
         string[] monthAfter = ["--FloorPay:Clock:Offset=63.00:00:00", "--FloorPay:Payday:CheckInterval=00:00:01"];
-        var back = Enumerable.Range(0, 2).Select(_ => SiloProcess.Start(_storage.ConnectionString!, clusterId, _logs, monthAfter)).ToList();
+        var redeployed = $"drill-{Guid.NewGuid():N}"[..20];
+        var back = Enumerable.Range(0, 2).Select(_ => SiloProcess.Start(_storage.ConnectionString!, redeployed, _logs, monthAfter)).ToList();
         _silos.AddRange(back);
         await Task.WhenAll(back.Select(s => s.WaitUntilServingAsync(TimeSpan.FromSeconds(120))));
         Assert.NotEqual(period, (await new Policies.PoliciesClient(back[0].Channel).GetPolicyAsync(new GetPolicyRequest(), bank)).CurrentPeriod);

@@ -95,7 +95,6 @@ public sealed class BulkService(IGrainFactory grains, FloorPayTopology topology,
         // A replay: the recorded results, with the items that had failed retryably (or all, if the first run never
         // saved its results) run again through their citizen grains, each with its own key.
         var stored = recorded.Result is { } bytes ? EnvelopeResult.Parser.ParseFrom(bytes) : null;
-        var previous = new Grains.PayoutReceipt?[commands.Count];
         var final = new EnvelopeItemResult?[commands.Count];
         foreach (var item in (IEnumerable<EnvelopeItemResult>?)stored?.Items ?? [])
             if (item.Index >= 0 && item.Index < commands.Count && !Retryable((StatusCode)item.StatusCode)) final[item.Index] = item;
