@@ -82,25 +82,31 @@ public sealed class PaydayRunTests
         Assert.True(report.Passed, string.Join("; ", report.Checks.Where(c => !c.Passed).Select(c => $"{c.Name}: {c.Detail}")));
     }
 
+    /// <summary>
+    /// A node enrolls 300 citizens, a month passes, the next period's run gets under way slowly (started by the treasury
+    /// or by the scheduler) and the node is killed half-way. Returns the data, the citizens and the run's period.
+    /// </summary>
+    private static async Task<(string Data, List<string> Citizens, string Period)> KillHalfWayThroughARunAsync(ShiftableTimeProvider time, bool startByHand)
+    {
+        var data = FloorPayServer.NewDataDirectory();
+        await using var first = await FloorPayServer.StartAsync(data, Configure(time, rate: 100, pageSize: 20));
+        var citizens = await EnrollAsync(first, 300);
+        var next = NextPeriod((await first.Statement(citizens[0])).Payouts[0].Period);
+        time.Advance(TimeSpan.FromDays(32));
+        if (startByHand) await first.As(ApiKeys.Treasury).PaydayRuns.StartPaydayRunAsync(new StartPaydayRunRequest { Period = next });
+        var partial = await Eventually.Satisfies(
+            () => first.As(ApiKeys.Auditor).PaydayRuns.GetPaydayRunAsync(new GetPaydayRunRequest { Period = next }).ResponseAsync,
+            r => r.CitizensPaid >= 60, "the run to get under way", TimeSpan.FromSeconds(30));
+        Assert.Equal("RUNNING", partial.Status);
+        await first.KillAsync();
+        return (data, citizens, next);
+    }
+
     [Fact]
     public async Task A_run_stopped_half_way_resumes_and_pays_everyone_exactly_once()
     {
         var time = new ShiftableTimeProvider();
-        var data = FloorPayServer.NewDataDirectory();
-        List<string> citizens;
-        string next;
-        await using (var first = await FloorPayServer.StartAsync(data, Configure(time, rate: 100, pageSize: 20)))
-        {
-            citizens = await EnrollAsync(first, 300);
-            next = NextPeriod((await first.Statement(citizens[0])).Payouts[0].Period);
-            time.Advance(TimeSpan.FromDays(32));
-            await first.As(ApiKeys.Treasury).PaydayRuns.StartPaydayRunAsync(new StartPaydayRunRequest { Period = next });
-            var partial = await Eventually.Satisfies(
-                () => first.As(ApiKeys.Auditor).PaydayRuns.GetPaydayRunAsync(new GetPaydayRunRequest { Period = next }).ResponseAsync,
-                r => r.CitizensPaid >= 60, "the run to get under way", TimeSpan.FromSeconds(30));
-            Assert.Equal("RUNNING", partial.Status);
-            await first.KillAsync();
-        }
+        var (data, citizens, next) = await KillHalfWayThroughARunAsync(time, startByHand: true);
 
         await using var second = await FloorPayServer.StartAsync(data, Configure(time, rate: 1000, pageSize: 50));
         var run = await Eventually.Satisfies(
@@ -126,19 +132,7 @@ public sealed class PaydayRunTests
     public async Task A_run_left_unfinished_by_a_crash_across_a_period_boundary_resumes_by_itself()
     {
         var time = new ShiftableTimeProvider();
-        var data = FloorPayServer.NewDataDirectory();
-        List<string> citizens;
-        string next;
-        await using (var first = await FloorPayServer.StartAsync(data, Configure(time, rate: 100, pageSize: 20)))
-        {
-            citizens = await EnrollAsync(first, 300);
-            next = NextPeriod((await first.Statement(citizens[0])).Payouts[0].Period);
-            time.Advance(TimeSpan.FromDays(32));
-            await Eventually.Satisfies(
-                () => first.As(ApiKeys.Auditor).PaydayRuns.GetPaydayRunAsync(new GetPaydayRunRequest { Period = next }).ResponseAsync,
-                r => r.CitizensPaid >= 60, "the scheduled run to get under way", TimeSpan.FromSeconds(30));
-            await first.KillAsync();
-        }
+        var (data, citizens, next) = await KillHalfWayThroughARunAsync(time, startByHand: false);
 
         // The node comes back in the following period: nobody asks for the old run (even reading its progress would
         // wake it), so watch the money through the region's totals instead.

@@ -230,6 +230,27 @@ public sealed class ClusterDrills : IAsyncLifetime
         _silos[0].Thaw();
     }
 
+    /// <summary>One silo of the cluster, in today's time, enrolls <paramref name="count"/> citizens in one envelope and stops.</summary>
+    private async Task<Policy> EnrollThisMonthAsync(string clusterId, int count, string prefix)
+    {
+        var bank = new Metadata { { "authorization", "Bearer dev-bank-a" } };
+        var today = SiloProcess.Start(_storage.ConnectionString!, clusterId, _logs);
+        _silos.Add(today);
+        await today.WaitUntilServingAsync(TimeSpan.FromSeconds(90));
+        var policy = await new Policies.PoliciesClient(today.Channel).GetPolicyAsync(new GetPolicyRequest(), bank);
+        var envelope = new EnrollEnvelope { EnvelopeId = $"{prefix}-drill", ControlCount = count };
+        for (var i = 0; i < count; i++)
+            envelope.Items.Add(new EnrollRequest
+            {
+                IdempotencyKey = $"{prefix}-{i}", CitizenId = $"{prefix}-{i}", RegionId = "R-NORTH",
+                PayoutAccount = new PayoutAccount { BankId = "bank-a", AccountToken = $"tok-{prefix}-{i}" },
+            });
+        envelope.ControlAmount = new Money { MinorUnits = policy.FloorAmount.MinorUnits * count, Currency = policy.Currency };
+        Assert.Equal(count, (await new Bulk.BulkClient(today.Channel).EnrollBatchAsync(envelope, bank)).Succeeded);
+        await today.StopAsync();
+        return policy;
+    }
+
     private static async Task<ListInstructionsResponse> ListAsync(SiloProcess silo, long after) =>
         await new Instructions.InstructionsClient(silo.Channel).ListInstructionsAsync(new ListInstructionsRequest { AfterSequence = after, PageSize = 1000 },
             new Metadata { { "authorization", "Bearer dev-bank-a" } });
@@ -241,20 +262,7 @@ public sealed class ClusterDrills : IAsyncLifetime
         var bank = new Metadata { { "authorization", "Bearer dev-bank-a" } };
         var treasury = new Metadata { { "authorization", "Bearer dev-treasury" } };
         // This month: 400 citizens enroll (each paid for this month at once).
-        var today = SiloProcess.Start(_storage.ConnectionString!, clusterId, _logs);
-        _silos.Add(today);
-        await today.WaitUntilServingAsync(TimeSpan.FromSeconds(90));
-        var policy = await new Policies.PoliciesClient(today.Channel).GetPolicyAsync(new GetPolicyRequest(), bank);
-        var envelope = new EnrollEnvelope { EnvelopeId = "payday-drill", ControlCount = 400 };
-        for (var i = 0; i < 400; i++)
-            envelope.Items.Add(new EnrollRequest
-            {
-                IdempotencyKey = $"pd-{i}", CitizenId = $"pd-{i}", RegionId = "R-NORTH",
-                PayoutAccount = new PayoutAccount { BankId = "bank-a", AccountToken = $"tok-pd-{i}" },
-            });
-        envelope.ControlAmount = new Money { MinorUnits = policy.FloorAmount.MinorUnits * 400, Currency = policy.Currency };
-        Assert.Equal(400, (await new Bulk.BulkClient(today.Channel).EnrollBatchAsync(envelope, bank)).Succeeded);
-        await today.StopAsync();
+        var policy = await EnrollThisMonthAsync(clusterId, 400, "pd");
 
         // A month later (drill clock): three silos; the run pays slowly, so that the kill lands in the middle of it.
         string[] nextMonth = ["--FloorPay:Clock:Offset=32.00:00:00", "--FloorPay:Payday:RatePerSecond=40", "--FloorPay:Payday:PageSize=10",
@@ -272,8 +280,11 @@ public sealed class ClusterDrills : IAsyncLifetime
         }
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (await RunOn(month[0]) is not { CitizensPaid: >= 60 } && DateTime.UtcNow < deadline) await Task.Delay(200);
-        // Kill the silo that hosts the run (the one that logged its start).
-        var host = month.Single(s => s.Tail(10_000).Contains($"payday run {period} started"));
+        // Kill the silo that hosts the run (the one that logged its start: its output reaches the log file asynchronously).
+        SiloProcess? host = null;
+        for (deadline = DateTime.UtcNow.AddSeconds(20); host is null && DateTime.UtcNow < deadline; await Task.Delay(100))
+            host = month.SingleOrDefault(s => s.Tail(10_000).Contains($"payday run {period} started"));
+        Assert.True(host is not null, $"no silo logged the start of run {period}");
         var beforeKill = await RunOn(host);
         Assert.True(beforeKill is { Status: "RUNNING" }, $"the run should be half-way when its silo is killed: {beforeKill}\n{host.Tail()}");
         host.Kill();
@@ -315,20 +326,7 @@ public sealed class ClusterDrills : IAsyncLifetime
         var clusterId = $"drill-{Guid.NewGuid():N}"[..20];
         var bank = new Metadata { { "authorization", "Bearer dev-bank-a" } };
         var treasury = new Metadata { { "authorization", "Bearer dev-treasury" } };
-        var today = SiloProcess.Start(_storage.ConnectionString!, clusterId, _logs);
-        _silos.Add(today);
-        await today.WaitUntilServingAsync(TimeSpan.FromSeconds(90));
-        var policy = await new Policies.PoliciesClient(today.Channel).GetPolicyAsync(new GetPolicyRequest(), bank);
-        var envelope = new EnrollEnvelope { EnvelopeId = "boundary-drill", ControlCount = 300 };
-        for (var i = 0; i < 300; i++)
-            envelope.Items.Add(new EnrollRequest
-            {
-                IdempotencyKey = $"bd-{i}", CitizenId = $"bd-{i}", RegionId = "R-NORTH",
-                PayoutAccount = new PayoutAccount { BankId = "bank-a", AccountToken = $"tok-bd-{i}" },
-            });
-        envelope.ControlAmount = new Money { MinorUnits = policy.FloorAmount.MinorUnits * 300, Currency = policy.Currency };
-        Assert.Equal(300, (await new Bulk.BulkClient(today.Channel).EnrollBatchAsync(envelope, bank)).Succeeded);
-        await today.StopAsync();
+        await EnrollThisMonthAsync(clusterId, 300, "bd");
 
         // Next month (drill clock): the run starts slowly on two silos, and the whole cluster dies half-way.
         string[] nextMonth = ["--FloorPay:Clock:Offset=32.00:00:00", "--FloorPay:Payday:RatePerSecond=40", "--FloorPay:Payday:PageSize=10",
