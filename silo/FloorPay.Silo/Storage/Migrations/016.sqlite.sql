@@ -1,0 +1,5 @@
+-- 016: An abort function for statements that must not commit half a unit (PostgreSQL only)
+--
+-- A statement can refuse to commit its batch (PostgreSQL): the payouts statement calls this when a payout went in
+-- without its idempotency key (another transaction took the key meanwhile), so the writer retries the batch.
+SELECT 1;
