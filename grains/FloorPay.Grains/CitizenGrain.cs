@@ -21,6 +21,8 @@ public sealed class CitizenGrain(
     AggregateFeed feed,
     DividendIndexCache dividends,
     IInstructionOutbox outbox,
+    IReturnedPayments returnedPayments,
+    IFraudFlags fraudFlags,
     PayoutAccountOptions accounts,
     CitizenRecordLimits limits) : Grain, ICitizenGrain
 {
@@ -550,7 +552,7 @@ public sealed class CitizenGrain(
         var now = clock.Now;
         // The sweep's rule, asked of the ledger: re-issue only to an account updated since the return (and past its
         // cooling-off) or differing from the returned payment's, never to the same dead end.
-        var due = await outbox.ReissuesDueAsync(now, "", 1_000, CitizenId);
+        var due = await returnedPayments.ReissuesDueAsync(now, "", 1_000, CitizenId);
         if (due.Count == 0) return 0;
         // Rare, and decided on the ledger's rows: read them too, so the account re-issued to is the one the rule saw.
         await ReloadAsync();
@@ -632,7 +634,7 @@ public sealed class CitizenGrain(
     // The ledger raises the flag in the transaction of the record that crossed the threshold, so an original and its
     // resends read the same answer.
     private async Task<bool> RaisedFraudFlagAsync(AccountChangeEntry c) =>
-        (await outbox.FindFraudFlagAsync(c.BankId, c.AccountToken))?.RaisedByChange == c.ChangeId;
+        (await fraudFlags.FindAsync(c.BankId, c.AccountToken))?.RaisedByChange == c.ChangeId;
 
     private AccountChangeReceipt ToReceipt(AccountChangeEntry c, bool flagged, bool replayed) => new(c.ChangeId, CitizenId,
         new PayoutAccount(c.BankId, c.AccountToken), new PayoutAccount(c.PreviousBankId, c.PreviousAccountToken), c.RequestedAt, c.EffectiveAt,

@@ -7,7 +7,7 @@ namespace FloorPay.Grains;
 /// every silo asks the ledger for candidates periodically and tells those citizens. Running on several silos at once is
 /// harmless: a citizen re-issues each returned payment at most once (a unique key on the returned instruction).
 /// </summary>
-public sealed class ReturnedPaymentSweep(IGrainFactory grains, IInstructionOutbox outbox, PayoutAccountOptions options, TimeProvider time,
+public sealed class ReturnedPaymentSweep(IGrainFactory grains, IReturnedPayments returnedPayments, PayoutAccountOptions options, TimeProvider time,
     ILogger<ReturnedPaymentSweep> log) : SiloLoop(log, time)
 {
     protected override TimeSpan Interval => options.ReissueSweepInterval;
@@ -25,7 +25,7 @@ public sealed class ReturnedPaymentSweep(IGrainFactory grains, IInstructionOutbo
         var after = "";
         while (true)
         {
-            var due = await outbox.ReissuesDueAsync(Time.GetUtcNow(), after, page, cancellation: cancellation);
+            var due = await returnedPayments.ReissuesDueAsync(Time.GetUtcNow(), after, page, cancellation: cancellation);
             foreach (var citizenId in due.Select(d => d.CitizenId).Distinct())
             {
                 cancellation.ThrowIfCancellationRequested();

@@ -40,7 +40,7 @@ public sealed class InstructionCountTests
 
         await using (var ledger = GroupCommitLedger.Create(storage, new LedgerOptions()))
         {
-            var outbox = new SqlInstructionOutbox(storage, ledger, TimeProvider.System);
+            var outbox = new SqlInstructionOutbox(storage, ledger);
             var outstanding = await outbox.OutstandingByBankAsync();
             Assert.Equal(new Tally(2, 102 + 103), outstanding["bank-a"]);
             Assert.Equal(new Tally(2, 2_000), outstanding["bank-b"]);
@@ -79,7 +79,7 @@ public sealed class InstructionCountTests
 
             var expected = postings.Where((_, i) => i % 3 != 0).GroupBy(p => p.BankId)
                 .ToDictionary(g => g.Key, g => new Tally(g.Count(), g.Sum(p => p.Amount)));
-            var outstanding = await new SqlInstructionOutbox(storage, ledgers[0], TimeProvider.System).OutstandingByBankAsync();
+            var outstanding = await new SqlInstructionOutbox(storage, ledgers[0]).OutstandingByBankAsync();
             Assert.Equal(expected["bank-a"], outstanding["bank-a"]);
             Assert.Equal(expected["bank-b"], outstanding["bank-b"]);
         }

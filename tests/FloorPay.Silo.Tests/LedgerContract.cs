@@ -45,7 +45,7 @@ public abstract class LedgerContract(StorageProvider provider) : IAsyncLifetime
             foreach (var l in ledgers) await l.DisposeAsync();
         }
 
-        var outbox = new SqlInstructionOutbox(_storage, _ledger, TimeProvider.System);
+        var outbox = new SqlInstructionOutbox(_storage, _ledger);
         for (var bank = 0; bank < 3; bank++)
         {
             var listed = await outbox.ListAsync($"bank-{bank}", 0, 10_000);
@@ -159,7 +159,7 @@ public abstract class LedgerContract(StorageProvider provider) : IAsyncLifetime
         await Assert.ThrowsAnyAsync<DbException>(() => ScalarAsync("DELETE FROM floorpay_region_tallies"));
         await Assert.ThrowsAnyAsync<DbException>(() => ScalarAsync("DELETE FROM floorpay_bank_instruction_counts"));
         Assert.Equal(1, (await new SqlLedgerTallies(_storage).ReadRegionAsync("R-NORTH")).Enrollments);
-        Assert.Equal(new Tally(1, 120_000), (await new SqlInstructionOutbox(_storage, _ledger, TimeProvider.System).OutstandingByBankAsync())["bank-a"]);
+        Assert.Equal(new Tally(1, 120_000), (await new SqlInstructionOutbox(_storage, _ledger).OutstandingByBankAsync())["bank-a"]);
     }
 
     [Fact]

@@ -5,7 +5,7 @@ using static FloorPay.Silo.Tests.TestPayouts;
 namespace FloorPay.Silo.Tests;
 
 /// <summary>
-/// The re-issue rule as the ledger answers it (IInstructionOutbox.ReissuesDueAsync), on both stores: the citizen grain
+/// The re-issue rule as the ledger answers it (IReturnedPayments.ReissuesDueAsync), on both stores: the citizen grain
 /// and every silo's sweep ask this one query, so they cannot disagree.
 /// </summary>
 public sealed class ReissueRuleTests
@@ -19,7 +19,7 @@ public sealed class ReissueRuleTests
     {
         var storage = await TestStores.FreshAsync(provider);
         await using var ledger = GroupCommitLedger.Create(storage, new LedgerOptions());
-        var outbox = new SqlInstructionOutbox(storage, ledger, TimeProvider.System);
+        var returned = new SqlReturnedPayments(storage);
 
         // back: A -> B -> A, then returned on A (the account in effect is the dead end: not due, ever).
         // moved: returned on A, then moved to B (due once B is in effect). cooling: moved to B, not yet in effect.
@@ -34,20 +34,20 @@ public sealed class ReissueRuleTests
             Change("renewed", 1, "tok", T0.AddSeconds(3))]));
 
         var now = T0.AddHours(1);
-        var due = await outbox.ReissuesDueAsync(now, "", 100);
+        var due = await returned.ReissuesDueAsync(now, "", 100);
         Assert.Equal(["moved", "renewed"], due.Select(d => d.CitizenId));
         Assert.Equal("moved:Floor:2026-11", due[0].ReturnedInstructionId);
         // A cursor and one citizen's own question give the same rule's answers.
-        Assert.Equal(["renewed"], (await outbox.ReissuesDueAsync(now, "moved", 100)).Select(d => d.CitizenId));
-        Assert.Empty(await outbox.ReissuesDueAsync(now, "", 100, citizenId: "back"));
-        Assert.Single(await outbox.ReissuesDueAsync(now, "", 100, citizenId: "moved"));
-        Assert.Equal(["cooling", "moved", "renewed"], (await outbox.ReissuesDueAsync(T0.AddDays(4), "", 100)).Select(d => d.CitizenId));
+        Assert.Equal(["renewed"], (await returned.ReissuesDueAsync(now, "moved", 100)).Select(d => d.CitizenId));
+        Assert.Empty(await returned.ReissuesDueAsync(now, "", 100, citizenId: "back"));
+        Assert.Single(await returned.ReissuesDueAsync(now, "", 100, citizenId: "moved"));
+        Assert.Equal(["cooling", "moved", "renewed"], (await returned.ReissuesDueAsync(T0.AddDays(4), "", 100)).Select(d => d.CitizenId));
 
         // Once re-issued, a payment is never due again.
         var reissue = new InstructionEntry("moved:Floor:2026-11:reissue:1", "bank-a", InstructionKind.Floor, "moved:Floor:2026-11", "moved",
             "tok-b", 120_000, "EUR", "2026-11", "FLOOR_PERIOD@policy-v1", "moved:Floor:2026-11", now);
         Assert.Equal(PostingResult.Committed, await ledger.RecordAsync(reissue));
-        Assert.Equal(["renewed"], (await outbox.ReissuesDueAsync(now, "", 100)).Select(d => d.CitizenId));
+        Assert.Equal(["renewed"], (await returned.ReissuesDueAsync(now, "", 100)).Select(d => d.CitizenId));
     }
 
     private static AccountChangeEntry Change(string citizen, int n, string token, DateTimeOffset at, TimeSpan? coolingOff = null) =>

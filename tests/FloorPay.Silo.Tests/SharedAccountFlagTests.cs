@@ -31,8 +31,7 @@ public sealed class SharedAccountFlagTests
             foreach (var l in ledgers) await l.DisposeAsync();
         }
 
-        await using var ledger = GroupCommitLedger.Create(storage, new LedgerOptions());
-        var flag = await new SqlInstructionOutbox(storage, ledger, TimeProvider.System).FindFraudFlagAsync("bank-a", "tok-shared");
+        var flag = await new SqlFraudFlags(storage).FindAsync("bank-a", "tok-shared");
         Assert.NotNull(flag);
         Assert.Equal(Threshold, flag.CitizenCount);
         Assert.Contains(flag.RaisedByChange, postings.Select(p => p.PayoutId));
@@ -55,11 +54,11 @@ public sealed class SharedAccountFlagTests
         Assert.Contains(17, await migrator.MigrateAsync());
 
         await using var ledger = GroupCommitLedger.Create(storage, new LedgerOptions());
-        var outbox = new SqlInstructionOutbox(storage, ledger, TimeProvider.System);
-        Assert.Equal((6, "schema-upgrade-17"), (await outbox.FindFraudFlagAsync("bank-a", "tok-old")) is { } f ? (f.CitizenCount, f.RaisedByChange) : default);
+        var flags = new SqlFraudFlags(storage);
+        Assert.Equal((6, "schema-upgrade-17"), (await flags.FindAsync("bank-a", "tok-old")) is { } f ? (f.CitizenCount, f.RaisedByChange) : default);
         Assert.Equal(PostingResult.Committed, (await PostRetryingAsync(ledger, Payout("after", enrollment: true) with { AccountToken = "tok-old" })).Result);
         Assert.Equal(7, await HoldersAsync(storage, "bank-a", "tok-old"));
-        Assert.Equal("schema-upgrade-17", (await outbox.FindFraudFlagAsync("bank-a", "tok-old"))?.RaisedByChange);
+        Assert.Equal("schema-upgrade-17", (await flags.FindAsync("bank-a", "tok-old"))?.RaisedByChange);
     }
 
     private static async Task<long> HoldersAsync(StorageSettings storage, string bankId, string token)

@@ -7,7 +7,7 @@ using Grpc.Core;
 
 namespace FloorPay.Gateway.Services;
 
-public sealed class AuditService(IReconciliation reconciliation, FloorPayTopology topology, PolicyBook policies, IInstructionOutbox outbox) : Audit.AuditBase
+public sealed class AuditService(IReconciliation reconciliation, FloorPayTopology topology, PolicyBook policies, IFraudFlags fraudFlags) : Audit.AuditBase
 {
     public override async Task<ListFraudFlagsResponse> ListFraudFlags(ListFraudFlagsRequest request, ServerCallContext context)
     {
@@ -19,7 +19,7 @@ public sealed class AuditService(IReconciliation reconciliation, FloorPayTopolog
             var n => n,
         };
         var response = new ListFraudFlagsResponse();
-        response.Flags.AddRange((await outbox.ListFraudFlagsAsync(size, context.CancellationToken)).Select(f => new V1.FraudFlag
+        response.Flags.AddRange((await fraudFlags.ListAsync(size, context.CancellationToken)).Select(f => new V1.FraudFlag
         {
             BankId = f.BankId,
             AccountToken = f.AccountToken,

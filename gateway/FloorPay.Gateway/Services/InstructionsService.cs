@@ -9,7 +9,7 @@ using Grpc.Core;
 namespace FloorPay.Gateway.Services;
 
 /// <summary>Payout instructions for banks: streamed and paged from the durable outbox; settlements, returns, daily reports.</summary>
-public sealed class InstructionsService(IInstructionOutbox outbox, IGrainFactory grains, PolicyBook policies, InstructionStreams streams,
+public sealed class InstructionsService(IInstructionOutbox outbox, ISettlements settlements, IGrainFactory grains, PolicyBook policies, InstructionStreams streams,
     InstructionStreamOptions options)
     : Instructions.InstructionsBase
 {
@@ -107,7 +107,7 @@ public sealed class InstructionsService(IInstructionOutbox outbox, IGrainFactory
             throw new RpcException(new Status(StatusCode.FailedPrecondition, $"instruction {returned} was returned and cannot be settled; nothing was recorded"));
 
         var already = ids.Where(id => found[id].Outcome?.Outcome == InstructionOutcome.Settled).ToHashSet(StringComparer.Ordinal);
-        var settled = await outbox.SettleAsync(ids.Where(id => !already.Contains(id)).Select(id => found[id].Instruction).ToList(), context.CancellationToken);
+        var settled = await settlements.SettleAsync(ids.Where(id => !already.Contains(id)).Select(id => found[id].Instruction).ToList(), context.CancellationToken);
         // An id not newly settled here got its outcome concurrently: a resend settled it, or the bank's own return won.
         // Read which, so that a returned payment (which will be re-issued) is never reported as settled.
         var lost = ids.Where(id => !settled.Contains(id) && !already.Contains(id)).ToList();

@@ -15,8 +15,10 @@ public static class LedgerServiceExtensions
         services.AddSingleton<ILedgerTallies>(new SqlLedgerTallies(storage));
         services.AddSingleton<IEnrollmentRoll>(new SqlEnrollmentRoll(storage));
         services.AddSingleton<IEnvelopeBook>(new SqlEnvelopeBook(storage));
-        services.AddSingleton<IInstructionOutbox>(sp => new SqlInstructionOutbox(storage, sp.GetRequiredService<GroupCommitLedger>(),
-            FloorPayTime.Of(sp)));
+        services.AddSingleton<IInstructionOutbox>(sp => new SqlInstructionOutbox(storage, sp.GetRequiredService<GroupCommitLedger>()));
+        services.AddSingleton<ISettlements>(sp => new LedgerSettlements(sp.GetRequiredService<IPayoutLedger>(), FloorPayTime.Of(sp)));
+        services.AddSingleton<IReturnedPayments>(new SqlReturnedPayments(storage));
+        services.AddSingleton<IFraudFlags>(new SqlFraudFlags(storage));
         services.AddSingleton<IReconciliation>(FloorPayTime.Create<Reconciliation>);
         return services;
     }

@@ -4,23 +4,19 @@ using FloorPay.Grains;
 
 namespace FloorPay.Silo.Storage;
 
-/// <summary>The instruction outbox over the ledger tables; plain SQL that both SQLite and PostgreSQL run.</summary>
+/// <summary>The banks' read model over the ledger tables; plain SQL that both SQLite and PostgreSQL run.</summary>
 public sealed class SqlInstructionOutbox : IInstructionOutbox
 {
     private readonly StorageSettings _storage;
-    private readonly GroupCommitLedger _ledger;
-    private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _next = new(StringComparer.Ordinal);
     private long _lists;
 
     /// <summary>How many times a bank's instructions were listed (streams and pages): shows what idle streams cost.</summary>
     public long Lists => Interlocked.Read(ref _lists);
 
-    public SqlInstructionOutbox(StorageSettings storage, GroupCommitLedger ledger, TimeProvider time)
+    public SqlInstructionOutbox(StorageSettings storage, GroupCommitLedger ledger)
     {
         _storage = storage;
-        _ledger = ledger;
-        _time = time;
         ledger.InstructionsCommitted += banks =>
         {
             foreach (var bank in banks)
@@ -78,15 +74,6 @@ public sealed class SqlInstructionOutbox : IInstructionOutbox
         return found;
     }
 
-    public async Task<IReadOnlyList<string>> SettleAsync(IReadOnlyList<PayoutInstruction> instructions, CancellationToken cancellation = default)
-    {
-        var now = _time.GetUtcNow();
-        var results = await Task.WhenAll(instructions.Select(async i =>
-            (i.InstructionId, Result: await _ledger.RecordAsync(new InstructionOutcomeEntry(
-                new InstructionOutcomeRecord(i.InstructionId, i.BankId, i.CitizenId, InstructionOutcome.Settled, "settled", i.Amount, now))))));
-        return results.Where(r => r.Result == PostingResult.Committed).Select(r => r.InstructionId).ToList();
-    }
-
     public async Task<SettlementDay> ReportAsync(string bankId, DateOnly day, CancellationToken cancellation = default)
     {
         var start = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).UtcTicks;
@@ -131,57 +118,6 @@ public sealed class SqlInstructionOutbox : IInstructionOutbox
         while (await reader.ReadAsync(cancellation))
             outstanding[reader.GetString(0)] = new Tally(Convert.ToInt64(reader.GetValue(1)), Convert.ToInt64(reader.GetValue(2)));
         return outstanding;
-    }
-
-    // The re-issue rule (see IInstructionOutbox.ReissuesDueAsync). "In effect" is the latest change, by request order,
-    // whose cooling-off has passed; a superseded change (A, then B, then A again) never counts.
-    private const string ReissuesDueSql =
-        "SELECT o.citizen_id, o.instruction_id FROM floorpay_instruction_outcomes o JOIN floorpay_instructions i ON i.instruction_id = o.instruction_id " +
-        "WHERE o.outcome = 'returned' AND o.citizen_id > @after {0} " +
-        "AND NOT EXISTS (SELECT 1 FROM floorpay_instructions r WHERE r.reissue_of = o.instruction_id) " +
-        "AND (EXISTS (SELECT 1 FROM floorpay_account_changes c WHERE c.citizen_id = o.citizen_id AND c.requested_at_ticks >= o.recorded_at_ticks " +
-        "             AND c.effective_at_ticks <= @now) " +
-        "  OR EXISTS (SELECT 1 FROM floorpay_account_changes e WHERE e.citizen_id = o.citizen_id AND e.effective_at_ticks <= @now " +
-        "             AND (e.bank_id <> i.bank_id OR e.account_token <> i.account_token) " +
-        "             AND NOT EXISTS (SELECT 1 FROM floorpay_account_changes l WHERE l.citizen_id = e.citizen_id AND l.effective_at_ticks <= @now " +
-        "                             AND (l.requested_at_ticks > e.requested_at_ticks OR (l.requested_at_ticks = e.requested_at_ticks AND l.change_id > e.change_id)))) " +
-        "  OR (NOT EXISTS (SELECT 1 FROM floorpay_account_changes n WHERE n.citizen_id = o.citizen_id AND n.effective_at_ticks <= @now) " +
-        "      AND EXISTS (SELECT 1 FROM floorpay_payouts p WHERE p.citizen_id = o.citizen_id AND p.enrollment " +
-        "                  AND (p.bank_id <> i.bank_id OR p.account_token <> i.account_token)))) " +
-        "ORDER BY o.citizen_id, o.instruction_id LIMIT @n";
-
-    public async Task<IReadOnlyList<DueReissue>> ReissuesDueAsync(DateTimeOffset now, string afterCitizenId, int limit, string? citizenId = null,
-        CancellationToken cancellation = default)
-    {
-        await using var connection = await OpenAsync(cancellation);
-        await using var command = citizenId is null
-            ? SqlCommands.Create(connection, string.Format(ReissuesDueSql, ""), ("now", now.UtcTicks), ("after", afterCitizenId), ("n", limit))
-            : SqlCommands.Create(connection, string.Format(ReissuesDueSql, "AND o.citizen_id = @c"),
-                ("now", now.UtcTicks), ("after", afterCitizenId), ("n", limit), ("c", citizenId));
-        var due = new List<DueReissue>();
-        await using var reader = await command.ExecuteReaderAsync(cancellation);
-        while (await reader.ReadAsync(cancellation)) due.Add(new DueReissue(reader.GetString(0), reader.GetString(1)));
-        return due;
-    }
-
-    public async Task<FraudFlag?> FindFraudFlagAsync(string bankId, string accountToken, CancellationToken cancellation = default)
-    {
-        await using var connection = await OpenAsync(cancellation);
-        await using var command = SqlCommands.Create(connection,
-            $"SELECT {RailColumns.FraudFlag} FROM floorpay_fraud_flags WHERE bank_id = @b AND account_token = @t", ("b", bankId), ("t", accountToken));
-        await using var reader = await command.ExecuteReaderAsync(cancellation);
-        return await reader.ReadAsync(cancellation) ? RailColumns.ReadFraudFlag(reader) : null;
-    }
-
-    public async Task<IReadOnlyList<FraudFlag>> ListFraudFlagsAsync(int limit, CancellationToken cancellation = default)
-    {
-        await using var connection = await OpenAsync(cancellation);
-        await using var command = SqlCommands.Create(connection,
-            $"SELECT {RailColumns.FraudFlag} FROM floorpay_fraud_flags ORDER BY raised_at_ticks DESC, bank_id, account_token LIMIT @n", ("n", limit));
-        var flags = new List<FraudFlag>();
-        await using var reader = await command.ExecuteReaderAsync(cancellation);
-        while (await reader.ReadAsync(cancellation)) flags.Add(RailColumns.ReadFraudFlag(reader));
-        return flags;
     }
 
     private Task<DbConnection> OpenAsync(CancellationToken cancellation) => new SchemaMigrator(_storage).OpenAsync(cancellation);
