@@ -28,7 +28,7 @@ public sealed class EnvelopeBookTests
         await new SqlEnvelopeBook(storage).SaveResultAsync("bank-a", "env-1", [4, 5], at);
         Assert.Equal([4, 5], (await new SqlEnvelopeBook(storage).FindAsync("bank-a", "env-1"))!.Result);
         Assert.Equal("theirs", (await new SqlEnvelopeBook(storage).FindAsync("bank-b", "env-1"))!.Fingerprint);
-        await using var connection = await new SchemaMigrator(storage).OpenAsync();
+        await using var connection = await storage.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = "UPDATE floorpay_envelopes SET fingerprint = 'forged' WHERE scope = 'bank-a'";
         await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => command.ExecuteNonQueryAsync());

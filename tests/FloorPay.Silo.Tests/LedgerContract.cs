@@ -196,7 +196,7 @@ public abstract class LedgerContract(StorageProvider provider) : IAsyncLifetime
 
     private async Task<long> ScalarAsync(string sql)
     {
-        await using var connection = await new SchemaMigrator(_storage).OpenAsync();
+        await using var connection = await _storage.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         return Convert.ToInt64(await command.ExecuteScalarAsync() ?? 0L);

@@ -30,7 +30,7 @@ public sealed class PolicyPublicationTests
         Assert.Equal(120_000, Assert.Single(await PolicyPublication.ReadAsync(storage)).FloorAmount);
 
         // Not even by hand: the table is append-only.
-        await using var connection = await new SchemaMigrator(storage).OpenAsync();
+        await using var connection = await storage.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = "UPDATE floorpay_policy_versions SET document = '{}'";
         await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => command.ExecuteNonQueryAsync());

@@ -74,7 +74,7 @@ public sealed class RegionTallyTests
     /// <summary>Payout rows as a schema-9 ledger held them (today's ledger writes tables that schema lacks).</summary>
     private static async Task InsertAtSchema9Async(StorageSettings storage, IReadOnlyList<PayoutPosting> postings)
     {
-        await using var connection = await new SchemaMigrator(storage).OpenAsync();
+        await using var connection = await storage.OpenAsync();
         foreach (var p in postings)
         {
             await using var command = connection.CreateCommand();

@@ -63,7 +63,7 @@ public sealed class SharedAccountFlagTests
 
     private static async Task<long> HoldersAsync(StorageSettings storage, string bankId, string token)
     {
-        await using var connection = await new SchemaMigrator(storage).OpenAsync();
+        await using var connection = await storage.OpenAsync();
         await using var command = connection.CreateCommand();
         // Test-chosen literals only.
         command.CommandText = $"SELECT citizens FROM floorpay_account_holdings WHERE bank_id = '{bankId}' AND account_token = '{token}'";

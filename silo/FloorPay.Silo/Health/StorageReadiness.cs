@@ -12,7 +12,7 @@ public sealed class StorageReadiness(StorageSettings storage) : IHealthCheck
         timeout.CancelAfter(TimeSpan.FromSeconds(2));
         try
         {
-            await using var connection = await new SchemaMigrator(storage).OpenAsync(timeout.Token);
+            await using var connection = await storage.OpenAsync(timeout.Token);
             await using var command = connection.CreateCommand();
             command.CommandText = "SELECT 1";
             await command.ExecuteScalarAsync(timeout.Token);

@@ -51,7 +51,7 @@ public static class PolicyPublication
 
     public static async Task<IReadOnlyList<FloorPolicy>> ReadAsync(StorageSettings storage, CancellationToken cancellation = default)
     {
-        await using var connection = await new SchemaMigrator(storage).OpenAsync(cancellation);
+        await using var connection = await storage.OpenAsync(cancellation);
         await using var command = SqlCommands.Create(connection, "SELECT document FROM floorpay_policy_versions ORDER BY version");
         var versions = new List<FloorPolicy>();
         await using var reader = await command.ExecuteReaderAsync(cancellation);
@@ -78,7 +78,7 @@ public static class PolicyPublication
 
     private static async Task InsertAsync(StorageSettings storage, FloorPolicy version, DateTimeOffset now, CancellationToken cancellation)
     {
-        await using var connection = await new SchemaMigrator(storage).OpenAsync(cancellation);
+        await using var connection = await storage.OpenAsync(cancellation);
         await using var command = SqlCommands.Create(connection,
             "INSERT INTO floorpay_policy_versions (version, effective_from, document, published_at_ticks) VALUES (@v, @from, @doc, @at) " +
             "ON CONFLICT (version) DO NOTHING",

@@ -1,6 +1,4 @@
 using System.Data.Common;
-using Microsoft.Data.Sqlite;
-using Npgsql;
 
 namespace FloorPay.Silo.Storage;
 
@@ -72,14 +70,7 @@ public sealed class SchemaMigrator(StorageSettings settings)
         catch (DbException) { return 0; }
     }
 
-    public async Task<DbConnection> OpenAsync(CancellationToken cancellation = default)
-    {
-        DbConnection connection = settings.Provider == StorageProvider.Sqlite
-            ? new SqliteConnection(settings.EffectiveConnectionString)
-            : new NpgsqlConnection(settings.EffectiveConnectionString);
-        await connection.OpenAsync(cancellation);
-        return connection;
-    }
+    private Task<DbConnection> OpenAsync(CancellationToken cancellation) => settings.OpenAsync(cancellation);
 
     private async Task WriteQueriesAsync(DbConnection connection, CancellationToken cancellation)
     {

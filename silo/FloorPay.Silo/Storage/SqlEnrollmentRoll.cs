@@ -10,7 +10,7 @@ internal sealed class SqlEnrollmentRoll(StorageSettings storage) : IEnrollmentRo
         int limit, CancellationToken cancellation = default)
     {
         var sqlite = storage.Provider == StorageProvider.Sqlite;
-        await using var connection = await new SchemaMigrator(storage).OpenAsync(cancellation);
+        await using var connection = await storage.OpenAsync(cancellation);
         var page = new List<(string CitizenId, string RegionId, string BankId, string Token)>();
         await using (var command = connection.CreateCommand())
         {
@@ -37,7 +37,7 @@ internal sealed class SqlEnrollmentRoll(StorageSettings storage) : IEnrollmentRo
         CancellationToken cancellation = default)
     {
         var ids = citizenIds.Distinct().ToList();
-        await using var connection = await new SchemaMigrator(storage).OpenAsync(cancellation);
+        await using var connection = await storage.OpenAsync(cancellation);
         var enrolled = new List<(string CitizenId, string RegionId, string BankId, string Token, string Slot)>();
         await using (var command = connection.CreateCommand())
         {

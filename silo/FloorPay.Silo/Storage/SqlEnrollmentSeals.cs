@@ -12,7 +12,7 @@ public sealed class SqlEnrollmentSeals(StorageSettings storage, TimeProvider tim
 {
     public async Task<long> SealAsync(string sealId, DateTimeOffset cutoff, CancellationToken cancellation = default)
     {
-        await using var connection = await new SchemaMigrator(storage).OpenAsync(cancellation);
+        await using var connection = await storage.OpenAsync(cancellation);
         await using var tx = await BeginAsync(connection, cancellation);
         async Task<object?> Scalar(string sql, params (string, object)[] parameters)
         {

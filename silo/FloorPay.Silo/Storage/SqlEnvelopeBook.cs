@@ -8,7 +8,7 @@ public sealed class SqlEnvelopeBook(StorageSettings storage) : IEnvelopeBook
     public async Task<RecordedEnvelope?> ClaimAsync(string scope, string envelopeId, string kind, string fingerprint, DateTimeOffset at,
         CancellationToken cancellation = default)
     {
-        await using var connection = await new SchemaMigrator(storage).OpenAsync(cancellation);
+        await using var connection = await storage.OpenAsync(cancellation);
         await using (var claim = SqlCommands.Create(connection,
             "INSERT INTO floorpay_envelopes (scope, envelope_id, kind, fingerprint, claimed_at_ticks, result, saved_at_ticks) " +
             "VALUES (@s, @e, @k, @f, @at, NULL, NULL) ON CONFLICT (scope, envelope_id) DO NOTHING",
@@ -22,7 +22,7 @@ public sealed class SqlEnvelopeBook(StorageSettings storage) : IEnvelopeBook
 
     public async Task<RecordedEnvelope?> FindAsync(string scope, string envelopeId, CancellationToken cancellation = default)
     {
-        await using var connection = await new SchemaMigrator(storage).OpenAsync(cancellation);
+        await using var connection = await storage.OpenAsync(cancellation);
         await using var read = SqlCommands.Create(connection,
             "SELECT kind, fingerprint, claimed_at_ticks, result FROM floorpay_envelopes WHERE scope = @s AND envelope_id = @e",
             ("s", scope), ("e", envelopeId));
@@ -34,7 +34,7 @@ public sealed class SqlEnvelopeBook(StorageSettings storage) : IEnvelopeBook
 
     public async Task SaveResultAsync(string scope, string envelopeId, byte[] result, DateTimeOffset at, CancellationToken cancellation = default)
     {
-        await using var connection = await new SchemaMigrator(storage).OpenAsync(cancellation);
+        await using var connection = await storage.OpenAsync(cancellation);
         await using var save = SqlCommands.Create(connection,
             "UPDATE floorpay_envelopes SET result = @r, saved_at_ticks = @at WHERE scope = @s AND envelope_id = @e",
             ("r", result), ("at", at.UtcTicks), ("s", scope), ("e", envelopeId));

@@ -7,7 +7,7 @@ public sealed class SqlFraudFlags(StorageSettings storage) : IFraudFlags
 {
     public async Task<FraudFlag?> FindAsync(string bankId, string accountToken, CancellationToken cancellation = default)
     {
-        await using var connection = await new SchemaMigrator(storage).OpenAsync(cancellation);
+        await using var connection = await storage.OpenAsync(cancellation);
         await using var command = SqlCommands.Create(connection,
             $"SELECT {RailColumns.FraudFlag} FROM floorpay_fraud_flags WHERE bank_id = @b AND account_token = @t", ("b", bankId), ("t", accountToken));
         await using var reader = await command.ExecuteReaderAsync(cancellation);
@@ -16,7 +16,7 @@ public sealed class SqlFraudFlags(StorageSettings storage) : IFraudFlags
 
     public async Task<IReadOnlyList<FraudFlag>> ListAsync(int limit, CancellationToken cancellation = default)
     {
-        await using var connection = await new SchemaMigrator(storage).OpenAsync(cancellation);
+        await using var connection = await storage.OpenAsync(cancellation);
         await using var command = SqlCommands.Create(connection,
             $"SELECT {RailColumns.FraudFlag} FROM floorpay_fraud_flags ORDER BY raised_at_ticks DESC, bank_id, account_token LIMIT @n", ("n", limit));
         var flags = new List<FraudFlag>();

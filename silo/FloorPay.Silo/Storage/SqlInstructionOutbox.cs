@@ -120,5 +120,5 @@ public sealed class SqlInstructionOutbox : IInstructionOutbox
         return outstanding;
     }
 
-    private Task<DbConnection> OpenAsync(CancellationToken cancellation) => new SchemaMigrator(_storage).OpenAsync(cancellation);
+    private Task<DbConnection> OpenAsync(CancellationToken cancellation) => _storage.OpenAsync(cancellation);
 }

@@ -8,7 +8,7 @@ public sealed class SqlLedgerAudit(StorageSettings storage) : ILedgerAudit
 {
     public async Task<LedgerTotals> ReadTotalsAsync(CancellationToken cancellation = default)
     {
-        await using var connection = await new SchemaMigrator(storage).OpenAsync(cancellation);
+        await using var connection = await storage.OpenAsync(cancellation);
         // One snapshot for all queries, so that the numbers describe the same moment.
         await using var tx = await connection.BeginTransactionAsync(
             storage.Provider == StorageProvider.PostgreSql ? System.Data.IsolationLevel.RepeatableRead : System.Data.IsolationLevel.Serializable, cancellation);
@@ -86,7 +86,7 @@ public sealed class SqlLedgerAudit(StorageSettings storage) : ILedgerAudit
 
     public async Task<long> CountEnrollmentsBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellation = default)
     {
-        await using var connection = await new SchemaMigrator(storage).OpenAsync(cancellation);
+        await using var connection = await storage.OpenAsync(cancellation);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT COUNT(*) FROM floorpay_payouts WHERE enrollment AND paid_at_ticks < @cutoff";
         var p = command.CreateParameter();
@@ -98,7 +98,7 @@ public sealed class SqlLedgerAudit(StorageSettings storage) : ILedgerAudit
 
     public async Task<IReadOnlyList<DividendClaimTotal>> ReadDividendClaimsAsync(CancellationToken cancellation = default)
     {
-        await using var connection = await new SchemaMigrator(storage).OpenAsync(cancellation);
+        await using var connection = await storage.OpenAsync(cancellation);
         await using var command = SqlCommands.Create(connection,
             "SELECT d.citizen_id, MIN(e.paid_at_ticks), SUM(d.amount) FROM floorpay_payouts d " +
             "LEFT JOIN floorpay_payouts e ON e.citizen_id = d.citizen_id AND e.enrollment " +
@@ -113,7 +113,7 @@ public sealed class SqlLedgerAudit(StorageSettings storage) : ILedgerAudit
 
     public async Task<IReadOnlyList<string>> MissingAsync(IReadOnlyList<string> payoutIds, CancellationToken cancellation = default)
     {
-        await using var connection = await new SchemaMigrator(storage).OpenAsync(cancellation);
+        await using var connection = await storage.OpenAsync(cancellation);
         var found = new HashSet<string>(StringComparer.Ordinal);
         foreach (var chunk in payoutIds.Distinct().Chunk(500))
         {

@@ -16,14 +16,14 @@ public sealed class SqlLedgerTallies(StorageSettings storage) : ILedgerTallies
 
     public async Task<RegionLedgerTotals> ReadRegionAsync(string regionId, CancellationToken cancellation = default)
     {
-        await using var connection = await new SchemaMigrator(storage).OpenAsync(cancellation);
+        await using var connection = await storage.OpenAsync(cancellation);
         await using var command = SqlCommands.Create(connection, TallySql("WHERE region_id = @region"), ("region", regionId));
         return (await ReadPerRegionAsync(command, cancellation)).GetValueOrDefault(regionId) ?? new RegionLedgerTotals(0, []);
     }
 
     public async Task<LedgerOutflows> ReadOutflowsAsync(CancellationToken cancellation = default)
     {
-        await using var connection = await new SchemaMigrator(storage).OpenAsync(cancellation);
+        await using var connection = await storage.OpenAsync(cancellation);
         await using var command = SqlCommands.Create(connection, "SELECT kind, SUM(amount), SUM(enrollments) FROM floorpay_region_tallies GROUP BY kind");
         long floor = 0, dividend = 0, enrollments = 0;
         await using var reader = await command.ExecuteReaderAsync(cancellation);

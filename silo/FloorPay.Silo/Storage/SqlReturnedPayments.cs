@@ -25,7 +25,7 @@ public sealed class SqlReturnedPayments(StorageSettings storage) : IReturnedPaym
     public async Task<IReadOnlyList<DueReissue>> ReissuesDueAsync(DateTimeOffset now, string afterCitizenId, int limit, string? citizenId = null,
         CancellationToken cancellation = default)
     {
-        await using var connection = await new SchemaMigrator(storage).OpenAsync(cancellation);
+        await using var connection = await storage.OpenAsync(cancellation);
         await using var command = citizenId is null
             ? SqlCommands.Create(connection, string.Format(ReissuesDueSql, ""), ("now", now.UtcTicks), ("after", afterCitizenId), ("n", limit))
             : SqlCommands.Create(connection, string.Format(ReissuesDueSql, "AND o.citizen_id = @c"),

@@ -1,3 +1,8 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
 namespace FloorPay.Silo.Storage;
 
 /// <summary>Configuration section "FloorPay:Storage".</summary>
@@ -22,6 +27,19 @@ public sealed class StorageSettings
         StorageProvider.Sqlite => $"Data Source={SqliteFile};Default Timeout=30;Pooling=True",
         _ => ConnectionString ?? throw new InvalidOperationException("FloorPay:Storage:ConnectionString is required for PostgreSql"),
     };
+
+    // One data source (one connection pool) per store for the whole process, whoever opens a connection: the outbox,
+    // audit, seals, migrations. The ledger writer keeps its own, tuned for its prepared statements.
+    private static readonly ConcurrentDictionary<string, DbDataSource> Sources = new(StringComparer.Ordinal);
+
+    /// <summary>The store's data source (created on first use, kept for the process).</summary>
+    public DbDataSource DataSource => Sources.GetOrAdd(EffectiveConnectionString, cs => Provider == StorageProvider.Sqlite
+        ? SqliteFactory.Instance.CreateDataSource(cs)
+        : NpgsqlDataSource.Create(cs));
+
+    /// <summary>An open connection to the store, from its one pool.</summary>
+    public async Task<DbConnection> OpenAsync(CancellationToken cancellation = default) =>
+        await DataSource.OpenConnectionAsync(cancellation);
 
     /// <summary>The Orleans ADO.NET invariant. Orleans loads Microsoft.Data.Sqlite under the name "System.Data.SQLite".</summary>
     public string Invariant => Provider == StorageProvider.Sqlite ? "System.Data.SQLite" : "Npgsql";

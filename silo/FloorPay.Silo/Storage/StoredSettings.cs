@@ -12,7 +12,7 @@ public static class StoredSettings
     {
         if (accounts.FraudFlagThreshold < 2)
             throw new InvalidOperationException("FloorPay:Accounts:FraudFlagThreshold must be at least 2 (one citizen per account is the normal case)");
-        await using var connection = await new SchemaMigrator(storage).OpenAsync(cancellation);
+        await using var connection = await storage.OpenAsync(cancellation);
         await using var command = SqlCommands.Create(connection,
             "INSERT INTO floorpay_settings (name, value) VALUES ('fraud_flag_threshold', @v) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
             ("v", (long)accounts.FraudFlagThreshold));
