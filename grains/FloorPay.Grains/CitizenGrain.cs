@@ -255,7 +255,7 @@ public sealed class CitizenGrain(
             var limit = CorrectionLimitOf(appeal);
             var resolution = new AppealResolutionEntry(appeal.AppealId, CitizenId, command.Outcome, command.Reason, command.CorrectiveAmount,
                 command.ReviewerId, clock.Now, reason.ToString(), command.IdempotencyKey, fingerprint, limit);
-            List<object> entries = [resolution, KeyOf(command.ReviewerId, command.IdempotencyKey, ResolutionEntryId(appeal), fingerprint)];
+            List<JournalEntry> entries = [resolution, KeyOf(command.ReviewerId, command.IdempotencyKey, ResolutionEntryId(appeal), fingerprint)];
             PayoutPosting? posting = null;
             // Up to the limit one reviewer's resolution pays at once; above it the correction waits for a second reviewer.
             // The correction and the resolution commit together: there is never one without the other.
@@ -535,7 +535,7 @@ public sealed class CitizenGrain(
             }
             var record = new InstructionOutcomeRecord(instruction.InstructionId, instruction.BankId, CitizenId, InstructionOutcome.Returned,
                 command.Reason, instruction.Amount, clock.Now);
-            if (await ledger.RecordAsync(new InstructionOutcomeEntry(record)) == PostingResult.Committed)
+            if (await ledger.AppendAsync([new InstructionOutcomeEntry(record)]) == PostingResult.Committed)
             {
                 _outcomes.Add(record);
                 return Outcome<ReturnReceipt>.Ok(new ReturnReceipt(record.InstructionId, CitizenId, record.Reason, record.RecordedAt,
@@ -564,7 +564,7 @@ public sealed class CitizenGrain(
             var attempt = _instructions.Count(i => i.PayoutId == original.PayoutId);
             var entry = new InstructionEntry($"{original.PayoutId}:reissue:{attempt}", account.BankId, original.Kind, original.PayoutId, CitizenId,
                 account.AccountToken, original.Amount, original.Currency, original.Period, original.ReasonCode, original.InstructionId, now);
-            if (await ledger.RecordAsync(entry) == PostingResult.Committed)
+            if (await ledger.AppendAsync([entry]) == PostingResult.Committed)
             {
                 _instructions.Add(ToInstruction(entry));
                 reissued++;

@@ -11,7 +11,10 @@ public sealed record ContributionEntry(
     string ReasonCode,
     string IdempotencyKey,
     string Fingerprint,
-    DateTimeOffset RecordedAt);
+    DateTimeOffset RecordedAt) : JournalEntry
+{
+    public override string JournalId => ContributionId;
+}
 
 /// <summary>An exemption granted to a citizen from the enumerated list: an append-only record.</summary>
 public sealed record ExemptionEntry(
@@ -24,7 +27,10 @@ public sealed record ExemptionEntry(
     string ReviewerId,
     string ReasonCode,
     string IdempotencyKey,
-    string Fingerprint);
+    string Fingerprint) : JournalEntry
+{
+    public override string JournalId => ExemptionId;
+}
 
 /// <summary>An appeal filed against a decision: an append-only record.</summary>
 public sealed record AppealEntry(
@@ -36,7 +42,10 @@ public sealed record AppealEntry(
     string FiledBy,
     DateTimeOffset FiledAt,
     string IdempotencyKey,
-    string Fingerprint);
+    string Fingerprint) : JournalEntry
+{
+    public override string JournalId => AppealId;
+}
 
 /// <summary>The one resolution of an appeal: an append-only record (unique per appeal).</summary>
 public sealed record AppealResolutionEntry(
@@ -50,7 +59,10 @@ public sealed record AppealResolutionEntry(
     string ReasonCode,
     string IdempotencyKey,
     string Fingerprint,
-    long? CorrectionLimit = null);
+    long? CorrectionLimit = null) : JournalEntry
+{
+    public override string JournalId => $"resolution/{AppealId}";
+}
 
 /// <summary>
 /// A second reviewer's approval of a correction above the limit the resolving reviewer may order alone: an append-only
@@ -62,7 +74,10 @@ public sealed record CorrectionApprovalEntry(
     string ReviewerId,
     DateTimeOffset ApprovedAt,
     string IdempotencyKey,
-    string Fingerprint);
+    string Fingerprint) : JournalEntry
+{
+    public override string JournalId => $"approval/{AppealId}";
+}
 
 /// <summary>
 /// The use of an idempotency key: unique per scope (the calling participant: a bank's id, or a participant's id) and
@@ -74,7 +89,10 @@ public sealed record IdempotencyKeyEntry(
     string CitizenId,
     string EntryId,
     string Fingerprint,
-    DateTimeOffset RecordedAt);
+    DateTimeOffset RecordedAt) : JournalEntry
+{
+    public override string JournalId => $"key/{Scope}/{Key}";
+}
 
 /// <summary>Everything recorded about one citizen, oldest first: what a citizen activation rebuilds itself from.</summary>
 public sealed record CitizenHistory(

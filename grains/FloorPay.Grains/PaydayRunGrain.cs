@@ -92,7 +92,7 @@ public sealed class PaydayRunGrain(
                 var page = await roll.PageAsync(slice.Bucket, slice.AfterCitizenId, period.ToString(), now, limit, cancellation);
                 var postings = page.Select(c => PayoutPosting.Floor(c.CitizenId, period.ToString(), amount, reason, c.RegionId, c.Account, IdempotencyKey,
                     Fingerprint.Of("floor-payout", period.ToString()), enrollment: false, now)).ToList();
-                var results = await Task.WhenAll(postings.Select(ledger.PostAsync));
+                var results = await Task.WhenAll(postings.Select(p => ledger.AppendAsync([p])));
                 for (var i = 0; i < postings.Count; i++)
                 {
                     if (results[i] == PostingResult.Committed)

@@ -21,8 +21,10 @@ public sealed record PayoutPosting(
     string IdempotencyKey,
     string Fingerprint,
     bool Enrollment,
-    DateTimeOffset PaidAt)
+    DateTimeOffset PaidAt) : JournalEntry
 {
+    public override string JournalId => PayoutId;
+
     /// <summary>The id scheme that makes a payout's id unique per citizen, kind and slot, wherever it is decided.</summary>
     public static string IdOf(string citizenId, PayoutKind kind, string slot) => $"{citizenId}:{kind.ToString().ToLowerInvariant()}:{slot}";
 

@@ -16,10 +16,16 @@ public sealed record InstructionEntry(
     string Period,
     string ReasonCode,
     string? ReissueOf,
-    DateTimeOffset IssuedAt);
+    DateTimeOffset IssuedAt) : JournalEntry
+{
+    public override string JournalId => InstructionId;
+}
 
 /// <summary>A settlement or a return reported by a bank: an append-only record, one per instruction.</summary>
-public sealed record InstructionOutcomeEntry(InstructionOutcomeRecord Record);
+public sealed record InstructionOutcomeEntry(InstructionOutcomeRecord Record) : JournalEntry
+{
+    public override string JournalId => $"outcome/{Record.InstructionId}";
+}
 
 /// <summary>A change of payout account: in effect from <see cref="EffectiveAt"/> (after the cooling-off).</summary>
 public sealed record AccountChangeEntry(
@@ -33,7 +39,10 @@ public sealed record AccountChangeEntry(
     DateTimeOffset RequestedAt,
     DateTimeOffset EffectiveAt,
     string IdempotencyKey,
-    string Fingerprint);
+    string Fingerprint) : JournalEntry
+{
+    public override string JournalId => ChangeId;
+}
 
 /// <summary>
 /// The bank holding a citizen's payout account releases it to another bank, which may claim it (an account change of
@@ -47,4 +56,7 @@ public sealed record AccountReleaseEntry(
     DateTimeOffset ReleasedAt,
     DateTimeOffset ExpiresAt,
     string IdempotencyKey,
-    string Fingerprint);
+    string Fingerprint) : JournalEntry
+{
+    public override string JournalId => ReleaseId;
+}

@@ -66,6 +66,20 @@ public sealed class FloorPayServer : IAsyncDisposable
     {
         var owns = dataDirectory is null;
         dataDirectory ??= NewDataDirectory();
+        // A port found free can be taken by a parallel test before this host binds it: start again on other ports.
+        for (var attempt = 1; ; attempt++)
+        {
+            try { return await StartOnFreePortsAsync(dataDirectory, owns, configure); }
+            catch (Exception e) when (attempt < 4 && AddressInUse(e)) { }
+        }
+    }
+
+    private static bool AddressInUse(Exception e) =>
+        e is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } or Microsoft.AspNetCore.Connections.AddressInUseException ||
+        (e is AggregateException a && a.InnerExceptions.Any(AddressInUse)) || (e.InnerException is { } inner && AddressInUse(inner));
+
+    private static async Task<FloorPayServer> StartOnFreePortsAsync(string dataDirectory, bool owns, Action<WebApplicationBuilder>? configure)
+    {
         var ports = FreePorts(5);
         var (grpcPort, httpPort, siloPort, gatewayPort, managementPort) = (ports[0], ports[1], ports[2], ports[3], ports[4]);
         string[] args =
@@ -91,7 +105,9 @@ public sealed class FloorPayServer : IAsyncDisposable
         }
         catch
         {
-            await app.DisposeAsync();
+            // A host whose start failed half-way must not hang the test run in its disposal.
+            try { await app.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30)); }
+            catch (TimeoutException) { }
             throw;
         }
         return new FloorPayServer(app, dataDirectory, owns, grpcPort, httpPort, managementPort);

@@ -209,7 +209,7 @@ public sealed class InstructionStreamTests : IAsyncLifetime
         var posting = new PayoutPosting($"{citizen}:floor:{period}", citizen, Grains.PayoutKind.Floor, period, period, 120_000, "EUR",
             "FLOOR_PERIOD@policy-v1", "R-NORTH", bankId, "tok-elsewhere", Ids.Key("elsewhere"), new string('a', 64), false,
             new DateTimeOffset(DateTimeOffset.UtcNow.UtcTicks, TimeSpan.Zero));
-        Assert.Equal(PostingResult.Committed, await ledger.PostAsync(posting));
+        Assert.Equal(PostingResult.Committed, await ledger.AppendAsync([posting]));
         return posting.PayoutId;
     }
 }

@@ -33,7 +33,7 @@ public sealed class DuplicateInstructionTests
                 {
                     for (var i = 0; i < 20; i++)
                     {
-                        payouts.Add(ledgers[l].PostAsync(Payout($"other-{l}-{i}", bank: i % 2 == 0 ? "bank-a" : "bank-b")));
+                        payouts.Add(ledgers[l].AppendAsync([Payout($"other-{l}-{i}", bank: i % 2 == 0 ? "bank-a" : "bank-b")]));
                         if (i == 10) notices.Add(ledgers[l].AppendAsync([notice]));
                     }
                 }
@@ -66,7 +66,7 @@ public sealed class DuplicateInstructionTests
                 var units = Enumerable.Range(0, 2).Select(l =>
                 {
                     var payout = Payout($"k{round}-citizen-{l}", enrollment: true);
-                    return (object[])[payout, new IdempotencyKeyEntry("bank-a", $"same-{round}", payout.CitizenId, payout.PayoutId, payout.Fingerprint, payout.PaidAt)];
+                    return (JournalEntry[])[payout, new IdempotencyKeyEntry("bank-a", $"same-{round}", payout.CitizenId, payout.PayoutId, payout.Fingerprint, payout.PaidAt)];
                 }).ToList();
                 List<Task<PostingResult>> results;
                 // Both batches pass the "key not taken" check before either commits.
@@ -106,8 +106,8 @@ public sealed class DuplicateInstructionTests
             for (var round = 0; round < 5; round++)
             {
                 var postings = Enumerable.Range(0, 300).Select(i => Payout($"r{round}-c{i:D3}", bank: i % 2 == 0 ? "bank-a" : "bank-b")).ToList();
-                var forward = postings.Select(p => ledgers[0].PostAsync(p)).ToList();
-                var backward = Enumerable.Reverse(postings).Select(p => ledgers[1].PostAsync(p)).ToList();
+                var forward = postings.Select(p => ledgers[0].AppendAsync([p])).ToList();
+                var backward = Enumerable.Reverse(postings).Select(p => ledgers[1].AppendAsync([p])).ToList();
                 var results = await Task.WhenAll(forward.Concat(backward));
                 // Every payout is written once: one ledger commits it, the other is told it conflicts; no batch fails.
                 Assert.Equal(300, results.Count(r => r == PostingResult.Committed));

@@ -30,10 +30,10 @@ public sealed class InstructionCountTests
         var b = Enumerable.Range(0, 2).Select(i => Payout($"b-{i}", bank: "bank-b", amount: 1_000)).ToList();
         await using (var ledger = GroupCommitLedger.Create(storage, new LedgerOptions()))
         {
-            foreach (var p in a.Concat(b)) Assert.Equal(PostingResult.Committed, await ledger.PostAsync(p));
-            await ledger.RecordAsync(Outcome(a[0], InstructionOutcome.Settled));
-            await ledger.RecordAsync(Outcome(a[1], InstructionOutcome.Returned));
-            await ledger.RecordAsync(Notice("a-2", "bank-a")); // no money: never outstanding
+            foreach (var p in a.Concat(b)) Assert.Equal(PostingResult.Committed, await ledger.AppendAsync([p]));
+            await ledger.AppendAsync([Outcome(a[0], InstructionOutcome.Settled)]);
+            await ledger.AppendAsync([Outcome(a[1], InstructionOutcome.Returned)]);
+            await ledger.AppendAsync([Notice("a-2", "bank-a")]); // no money: never outstanding
         }
 
         Assert.Contains(11, await migrator.MigrateAsync());
@@ -46,11 +46,11 @@ public sealed class InstructionCountTests
             Assert.Equal(new Tally(2, 2_000), outstanding["bank-b"]);
 
             var later = Payout("a-9", bank: "bank-a", amount: 50);
-            Assert.Equal(PostingResult.Committed, await ledger.PostAsync(later));
-            await ledger.RecordAsync(Outcome(b[0], InstructionOutcome.Settled));
-            await ledger.RecordAsync(Outcome(b[1], InstructionOutcome.Settled));
-            await ledger.RecordAsync(Outcome(b[1], InstructionOutcome.Returned)); // one outcome per instruction: refused, not counted
-            await ledger.RecordAsync(Notice("a-3", "bank-a"));
+            Assert.Equal(PostingResult.Committed, await ledger.AppendAsync([later]));
+            await ledger.AppendAsync([Outcome(b[0], InstructionOutcome.Settled)]);
+            await ledger.AppendAsync([Outcome(b[1], InstructionOutcome.Settled)]);
+            await ledger.AppendAsync([Outcome(b[1], InstructionOutcome.Returned)]); // one outcome per instruction: refused, not counted
+            await ledger.AppendAsync([Notice("a-3", "bank-a")]);
 
             outstanding = await outbox.OutstandingByBankAsync();
             Assert.Equal(new Tally(3, 102 + 103 + 50), outstanding["bank-a"]);
@@ -72,8 +72,8 @@ public sealed class InstructionCountTests
             // Payouts and settlements of earlier payouts interleave, in batches of several writers on several ledgers.
             var work = postings.Select(async (p, i) =>
             {
-                Assert.Equal(PostingResult.Committed, await ledgers[i % 3].PostAsync(p));
-                if (i % 3 == 0) await ledgers[(i + 1) % 3].RecordAsync(Outcome(p, InstructionOutcome.Settled));
+                Assert.Equal(PostingResult.Committed, await ledgers[i % 3].AppendAsync([p]));
+                if (i % 3 == 0) await ledgers[(i + 1) % 3].AppendAsync([Outcome(p, InstructionOutcome.Settled)]);
             });
             await Task.WhenAll(work);
 

@@ -80,20 +80,20 @@ public abstract class LedgerContract(StorageProvider provider) : IAsyncLifetime
     public async Task A_posting_commits_once_and_reads_back_exactly()
     {
         var posting = Floor("c1", enrollment: true);
-        Assert.Equal(PostingResult.Committed, await _ledger.PostAsync(posting));
-        Assert.Equal(PostingResult.Conflict, await _ledger.PostAsync(posting));
+        Assert.Equal(PostingResult.Committed, await _ledger.AppendAsync([posting]));
+        Assert.Equal(PostingResult.Conflict, await _ledger.AppendAsync([posting]));
         Assert.Equal(posting, Assert.Single(await _ledger.ReadCitizenAsync("c1")));
     }
 
     [Fact]
     public async Task The_unique_keys_refuse_a_second_payout_for_a_period_a_second_enrollment_and_a_reused_key()
     {
-        Assert.Equal(PostingResult.Committed, await _ledger.PostAsync(Floor("c2", "2026-11", enrollment: true)));
+        Assert.Equal(PostingResult.Committed, await _ledger.AppendAsync([Floor("c2", "2026-11", enrollment: true)]));
         // Same citizen, kind and slot under another id (what a stale duplicate activation would try).
-        Assert.Equal(PostingResult.Conflict, await _ledger.PostAsync(Floor("c2", "2026-11", key: "other") with { PayoutId = "c2:floor:copy" }));
-        Assert.Equal(PostingResult.Conflict, await _ledger.PostAsync(Floor("c2", "2026-12", enrollment: true)));
-        Assert.Equal(PostingResult.Conflict, await _ledger.PostAsync(Floor("c2", "2027-01", key: "key-2026-11")));
-        Assert.Equal(PostingResult.Committed, await _ledger.PostAsync(Floor("c2", "2026-12")));
+        Assert.Equal(PostingResult.Conflict, await _ledger.AppendAsync([Floor("c2", "2026-11", key: "other") with { PayoutId = "c2:floor:copy" }]));
+        Assert.Equal(PostingResult.Conflict, await _ledger.AppendAsync([Floor("c2", "2026-12", enrollment: true)]));
+        Assert.Equal(PostingResult.Conflict, await _ledger.AppendAsync([Floor("c2", "2027-01", key: "key-2026-11")]));
+        Assert.Equal(PostingResult.Committed, await _ledger.AppendAsync([Floor("c2", "2026-12")]));
         Assert.Equal(2, (await _ledger.ReadCitizenAsync("c2")).Count);
     }
 
@@ -102,8 +102,8 @@ public abstract class LedgerContract(StorageProvider provider) : IAsyncLifetime
     {
         var (batchesBefore, postingsBefore) = _ledger.Counters;
         var citizens = Enumerable.Range(0, 400).Select(i => $"gc-{i}").ToList();
-        var first = await Task.WhenAll(citizens.Select(c => _ledger.PostAsync(Floor(c, enrollment: true))));
-        var again = await Task.WhenAll(citizens.Take(50).Select(c => _ledger.PostAsync(Floor(c, key: "dup") with { PayoutId = $"{c}:dup" })));
+        var first = await Task.WhenAll(citizens.Select(c => _ledger.AppendAsync([Floor(c, enrollment: true)])));
+        var again = await Task.WhenAll(citizens.Take(50).Select(c => _ledger.AppendAsync([Floor(c, key: "dup") with { PayoutId = $"{c}:dup" }])));
 
         Assert.All(first, r => Assert.Equal(PostingResult.Committed, r));
         Assert.All(again, r => Assert.Equal(PostingResult.Conflict, r));
@@ -119,7 +119,7 @@ public abstract class LedgerContract(StorageProvider provider) : IAsyncLifetime
         var good = Floor("f1", enrollment: true);
         var bad = Floor("f2", enrollment: true, amount: -1);
         var results = await Task.WhenAll(
-            Capture(_ledger.PostAsync(good)), Capture(_ledger.PostAsync(bad)));
+            Capture(_ledger.AppendAsync([good])), Capture(_ledger.AppendAsync([bad])));
 
         Assert.Contains(results, r => r is LedgerUnavailableException);
         foreach (var (citizen, result) in new[] { ("f1", results[0]), ("f2", results[1]) })
@@ -134,7 +134,7 @@ public abstract class LedgerContract(StorageProvider provider) : IAsyncLifetime
     [Fact]
     public async Task Every_posting_has_two_legs_that_balance_and_the_journal_sums_to_zero()
     {
-        await Task.WhenAll(Enumerable.Range(0, 30).Select(i => _ledger.PostAsync(Floor($"j-{i}", enrollment: true, amount: 1000 + i))));
+        await Task.WhenAll(Enumerable.Range(0, 30).Select(i => _ledger.AppendAsync([Floor($"j-{i}", enrollment: true, amount: 1000 + i)])));
         Assert.Equal(0, await ScalarAsync("SELECT COALESCE(SUM(amount), 0) FROM floorpay_journal"));
         Assert.Equal(60, await ScalarAsync("SELECT COUNT(*) FROM floorpay_journal"));
         Assert.Equal(0, await ScalarAsync(
@@ -145,7 +145,7 @@ public abstract class LedgerContract(StorageProvider provider) : IAsyncLifetime
     [Fact]
     public async Task The_ledger_is_append_only()
     {
-        await _ledger.PostAsync(Floor("a1", enrollment: true));
+        await _ledger.AppendAsync([Floor("a1", enrollment: true)]);
         await Assert.ThrowsAnyAsync<DbException>(() => ScalarAsync("UPDATE floorpay_payouts SET amount = 1 WHERE citizen_id = 'a1'"));
         await Assert.ThrowsAnyAsync<DbException>(() => ScalarAsync("DELETE FROM floorpay_payouts WHERE citizen_id = 'a1'"));
         await Assert.ThrowsAnyAsync<DbException>(() => ScalarAsync("DELETE FROM floorpay_journal"));
@@ -155,7 +155,7 @@ public abstract class LedgerContract(StorageProvider provider) : IAsyncLifetime
     [Fact]
     public async Task The_counters_kept_with_the_ledger_cannot_be_deleted()
     {
-        await _ledger.PostAsync(Floor("t1", enrollment: true));
+        await _ledger.AppendAsync([Floor("t1", enrollment: true)]);
         await Assert.ThrowsAnyAsync<DbException>(() => ScalarAsync("DELETE FROM floorpay_region_tallies"));
         await Assert.ThrowsAnyAsync<DbException>(() => ScalarAsync("DELETE FROM floorpay_bank_instruction_counts"));
         Assert.Equal(1, (await new SqlLedgerTallies(_storage).ReadRegionAsync("R-NORTH")).Enrollments);
@@ -168,12 +168,12 @@ public abstract class LedgerContract(StorageProvider provider) : IAsyncLifetime
         var at = new DateTimeOffset(2026, 11, 12, 9, 30, 0, TimeSpan.Zero);
         var contribution = new ContributionEntry("r1:contribution:1", "r1", "care", 90, "2026-11", "platform", "CONTRIBUTION_RECORDED@policy-v1", "k-c", new string('c', 64), at);
         var exemption = new ExemptionEntry("r1:exemption:1", "r1", "illness", "ev-7", at, at.AddDays(30), "reviewer", "EXEMPTION_GRANTED@policy-v1", "k-e", new string('e', 64));
-        var results = await Task.WhenAll(_ledger.PostAsync(Floor("r1", enrollment: true)), _ledger.RecordAsync(contribution), _ledger.RecordAsync(exemption));
+        var results = await Task.WhenAll(_ledger.AppendAsync([Floor("r1", enrollment: true)]), _ledger.AppendAsync([contribution]), _ledger.AppendAsync([exemption]));
         Assert.All(results, r => Assert.Equal(PostingResult.Committed, r));
 
-        Assert.Equal(PostingResult.Conflict, await _ledger.RecordAsync(contribution with { ContributionId = "r1:contribution:2" })); // same key
-        Assert.Equal(PostingResult.Conflict, await _ledger.RecordAsync(contribution with { IdempotencyKey = "k-other" }));         // same id
-        Assert.Equal(PostingResult.Conflict, await _ledger.RecordAsync(exemption with { ExemptionId = "r1:exemption:2" }));
+        Assert.Equal(PostingResult.Conflict, await _ledger.AppendAsync([contribution with { ContributionId = "r1:contribution:2" }])); // same key
+        Assert.Equal(PostingResult.Conflict, await _ledger.AppendAsync([contribution with { IdempotencyKey = "k-other" }]));         // same id
+        Assert.Equal(PostingResult.Conflict, await _ledger.AppendAsync([exemption with { ExemptionId = "r1:exemption:2" }]));
 
         var history = await _ledger.ReadHistoryAsync("r1");
         Assert.Single(history.Payouts);
@@ -189,9 +189,9 @@ public abstract class LedgerContract(StorageProvider provider) : IAsyncLifetime
     public async Task An_enrollment_stamped_too_long_ago_is_refused_retryably_and_not_written()
     {
         var stale = Floor("s1", enrollment: true) with { PaidAt = Now().AddMinutes(-1) };
-        await Assert.ThrowsAsync<LedgerUnavailableException>(() => _ledger.PostAsync(stale));
+        await Assert.ThrowsAsync<LedgerUnavailableException>(() => _ledger.AppendAsync([stale]));
         Assert.Empty(await _ledger.ReadCitizenAsync("s1"));
-        Assert.Equal(PostingResult.Committed, await _ledger.PostAsync(stale with { PaidAt = Now() }));
+        Assert.Equal(PostingResult.Committed, await _ledger.AppendAsync([stale with { PaidAt = Now() }]));
     }
 
     private async Task<long> ScalarAsync(string sql)

@@ -101,7 +101,7 @@ public sealed class RegionTallyTests
     private static async Task PostAllAsync(StorageSettings storage, IReadOnlyList<PayoutPosting> postings)
     {
         await using var ledger = GroupCommitLedger.Create(storage, new LedgerOptions());
-        foreach (var p in postings) await ledger.PostAsync(p);
+        foreach (var p in postings) await ledger.AppendAsync([p]);
     }
 
     /// <summary>Every region's tallies equal the reconciliation's full GROUP BY over the payouts.</summary>

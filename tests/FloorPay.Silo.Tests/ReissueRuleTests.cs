@@ -46,7 +46,7 @@ public sealed class ReissueRuleTests
         // Once re-issued, a payment is never due again.
         var reissue = new InstructionEntry("moved:Floor:2026-11:reissue:1", "bank-a", InstructionKind.Floor, "moved:Floor:2026-11", "moved",
             "tok-b", 120_000, "EUR", "2026-11", "FLOOR_PERIOD@policy-v1", "moved:Floor:2026-11", now);
-        Assert.Equal(PostingResult.Committed, await ledger.RecordAsync(reissue));
+        Assert.Equal(PostingResult.Committed, await ledger.AppendAsync([reissue]));
         Assert.Equal(["renewed"], (await returned.ReissuesDueAsync(now, "", 100)).Select(d => d.CitizenId));
     }
 

@@ -20,7 +20,7 @@ public static class TestPayouts
         {
             try
             {
-                return (await ledger.PostAsync(posting), posting);
+                return (await ledger.AppendAsync([posting]), posting);
             }
             catch (LedgerUnavailableException) when (attempt < 50)
             {

@@ -48,25 +48,4 @@ internal static class CivicColumns
     public static string Outcome(AppealOutcome outcome) => outcome == AppealOutcome.Upheld ? "upheld" : "rejected";
 
     public static AppealOutcome Outcome(string outcome) => outcome == "upheld" ? AppealOutcome.Upheld : AppealOutcome.Rejected;
-
-    /// <summary>
-    /// The id that identifies an entry of any kind in a batch. Records' own ids differ by kind in their last segments;
-    /// derived ids carry a prefix with '/', which no identifier may contain, so a citizen named "outcome:c-1" cannot
-    /// collide with the outcome of instruction "c-1:…".
-    /// </summary>
-    public static string IdOf(object entry) => entry switch
-    {
-        PayoutPosting p => p.PayoutId,
-        ContributionEntry c => c.ContributionId,
-        ExemptionEntry e => e.ExemptionId,
-        AppealEntry a => a.AppealId,
-        AppealResolutionEntry r => $"resolution/{r.AppealId}",
-        InstructionEntry i => i.InstructionId,
-        InstructionOutcomeEntry o => $"outcome/{o.Record.InstructionId}",
-        AccountChangeEntry c => c.ChangeId,
-        CorrectionApprovalEntry a => $"approval/{a.AppealId}",
-        AccountReleaseEntry r => r.ReleaseId,
-        IdempotencyKeyEntry k => $"key/{k.Scope}/{k.Key}",
-        _ => throw new ArgumentException($"not a ledger entry: {entry.GetType().Name}"),
-    };
 }

@@ -28,7 +28,7 @@ public sealed class GroupCommitLedger : IPayoutLedger, IAsyncDisposable
     private long _postings;
 
     /// <summary>Entries that commit together or not at all (one entry, or e.g. an account change with its notice).</summary>
-    private sealed record Pending(IReadOnlyList<object> Entries, IReadOnlyList<string> Ids, TaskCompletionSource<PostingResult> Done)
+    private sealed record Pending(IReadOnlyList<JournalEntry> Entries, IReadOnlyList<string> Ids, TaskCompletionSource<PostingResult> Done)
     {
         public bool AllIn(HashSet<string> inserted) => Ids.All(inserted.Contains);
 
@@ -66,36 +66,17 @@ public sealed class GroupCommitLedger : IPayoutLedger, IAsyncDisposable
     /// <summary>Batches committed and postings in them since start: their ratio is the mean batch size.</summary>
     public (long Batches, long Postings) Counters => (Interlocked.Read(ref _batches), Interlocked.Read(ref _postings));
 
-    public Task<PostingResult> PostAsync(PayoutPosting posting) => EnqueueAsync(posting);
-
-    public Task<PostingResult> RecordAsync(ContributionEntry contribution) => EnqueueAsync(contribution);
-
-    public Task<PostingResult> RecordAsync(ExemptionEntry exemption) => EnqueueAsync(exemption);
-
-    public Task<PostingResult> RecordAsync(AppealEntry appeal) => EnqueueAsync(appeal);
-
-    public Task<PostingResult> RecordAsync(AppealResolutionEntry resolution) => EnqueueAsync(resolution);
-
-    public Task<PostingResult> RecordAsync(InstructionEntry instruction) => EnqueueAsync(instruction);
-
-    public Task<PostingResult> RecordAsync(InstructionOutcomeEntry outcome) => EnqueueAsync(outcome);
-
-    public Task<PostingResult> RecordAsync(AccountChangeEntry change) => EnqueueAsync(change);
-
-
-    public Task<PostingResult> AppendAsync(IReadOnlyList<object> entries) => EnqueueAsync([.. entries]);
-
-    /// <summary>Raised after a commit that gave these banks new instructions (live push to subscribers on this silo).</summary>
-    public event Action<IReadOnlyCollection<string>>? InstructionsCommitted;
-
-    private async Task<PostingResult> EnqueueAsync(params object[] entries)
+    public async Task<PostingResult> AppendAsync(IReadOnlyList<JournalEntry> entries)
     {
-        if (entries.Length == 0) throw new ArgumentException("nothing to append", nameof(entries));
-        var pending = new Pending(entries, entries.Select(CivicColumns.IdOf).ToList(),
+        if (entries.Count == 0) throw new ArgumentException("nothing to append", nameof(entries));
+        var pending = new Pending(entries, entries.Select(e => e.JournalId).ToList(),
             new TaskCompletionSource<PostingResult>(TaskCreationOptions.RunContinuationsAsynchronously));
         await _queue.Writer.WriteAsync(pending, _stopping.Token);
         return await pending.Done.Task;
     }
+
+    /// <summary>Raised after a commit that gave these banks new instructions (live push to subscribers on this silo).</summary>
+    public event Action<IReadOnlyCollection<string>>? InstructionsCommitted;
 
     public async Task<string?> CitizenHoldingKeyAsync(string scope, string key)
     {

@@ -12,7 +12,7 @@ internal interface ILedgerStore : IAsyncDisposable
     /// Without <paramref name="unitsNeedApproval"/> (nothing in the batch can go in by halves) a store may commit without
     /// waiting for the approval, which then only sees what was committed.
     /// </summary>
-    Task<BatchCommit?> InsertBatchAsync(IReadOnlyList<object> batch, Func<BatchCommit, bool> approve, bool unitsNeedApproval,
+    Task<BatchCommit?> InsertBatchAsync(IReadOnlyList<JournalEntry> batch, Func<BatchCommit, bool> approve, bool unitsNeedApproval,
         CancellationToken cancellation);
 
     /// <summary>The citizen whose record used this idempotency key of this scope, if any.</summary>

@@ -9,8 +9,8 @@ public sealed class LedgerSettlements(IPayoutLedger ledger, TimeProvider time) :
     {
         var now = time.GetUtcNow();
         var results = await Task.WhenAll(instructions.Select(async i =>
-            (i.InstructionId, Result: await ledger.RecordAsync(new InstructionOutcomeEntry(
-                new InstructionOutcomeRecord(i.InstructionId, i.BankId, i.CitizenId, InstructionOutcome.Settled, "settled", i.Amount, now))))));
+            (i.InstructionId, Result: await ledger.AppendAsync([new InstructionOutcomeEntry(
+                new InstructionOutcomeRecord(i.InstructionId, i.BankId, i.CitizenId, InstructionOutcome.Settled, "settled", i.Amount, now))]))));
         return results.Where(r => r.Result == PostingResult.Committed).Select(r => r.InstructionId).ToList();
     }
 }

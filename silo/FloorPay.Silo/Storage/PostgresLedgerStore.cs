@@ -179,7 +179,7 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
         RETURNING 'approval/' || appeal_id;
         """;
 
-    public async Task<BatchCommit?> InsertBatchAsync(IReadOnlyList<object> entries, Func<BatchCommit, bool> approve, bool unitsNeedApproval,
+    public async Task<BatchCommit?> InsertBatchAsync(IReadOnlyList<JournalEntry> entries, Func<BatchCommit, bool> approve, bool unitsNeedApproval,
         CancellationToken cancellation)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellation);

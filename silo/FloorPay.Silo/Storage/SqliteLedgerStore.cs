@@ -12,7 +12,7 @@ internal sealed class SqliteLedgerStore(string connectionString, string fundId) 
 {
     public ValueTask DisposeAsync() => ValueTask.CompletedTask; // a connection per batch: nothing is held between batches
 
-    public async Task<BatchCommit?> InsertBatchAsync(IReadOnlyList<object> entries, Func<BatchCommit, bool> approve, bool unitsNeedApproval,
+    public async Task<BatchCommit?> InsertBatchAsync(IReadOnlyList<JournalEntry> entries, Func<BatchCommit, bool> approve, bool unitsNeedApproval,
         CancellationToken cancellation)
     {
         await using var connection = new SqliteConnection(connectionString);
