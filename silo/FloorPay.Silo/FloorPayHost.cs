@@ -40,7 +40,7 @@ public static class FloorPayHost
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
     };
 
-    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         // Defaults first, so appsettings, environment variables and the command line all override them.
@@ -72,10 +72,9 @@ public static class FloorPayHost
         builder.Services.AddSingleton(storage);
         var drill = DrillClock.From(config, builder.Environment);
         if (storage.MigrateOnStart)
-            new SchemaMigrator(storage).MigrateAsync().GetAwaiter().GetResult();
+            await new SchemaMigrator(storage).MigrateAsync();
         // The stored book is every silo's truth; this silo's configured versions are published into it or refused.
-        var policies = PolicyPublication.PublishAsync(storage, PolicySettings.Configured(config), (drill ?? TimeProvider.System).GetUtcNow())
-            .GetAwaiter().GetResult();
+        var policies = await PolicyPublication.PublishAsync(storage, PolicySettings.Configured(config), (drill ?? TimeProvider.System).GetUtcNow());
         var policyRefresh = config.GetValue("FloorPay:Policy:RefreshInterval", TimeSpan.FromSeconds(30));
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp =>
             new PolicyRefresh(storage, policies, policyRefresh, sp.GetRequiredService<ILogger<PolicyRefresh>>()));
@@ -139,7 +138,7 @@ public static class FloorPayHost
         });
 
         var app = builder.Build();
-        StoredSettings.WriteAsync(storage, app.Services.GetRequiredService<PayoutAccountOptions>()).GetAwaiter().GetResult();
+        await StoredSettings.WriteAsync(storage, app.Services.GetRequiredService<PayoutAccountOptions>());
         if (drill is not null)
             app.Logger.LogWarning("drill clock: this node's time is moved by {Offset} (FloorPay:Clock:Offset)", drill.Offset);
         // The management listener serves metrics and HTTP health and nothing else; the API ports never serve them (they
@@ -170,7 +169,7 @@ public static class FloorPayHost
         app.MapFloorPayGateway();
         // prometheus-net starts listening to .NET meters at its first collection: collect once now, or every count made
         // before the first scrape would be lost.
-        Metrics.DefaultRegistry.CollectAndExportAsTextAsync(Stream.Null).GetAwaiter().GetResult();
+        await Metrics.DefaultRegistry.CollectAndExportAsTextAsync(Stream.Null);
         app.MapGet("/", () => "FloorPay gateway: gRPC (h2c) on the gRPC port, JSON under /v1 on this port; metrics and health on the management port. See README.md.");
         return app;
     }

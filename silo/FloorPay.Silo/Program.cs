@@ -18,7 +18,7 @@ if (args.Length > 0 && args[0] == "migrate")
 
 if (args.Length > 0 && args[0] == "reconcile") return await ReconcileCommand.RunAsync(args[1..]);
 
-var app = FloorPayHost.Build(args);
+var app = await FloorPayHost.BuildAsync(args);
 app.Lifetime.ApplicationStarted.Register(() =>
 {
     var c = app.Configuration;

@@ -12,7 +12,7 @@ using Microsoft.Extensions.Logging;
 namespace FloorPay.Gateway.Tests;
 
 /// <summary>
-/// One real FloorPay process-in-a-process: the Orleans silo and the gRPC gateway built by <see cref="FloorPayHost.Build"/>,
+/// One real FloorPay process-in-a-process: the Orleans silo and the gRPC gateway built by <see cref="FloorPayHost.BuildAsync"/>,
 /// listening on free loopback ports, storing state in a SQLite file under its own data directory.
 /// Clients talk to it over real sockets: h2c gRPC on <see cref="GrpcPort"/>, JSON over HTTP/1.1 on <see cref="HttpPort"/>.
 /// </summary>
@@ -92,7 +92,7 @@ public sealed class FloorPayServer : IAsyncDisposable
             $"--FloorPay:Orleans:GatewayPort={gatewayPort}",
             $"--FloorPay:Storage:DataDirectory={dataDirectory}",
         ];
-        var app = FloorPayHost.Build(args, builder =>
+        var app = await FloorPayHost.BuildAsync(args, builder =>
         {
             // Quiet by default; FLOORPAY_TEST_LOGS=1 keeps the host's console log for diagnosing a failure.
             if (Environment.GetEnvironmentVariable("FLOORPAY_TEST_LOGS") != "1") builder.Logging.ClearProviders();
