@@ -16,4 +16,11 @@ public sealed class CitizenRecordLimits
     public int AccountChangesPerPeriod { get; set; } = 5;
 
     public int ReleasesPerPeriod { get; set; } = 5;
+
+    /// <summary>What makes this configuration unusable; empty when it is valid.</summary>
+    public IEnumerable<string> Problems()
+    {
+        if (ContributionsPerPeriod < 1 || ExemptionsPerPeriod < 1 || AppealsPerPeriod < 1 || AccountChangesPerPeriod < 1 || ReleasesPerPeriod < 1)
+            yield return "every per-period limit must be at least 1";
+    }
 }

@@ -18,4 +18,11 @@ public sealed class DividendOptions
     public string[] InflowSources { get; set; } = [];
 
     public IReadOnlyList<string> EffectiveInflowSources => InflowSources.Length > 0 ? InflowSources : ["ai-dividend-levy"];
+
+    /// <summary>What makes this configuration unusable; empty when it is valid.</summary>
+    public IEnumerable<string> Problems()
+    {
+        if (EligibilityGrace < TimeSpan.Zero) yield return "EligibilityGrace cannot be negative";
+        if (InflowSources.Any(string.IsNullOrWhiteSpace)) yield return "InflowSources cannot hold an empty name";
+    }
 }

@@ -20,4 +20,12 @@ public sealed class PaydayOptions
 
     /// <summary>How often the run takes a step.</summary>
     public TimeSpan TickInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>What makes this configuration unusable; empty when it is valid.</summary>
+    public IEnumerable<string> Problems()
+    {
+        if (CheckInterval <= TimeSpan.Zero || TickInterval <= TimeSpan.Zero) yield return "CheckInterval and TickInterval must be positive";
+        if (RatePerSecond < 1 || PageSize < 1) yield return "RatePerSecond and PageSize must be at least 1";
+        if (ResumeLookback < 0) yield return "ResumeLookback cannot be negative";
+    }
 }

@@ -14,4 +14,13 @@ public sealed class PayoutAccountOptions
 
     /// <summary>How often each silo looks for returned payments whose account change has come into effect.</summary>
     public TimeSpan ReissueSweepInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>What makes this configuration unusable; empty when it is valid.</summary>
+    public IEnumerable<string> Problems()
+    {
+        if (CoolingOff < TimeSpan.Zero) yield return "CoolingOff cannot be negative";
+        if (TransferWindow <= TimeSpan.Zero) yield return "TransferWindow must be positive";
+        if (FraudFlagThreshold < 2) yield return "FraudFlagThreshold must be at least 2 (one citizen per account is the normal case)";
+        if (ReissueSweepInterval <= TimeSpan.Zero) yield return "ReissueSweepInterval must be positive";
+    }
 }

@@ -78,11 +78,11 @@ public static class FloorPayHost
         var policyRefresh = config.GetValue("FloorPay:Policy:RefreshInterval", TimeSpan.FromSeconds(30));
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp =>
             new PolicyRefresh(storage, policies, policyRefresh, sp.GetRequiredService<ILogger<PolicyRefresh>>()));
-        builder.Services.AddSingleton(config.GetSection("FloorPay:Dividends").Get<DividendOptions>() ?? new DividendOptions());
-        builder.Services.AddSingleton(config.GetSection("FloorPay:Accounts").Get<PayoutAccountOptions>() ?? new PayoutAccountOptions());
-        builder.Services.AddSingleton(config.GetSection("FloorPay:CitizenLimits").Get<CitizenRecordLimits>() ?? new CitizenRecordLimits());
-        builder.Services.AddSingleton(config.GetSection("FloorPay:Payday").Get<PaydayOptions>() ?? new PaydayOptions());
-        builder.Services.AddSingleton(config.GetSection("FloorPay:Metrics").Get<MetricsOptions>() ?? new MetricsOptions());
+        builder.Services.AddValidated<DividendOptions>(config, "FloorPay:Dividends", o => o.Problems());
+        builder.Services.AddValidated<PayoutAccountOptions>(config, "FloorPay:Accounts", o => o.Problems());
+        builder.Services.AddValidated<CitizenRecordLimits>(config, "FloorPay:CitizenLimits", o => o.Problems());
+        builder.Services.AddValidated<PaydayOptions>(config, "FloorPay:Payday", o => o.Problems());
+        builder.Services.AddValidated<MetricsOptions>(config, "FloorPay:Metrics", o => o.Problems());
         if (drill is not null) builder.Services.AddKeyedSingleton<TimeProvider>(FloorPayTime.Key, drill);
         builder.Services.AddFloorPayGrainServices(policies);
         builder.Services.AddFloorPayLedger(storage, config.GetSection("FloorPay:Ledger").Get<LedgerOptions>());

@@ -10,8 +10,6 @@ public static class StoredSettings
 {
     public static async Task WriteAsync(StorageSettings storage, PayoutAccountOptions accounts, CancellationToken cancellation = default)
     {
-        if (accounts.FraudFlagThreshold < 2)
-            throw new InvalidOperationException("FloorPay:Accounts:FraudFlagThreshold must be at least 2 (one citizen per account is the normal case)");
         await using var connection = await storage.OpenAsync(cancellation);
         await using var command = SqlCommands.Create(connection,
             "INSERT INTO floorpay_settings (name, value) VALUES ('fraud_flag_threshold', @v) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
