@@ -138,40 +138,50 @@ public static class FloorPayHost
         });
 
         var app = builder.Build();
-        await StoredSettings.WriteAsync(storage, app.Services.GetRequiredService<PayoutAccountOptions>());
-        if (drill is not null)
-            app.Logger.LogWarning("drill clock: this node's time is moved by {Offset} (FloorPay:Clock:Offset)", drill.Offset);
-        // The management listener serves metrics and HTTP health and nothing else; the API ports never serve them (they
-        // show balances and every bank's outstanding amount, without a key). gRPC health stays on the gRPC port.
-        app.MapWhen(c => c.Connection.LocalPort == managementPort, management =>
+        try
         {
-            // Liveness: the process answers HTTP. Readiness: it can reach its storage and is an active cluster member.
-            management.UseHealthChecks("/health/live", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
-            management.UseHealthChecks("/health/ready", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions
+            await StoredSettings.WriteAsync(storage, app.Services.GetRequiredService<PayoutAccountOptions>());
+            if (drill is not null)
+                app.Logger.LogWarning("drill clock: this node's time is moved by {Offset} (FloorPay:Clock:Offset)", drill.Offset);
+            // The management listener serves metrics and HTTP health and nothing else; the API ports never serve them (they
+            // show balances and every bank's outstanding amount, without a key). gRPC health stays on the gRPC port.
+            app.MapWhen(c => c.Connection.LocalPort == managementPort, management =>
             {
-                Predicate = c => c.Tags.Contains("ready"),
-                ResponseWriter = async (context, report) =>
+                // Liveness: the process answers HTTP. Readiness: it can reach its storage and is an active cluster member.
+                management.UseHealthChecks("/health/live", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
+                management.UseHealthChecks("/health/ready", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions
                 {
-                    context.Response.ContentType = "text/plain";
-                    await context.Response.WriteAsync(string.Join("\n", report.Entries.Select(e => $"{e.Key}: {e.Value.Status} ({e.Value.Description})")));
-                },
+                    Predicate = c => c.Tags.Contains("ready"),
+                    ResponseWriter = async (context, report) =>
+                    {
+                        context.Response.ContentType = "text/plain";
+                        await context.Response.WriteAsync(string.Join("\n", report.Entries.Select(e => $"{e.Key}: {e.Value.Status} ({e.Value.Description})")));
+                    },
+                });
+                // Prometheus text format: the gateway's, the ledger's and the grains' meters, Orleans' own meters, process metrics.
+                management.UseMetricServer("/metrics");
+                management.Run(context =>
+                {
+                    context.Response.StatusCode = StatusCodes.Status404NotFound;
+                    return Task.CompletedTask;
+                });
             });
-            // Prometheus text format: the gateway's, the ledger's and the grains' meters, Orleans' own meters, process metrics.
-            management.UseMetricServer("/metrics");
-            management.Run(context =>
-            {
-                context.Response.StatusCode = StatusCodes.Status404NotFound;
-                return Task.CompletedTask;
-            });
-        });
-        app.UseRouting();
-        app.UseFloorPayAdmission();
-        app.MapFloorPayGateway();
-        // prometheus-net starts listening to .NET meters at its first collection: collect once now, or every count made
-        // before the first scrape would be lost.
-        await Metrics.DefaultRegistry.CollectAndExportAsTextAsync(Stream.Null);
-        app.MapGet("/", () => "FloorPay gateway: gRPC (h2c) on the gRPC port, JSON under /v1 on this port; metrics and health on the management port. See README.md.");
-        return app;
+            app.UseRouting();
+            app.UseFloorPayAdmission();
+            app.MapFloorPayGateway();
+            // prometheus-net starts listening to .NET meters at its first collection: collect once now, or every count made
+            // before the first scrape would be lost.
+            await Metrics.DefaultRegistry.CollectAndExportAsTextAsync(Stream.Null);
+            app.MapGet("/", () => "FloorPay gateway: gRPC (h2c) on the gRPC port, JSON under /v1 on this port; metrics and health on the management port. See README.md.");
+            return app;
+        }
+        catch
+        {
+            // A host refused after it was built (a setting that fails validation, storage that cannot be written) releases
+            // what it built: the caller never gets it to dispose.
+            await app.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Where this host stores its state, for the start-up banner.</summary>
