@@ -1,4 +1,3 @@
-using FloorPay.Gateway.Auth;
 using FloorPay.Gateway.Services;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;

@@ -1,11 +1,5 @@
 namespace FloorPay.Grains;
 
-public enum AppealOutcome
-{
-    Upheld = 1,
-    Rejected = 2,
-}
-
 /// <summary>An appeal against a decision about this citizen, filed by its bank or a reviewer.</summary>
 [GenerateSerializer, Immutable, Alias("floorpay.FileAppealCommand")]
 public sealed record FileAppealCommand(

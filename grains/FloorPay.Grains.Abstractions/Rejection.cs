@@ -1,18 +1,5 @@
 namespace FloorPay.Grains;
 
-/// <summary>Why a command was refused; the gateway maps each kind to the gRPC status of the same name.</summary>
-public enum RejectionKind
-{
-    InvalidArgument = 1,
-    NotFound = 2,
-    AlreadyExists = 3,
-    FailedPrecondition = 4,
-    PermissionDenied = 5,
-
-    /// <summary>A bound was reached; <see cref="Rejection.RetryAfterMilliseconds"/> says when it opens again.</summary>
-    ResourceExhausted = 6,
-}
-
 /// <summary>A refused command. A refusal never changes state.</summary>
 [GenerateSerializer, Immutable, Alias("floorpay.Rejection")]
 public sealed record Rejection(

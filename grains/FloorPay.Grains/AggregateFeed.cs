@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Logging;
-using Orleans.Runtime;
 
 namespace FloorPay.Grains;
 

@@ -1,5 +1,4 @@
-using FloorPay.Domain;
-using Orleans.Concurrency;
+using FloorPay.Domain.Citizens;
 
 namespace FloorPay.Grains;
 
@@ -16,16 +15,16 @@ public sealed class BulkPostingGrain(IPayoutLedger ledger, IEnrollmentRoll roll,
 {
     public async Task<IReadOnlyList<PayoutReceipt?>> EnrollMany(IReadOnlyList<CitizenEnrollment> items, DateTimeOffset pricedAt)
     {
-        // Priced at the instant the envelope's totals were checked, so that it pays exactly those totals.
-        var now = pricedAt;
-        var period = Period.Containing(now, clock.Length);
-        var (amount, reason) = FloorEntitlement.AtEnrollment(policies.For(period), period, now);
-        var postings = items.Select(i => i.Command.ActingBankId != i.Command.Account.BankId
-            ? null
-            : PayoutPosting.Floor(i.CitizenId, period.ToString(), amount, reason, i.Command.RegionId, i.Command.Account, i.Command.IdempotencyKey,
-                Fingerprint.Of("enroll", i.Command.RegionId, i.Command.Account.BankId, i.Command.Account.AccountToken), enrollment: true, now)).ToList();
-        return await PostAsync(postings, items.Select(i => i.Command.ActingBankId).ToList(), now);
+        // Decided by the citizen's own rule on a citizen not yet enrolled, priced at the instant the envelope's totals
+        // were checked (so that it pays exactly those totals). One already enrolled, or a resend, conflicts in the ledger.
+        var context = new DecisionContext(policies, clock.Length, clock.Now, NoDividends);
+        var decisions = items.Select(i => CitizenDecisions.Decide(new CitizenState(i.CitizenId), new EnrollmentRequest(i.Command.ActingBankId,
+            i.Command.IdempotencyKey, i.Command.ActingBankId, i.Command.RegionId, i.Command.Account.BankId, i.Command.Account.AccountToken, pricedAt),
+            context)).Select(d => d.Refusal is null ? d : null).ToList();
+        return await AppendAsync(decisions);
     }
+
+    private static readonly DividendIndex NoDividends = new();
 
     public async Task<IReadOnlyList<PayoutReceipt?>> PayFloorMany(IReadOnlyList<CitizenFloorPayout> items)
     {
@@ -44,31 +43,34 @@ public sealed class BulkPostingGrain(IPayoutLedger ledger, IEnrollmentRoll roll,
         {
             // Nothing posted: every item goes the citizen grains' way, which answers each on its own.
         }
-        var postings = items.Select(i =>
+        var decisions = items.Select(i =>
         {
             if (!Current(i.Command)) return null;
             if (!standing.TryGetValue(i.CitizenId, out var s)) return null; // not enrolled: the grain says NOT_FOUND
             if (s.Citizen.Account.BankId != i.Command.ActingBankId) return null; // the grain says PERMISSION_DENIED
-            return PayoutPosting.Floor(i.CitizenId, period.ToString(), amount, reason, s.Citizen.RegionId, s.Citizen.Account, i.Command.IdempotencyKey,
-                Fingerprint.Of("floor-payout", i.Command.Period ?? ""), enrollment: false, now);
+            var payout = PayoutPosting.Floor(i.CitizenId, period.ToString(), amount, reason, s.Citizen.RegionId, s.Citizen.Account.BankId,
+                s.Citizen.Account.AccountToken, i.Command.IdempotencyKey, Fingerprint.OfFloorPayout(i.Command.Period), enrollment: false, now);
+            // The key is recorded with the payout, under the acting bank's scope, as the citizen grain does.
+            return CitizenDecision.Append(payout,
+                new IdempotencyKeyEntry(i.Command.ActingBankId, payout.IdempotencyKey, payout.CitizenId, payout.PayoutId, payout.Fingerprint, now));
         }).ToList();
-        return await PostAsync(postings, items.Select(i => i.Command.ActingBankId).ToList(), now);
+        return await AppendAsync(decisions);
     }
 
-    /// <param name="scopes">Each item's idempotency scope (the acting bank): the key is recorded with the payout, as the grain does.</param>
-    private async Task<IReadOnlyList<PayoutReceipt?>> PostAsync(List<PayoutPosting?> postings, List<string> scopes, DateTimeOffset now)
+    /// <summary>Appends each decided item on its own (its payout and key together); an item not decided here (null) is handed back.</summary>
+    private async Task<IReadOnlyList<PayoutReceipt?>> AppendAsync(List<CitizenDecision?> decisions)
     {
-        var results = await Task.WhenAll(postings.Select(async (p, i) =>
+        var results = await Task.WhenAll(decisions.Select(async d =>
         {
-            if (p is null) return PostingResult.Conflict;
+            if (d is null) return PostingResult.Conflict;
             // A failed or stale batch wrote nothing for this item: hand it to its grain (a fresh stamp, its own answer).
-            try { return await ledger.AppendAsync([p, new IdempotencyKeyEntry(scopes[i], p.IdempotencyKey, p.CitizenId, p.PayoutId, p.Fingerprint, now)]); }
+            try { return await ledger.AppendAsync(d.Entries); }
             catch (LedgerUnavailableException) { return PostingResult.Conflict; }
         }));
-        var receipts = new PayoutReceipt?[postings.Count];
-        for (var i = 0; i < postings.Count; i++)
+        var receipts = new PayoutReceipt?[decisions.Count];
+        for (var i = 0; i < decisions.Count; i++)
         {
-            if (postings[i] is not { } p || results[i] != PostingResult.Committed) continue;
+            if (decisions[i]?.Payout is not { } p || results[i] != PostingResult.Committed) continue;
             receipts[i] = new PayoutReceipt(p.PayoutId, p.CitizenId, p.Kind, p.Period, p.Amount, p.Currency, p.ReasonCode, p.PaidAt, false);
         }
         return receipts;

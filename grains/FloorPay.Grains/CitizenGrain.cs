@@ -1,5 +1,4 @@
-using System.Globalization;
-using FloorPay.Domain;
+using FloorPay.Domain.Citizens;
 
 namespace FloorPay.Grains;
 
@@ -26,94 +25,47 @@ public sealed class CitizenGrain(
     PayoutAccountOptions accounts,
     CitizenRecordLimits limits) : Grain, ICitizenGrain
 {
-    private List<PayoutPosting> _payouts = [];
+    private CitizenState _state = null!;
     private List<ContributionEntry> _contributions = [];
     private List<ExemptionEntry> _exemptions = [];
     private List<AppealEntry> _appeals = [];
     private List<AppealResolutionEntry> _resolutions = [];
     private List<PayoutInstruction> _instructions = [];
     private List<InstructionOutcomeRecord> _outcomes = [];
-    private List<AccountChangeEntry> _accountChanges = [];
     private List<CorrectionApprovalEntry> _approvals = [];
     private List<AccountReleaseEntry> _releases = [];
-    private List<IdempotencyKeyEntry> _keys = [];
 
     private string CitizenId => this.GetPrimaryKeyString();
-    private PayoutPosting? Enrollment => _payouts.FirstOrDefault(p => p.Enrollment);
+    private PayoutPosting? Enrollment => _state.Enrollment;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken) => ReloadAsync(cancellationToken);
 
     private async Task ReloadAsync(CancellationToken cancellation = default)
     {
         var history = await ledger.ReadHistoryAsync(CitizenId, cancellation);
-        _payouts = [.. history.Payouts];
+        var state = new CitizenState(CitizenId);
+        foreach (var entry in history.Payouts.Concat<JournalEntry>(history.AccountChanges).Concat(history.Keys)) state.Apply(entry);
+        _state = state;
         _contributions = [.. history.Contributions];
         _exemptions = [.. history.Exemptions];
         _appeals = [.. history.Appeals];
         _resolutions = [.. history.Resolutions];
         _instructions = [.. history.Instructions];
         _outcomes = [.. history.Outcomes];
-        _accountChanges = [.. history.AccountChanges];
         _approvals = [.. history.Approvals];
         _releases = [.. history.Releases];
-        _keys = [.. history.Keys];
     }
 
-    public Task<Outcome<EnrollResult>> Enroll(EnrollCommand command) => DecideAndPost(command.ActingBankId, command.IdempotencyKey, () =>
-    {
-        var fingerprint = Fingerprint.Of("enroll", command.RegionId, command.Account.BankId, command.Account.AccountToken);
-        if (ReplayPayout(command.ActingBankId, command.IdempotencyKey, fingerprint) is { } replay)
-            return replay.Posting is { } p ? Decision<EnrollResult>.Done(Outcome<EnrollResult>.Ok(ToEnrollResult(p, true))) : Decision<EnrollResult>.Done(new(null, replay.Rejection));
-        if (command.ActingBankId != command.Account.BankId)
-            return Refuse<EnrollResult>(RejectionKind.PermissionDenied, "a bank can enroll only its own account holders");
-        if (Enrollment is not null)
-            return Refuse<EnrollResult>(RejectionKind.AlreadyExists, $"citizen {CitizenId} is already enrolled");
+    // (An enrollment needs no refresh: if an envelope enrolled the citizen meanwhile, its write conflicts and re-reads.)
+    public Task<Outcome<EnrollResult>> Enroll(EnrollCommand c) => DecideAndAppend(
+        new EnrollmentRequest(c.ActingBankId, c.IdempotencyKey, c.ActingBankId, c.RegionId, c.Account.BankId, c.Account.AccountToken, c.PricedAt),
+        ToEnrollResult, refreshIfNotEnrolled: false);
 
-        var now = command.PricedAt ?? clock.Now;
-        var period = Period.Containing(now, clock.Length);
-        var (amount, reason) = FloorEntitlement.AtEnrollment(policies.For(period), period, now);
-        var posting = NewPosting(PayoutKind.Floor, period.ToString(), period.ToString(), amount, reason, command.IdempotencyKey, fingerprint, now,
-            command.RegionId, command.Account, enrollment: true);
-        return Decision<EnrollResult>.Post(posting, p => ToEnrollResult(p, false));
-    }, refreshIfNotEnrolled: false);
+    public Task<Outcome<PayoutReceipt>> RequestFloorPayout(FloorPayoutCommand c) => DecideAndAppend(
+        new FloorPayoutRequest(ScopeOf(c.ActingBankId), c.IdempotencyKey, c.ActingBankId, c.Period, c.DefaultPeriod), (p, replayed) => ToReceipt(p, replayed));
 
-    public Task<Outcome<PayoutReceipt>> RequestFloorPayout(FloorPayoutCommand command) => DecideAndPost(ScopeOf(command.ActingBankId), command.IdempotencyKey, () =>
-    {
-        if (Guard(command.ActingBankId) is { } refused) return Decision<PayoutReceipt>.Done(new(null, refused));
-        var fingerprint = Fingerprint.Of("floor-payout", command.Period ?? "");
-        if (ReplayPayout(ScopeOf(command.ActingBankId), command.IdempotencyKey, fingerprint) is { } replay) return ReplayedReceipt(replay);
-        if (ResolvePeriod(string.IsNullOrEmpty(command.Period) ? command.DefaultPeriod : command.Period) is not { } period)
-            return Refuse<PayoutReceipt>(RejectionKind.InvalidArgument, $"'{command.Period}' is not a {clock.Length.ToString().ToLowerInvariant()} period");
-        if (PeriodProblem(period) is { } problem) return Decision<PayoutReceipt>.Done(new(null, problem));
-        var existing = _payouts.FirstOrDefault(p => p.Kind == PayoutKind.Floor && p.Slot == period.ToString());
-        if (existing is not null)
-            return Refuse<PayoutReceipt>(RejectionKind.AlreadyExists, $"the floor for {period} was already paid as {existing.PayoutId}");
-
-        var (amount, reason) = FloorEntitlement.ForPeriod(policies.For(period));
-        var posting = NewPosting(PayoutKind.Floor, period.ToString(), period.ToString(), amount, reason, command.IdempotencyKey, fingerprint, clock.Now);
-        return Decision<PayoutReceipt>.Post(posting, p => ToReceipt(p, false));
-    });
-
-    public Task<Outcome<PayoutReceipt>> ClaimDividends(ClaimDividendsCommand command) => DecideAndPost(ScopeOf(command.ActingBankId), command.IdempotencyKey, () =>
-    {
-        if (Guard(command.ActingBankId) is { } refused) return Decision<PayoutReceipt>.Done(new(null, refused));
-        var fingerprint = Fingerprint.Of("claim-dividends");
-        if (ReplayPayout(ScopeOf(command.ActingBankId), command.IdempotencyKey, fingerprint) is { } replay) return ReplayedReceipt(replay);
-
-        var index = dividends.Snapshot;
-        var from = Math.Max(SettledDividendIndex(), index.At(Enrollment!.PaidAt));
-        var accrued = index.Current - from;
-        if (accrued <= 0) return Refuse<PayoutReceipt>(RejectionKind.FailedPrecondition, "no dividends have accrued since the last claim");
-
-        var period = clock.Current;
-        var policy = policies.For(period);
-        // The slot is the index the claim starts from: a stale activation or a resend under a new key claims from the
-        // same point and collides in the ledger, so no two claims can cover the same part of the index.
-        var slot = from.ToString(CultureInfo.InvariantCulture);
-        var posting = NewPosting(PayoutKind.Dividend, slot, period.ToString(), new Money(accrued, policy.Currency),
-            new ReasonCode(ReasonRules.DividendClaim, policy.Version), command.IdempotencyKey, fingerprint, clock.Now);
-        return Decision<PayoutReceipt>.Post(posting, p => ToReceipt(p, false));
-    });
+    public Task<Outcome<PayoutReceipt>> ClaimDividends(ClaimDividendsCommand c) => DecideAndAppend(
+        new DividendClaimRequest(ScopeOf(c.ActingBankId), c.IdempotencyKey, c.ActingBankId), (p, replayed) => ToReceipt(p, replayed));
 
     public async Task<Outcome<ContributionReceipt>> RecordContribution(ContributionCommand command)
     {
@@ -145,7 +97,7 @@ public sealed class CitizenGrain(
             if (await ledger.AppendAsync([entry, key]) == PostingResult.Committed)
             {
                 _contributions.Add(entry);
-                _keys.Add(key);
+                _state.Apply(key);
                 feed.Contributed(Enrollment.RegionId, entry.Category, entry.Minutes);
                 return Outcome<ContributionReceipt>.Ok(ToReceipt(entry, false));
             }
@@ -184,7 +136,7 @@ public sealed class CitizenGrain(
             if (await ledger.AppendAsync([entry, key]) == PostingResult.Committed)
             {
                 _exemptions.Add(entry);
-                _keys.Add(key);
+                _state.Apply(key);
                 return Outcome<ExemptionReceipt>.Ok(ToReceipt(entry, false));
             }
             await ReloadAsync();
@@ -220,7 +172,7 @@ public sealed class CitizenGrain(
             if (await ledger.AppendAsync([entry, key]) == PostingResult.Committed)
             {
                 _appeals.Add(entry);
-                _keys.Add(key);
+                _state.Apply(key);
                 return Outcome<AppealView>.Ok(ToView(entry, false));
             }
             await ReloadAsync();
@@ -261,15 +213,15 @@ public sealed class CitizenGrain(
             // The correction and the resolution commit together: there is never one without the other.
             if (command.CorrectiveAmount > 0 && !CorrectionLimit.NeedsSecondApproval(command.CorrectiveAmount, limit))
             {
-                posting = NewPosting(PayoutKind.Correction, AppealNumber(appeal), clock.Current.ToString(), new Money(command.CorrectiveAmount, policy.Currency),
+                posting = CitizenDecisions.NewPayout(_state, PayoutKind.Correction, AppealNumber(appeal), clock.Current, new Money(command.CorrectiveAmount, policy.Currency),
                     reason, command.IdempotencyKey, fingerprint, clock.Now);
                 entries.Add(posting);
             }
             if (await ledger.AppendAsync(entries) == PostingResult.Committed)
             {
                 _resolutions.Add(resolution);
-                _keys.Add((IdempotencyKeyEntry)entries[1]);
-                if (posting is not null) Posted(posting);
+                _state.Apply(entries[1]);
+                if (posting is not null) Recorded(posting);
                 return Outcome<AppealView>.Ok(ToView(appeal, false));
             }
             await ReloadAsync();
@@ -300,14 +252,14 @@ public sealed class CitizenGrain(
                     "a correction above the limit needs a second reviewer who neither filed the appeal nor resolved it");
             var policy = policies.For(clock.Current);
             var approval = new CorrectionApprovalEntry(appeal.AppealId, CitizenId, command.ReviewerId, clock.Now, command.IdempotencyKey, fingerprint);
-            var posting = NewPosting(PayoutKind.Correction, AppealNumber(appeal), clock.Current.ToString(), new Money(resolution.CorrectiveAmount, policy.Currency),
+            var posting = CitizenDecisions.NewPayout(_state, PayoutKind.Correction, AppealNumber(appeal), clock.Current, new Money(resolution.CorrectiveAmount, policy.Currency),
                 new ReasonCode(ReasonRules.AppealUpheld, policy.Version), command.IdempotencyKey, fingerprint, clock.Now);
             var key = KeyOf(command.ReviewerId, command.IdempotencyKey, $"approval/{appeal.AppealId}", fingerprint);
             if (await ledger.AppendAsync([approval, posting, key]) == PostingResult.Committed)
             {
                 _approvals.Add(approval);
-                _keys.Add(key);
-                Posted(posting);
+                _state.Apply(key);
+                Recorded(posting);
                 return Outcome<AppealView>.Ok(ToView(appeal, false));
             }
             await ReloadAsync();
@@ -339,17 +291,17 @@ public sealed class CitizenGrain(
     /// <summary>The period a recorded decision of this citizen belongs to; null if no such decision exists.</summary>
     private Period? DecisionPeriod(string id)
     {
-        if (_payouts.FirstOrDefault(p => p.PayoutId == id) is { } payout) return Period.Parse(payout.Period, clock.Length);
+        if (_state.Payouts.FirstOrDefault(p => p.PayoutId == id) is { } payout) return Period.Parse(payout.Period, clock.Length);
         if (_contributions.FirstOrDefault(c => c.ContributionId == id) is { } contribution) return Period.Parse(contribution.Period, clock.Length);
         if (_exemptions.FirstOrDefault(e => e.ExemptionId == id) is { } exemption) return Period.Containing(exemption.GrantedAt, clock.Length);
-        if (_accountChanges.FirstOrDefault(c => c.ChangeId == id) is { } change) return Period.Containing(change.RequestedAt, clock.Length);
+        if (_state.AccountChanges.FirstOrDefault(c => c.ChangeId == id) is { } change) return Period.Containing(change.RequestedAt, clock.Length);
         return null;
     }
 
     private static string AppealNumber(AppealEntry appeal) => appeal.AppealId[(appeal.AppealId.LastIndexOf(':') + 1)..];
 
     private PayoutPosting? CorrectionFor(AppealEntry appeal) =>
-        _payouts.FirstOrDefault(p => p.Kind == PayoutKind.Correction && p.Slot == AppealNumber(appeal));
+        _state.Payouts.FirstOrDefault(p => p.Kind == PayoutKind.Correction && p.Slot == AppealNumber(appeal));
 
     private AppealView ToView(AppealEntry a, bool replayed)
     {
@@ -367,7 +319,7 @@ public sealed class CitizenGrain(
     {
         // The payday run and bank envelopes write enrollments and this period's floor payouts to the ledger directly:
         // a statement must not miss them.
-        if (Enrollment is null || !_payouts.Any(p => p.Kind == PayoutKind.Floor && p.Slot == clock.Current.ToString())) await ReloadAsync();
+        if (Enrollment is null || !_state.Payouts.Any(p => p.Kind == PayoutKind.Floor && p.Slot == clock.Current.ToString())) await ReloadAsync();
         if (Guard(query.ActingBankId) is { } refused) return new Outcome<CitizenStatement>(null, refused);
         var enrollment = Enrollment!;
         var now = clock.Now;
@@ -403,11 +355,11 @@ public sealed class CitizenGrain(
             EffectiveAccount(now),
             enrollment.PaidAt,
             Active: true,
-            _payouts.Select(p => ToReceipt(p, false)).ToList(),
+            _state.Payouts.Select(p => ToReceipt(p, false)).ToList(),
             contributions,
             _exemptions.Select(e => ToReceipt(e, false)).ToList(),
-            dividends.Snapshot.AccruedSince(enrollment.PaidAt, SettledDividendIndex()),
-            _payouts.Where(p => p.Kind == PayoutKind.Dividend).Sum(p => p.Amount),
+            dividends.Snapshot.AccruedSince(enrollment.PaidAt, _state.SettledDividendIndex),
+            _state.Payouts.Where(p => p.Kind == PayoutKind.Dividend).Sum(p => p.Amount),
             policies.Currency,
             _appeals.Select(a => ToView(a, false)).ToList(),
             PendingChange(now) is { } pending ? new PendingAccountChange(new PayoutAccount(pending.BankId, pending.AccountToken), pending.EffectiveAt) : null,
@@ -429,7 +381,7 @@ public sealed class CitizenGrain(
             if (Enrollment is null) return Outcome<AccountChangeReceipt>.Refused(RejectionKind.NotFound, $"citizen {CitizenId} is not enrolled");
             var fingerprint = Fingerprint.Of("change-account", command.Account.BankId, command.Account.AccountToken);
             if (KeyUsed(command.ActingBankId, command.IdempotencyKey) is { } used)
-                return used.Fingerprint == fingerprint && _accountChanges.FirstOrDefault(c => c.ChangeId == used.EntryId) is { } done
+                return used.Fingerprint == fingerprint && _state.AccountChanges.FirstOrDefault(c => c.ChangeId == used.EntryId) is { } done
                     ? Outcome<AccountChangeReceipt>.Ok(ToReceipt(done, await RaisedFraudFlagAsync(done), true))
                     : new(null, KeyReused(command.IdempotencyKey));
             if (command.ActingBankId != command.Account.BankId)
@@ -443,10 +395,10 @@ public sealed class CitizenGrain(
                     "this citizen's payout account is held by another bank: that bank must release the citizen to you first");
             if (onFile == command.Account && !AccountNeedsUpdate())
                 return Outcome<AccountChangeReceipt>.Refused(RejectionKind.FailedPrecondition, "this is already the citizen's payout account");
-            if (OverLimit(_accountChanges.Count(c => clock.Current.Contains(c.RequestedAt)), limits.AccountChangesPerPeriod, "account changes", clock.Current) is { } full)
+            if (OverLimit(_state.AccountChanges.Count(c => clock.Current.Contains(c.RequestedAt)), limits.AccountChangesPerPeriod, "account changes", clock.Current) is { } full)
                 return new(null, full);
 
-            var change = new AccountChangeEntry($"{CitizenId}:account:{_accountChanges.Count + 1}", CitizenId, command.Account.BankId,
+            var change = new AccountChangeEntry($"{CitizenId}:account:{_state.AccountChanges.Count + 1}", CitizenId, command.Account.BankId,
                 command.Account.AccountToken, onFile.BankId, onFile.AccountToken, command.ActingBankId, now, now + accounts.CoolingOff,
                 command.IdempotencyKey, fingerprint);
             // The old bank's notice commits with the change: a crash can never leave a change the old bank was not told of.
@@ -458,8 +410,8 @@ public sealed class CitizenGrain(
                 if (await KeyTakenElsewhereAsync(command.ActingBankId, command.IdempotencyKey) is { } taken) return new(null, taken);
                 continue;
             }
-            _accountChanges.Add(change);
-            _keys.Add(key);
+            _state.Apply(change);
+            _state.Apply(key);
             _instructions.Add(ToInstruction(notice));
             if (change.EffectiveAt <= now) await ReissueReturnedPayments();
             return Outcome<AccountChangeReceipt>.Ok(ToReceipt(change, await RaisedFraudFlagAsync(change), false));
@@ -492,7 +444,7 @@ public sealed class CitizenGrain(
             if (await ledger.AppendAsync([release, key]) == PostingResult.Committed)
             {
                 _releases.Add(release);
-                _keys.Add(key);
+                _state.Apply(key);
                 return Outcome<AccountReleaseReceipt>.Ok(ToReceipt(release, false));
             }
             await ReloadAsync();
@@ -503,7 +455,7 @@ public sealed class CitizenGrain(
 
     /// <summary>The latest release, while it is unexpired and no account change has been made since (a claim uses it up).</summary>
     private AccountReleaseEntry? OpenRelease(DateTimeOffset now) =>
-        _releases.LastOrDefault() is { } r && r.ExpiresAt > now && !_accountChanges.Any(c => c.RequestedAt >= r.ReleasedAt) ? r : null;
+        _releases.LastOrDefault() is { } r && r.ExpiresAt > now && !_state.AccountChanges.Any(c => c.RequestedAt >= r.ReleasedAt) ? r : null;
 
     private AccountReleaseReceipt ToReceipt(AccountReleaseEntry r, bool replayed) =>
         new(r.ReleaseId, CitizenId, r.FromBankId, r.ToBankId, r.ReleasedAt, r.ExpiresAt, replayed);
@@ -596,30 +548,29 @@ public sealed class CitizenGrain(
     private static PayoutInstruction ToInstruction(InstructionEntry e) => new(e.InstructionId, e.BankId, 0, e.Kind, e.PayoutId, e.CitizenId,
         e.AccountToken, e.Amount, e.Currency, e.Period, e.ReasonCode, e.ReissueOf, e.IssuedAt);
 
-    private void Posted(PayoutPosting posting)
+    /// <summary>Folds an entry this activation committed into what it knows.</summary>
+    private void Recorded(JournalEntry entry)
     {
-        _payouts.Add(posting);
-        _instructions.Add(ToInstruction(posting.Instruction()));
+        _state.Apply(entry);
+        if (entry is PayoutPosting posting) _instructions.Add(ToInstruction(posting.Instruction()));
     }
 
     /// <summary>Where payouts go now: the latest account change in effect, else the enrollment account.</summary>
     private PayoutAccount EffectiveAccount(DateTimeOffset now)
     {
-        var change = _accountChanges.LastOrDefault(c => c.EffectiveAt <= now);
-        if (change is not null) return new PayoutAccount(change.BankId, change.AccountToken);
-        var e = Enrollment!;
-        return new PayoutAccount(e.BankId, e.AccountToken);
+        var (bankId, accountToken) = _state.EffectiveAccount(now);
+        return new PayoutAccount(bankId, accountToken);
     }
 
     /// <summary>The latest account asked for, in effect or still cooling off.</summary>
     private PayoutAccount AccountOnFile()
     {
-        if (_accountChanges.LastOrDefault() is { } last) return new PayoutAccount(last.BankId, last.AccountToken);
+        if (_state.AccountChanges.LastOrDefault() is { } last) return new PayoutAccount(last.BankId, last.AccountToken);
         var e = Enrollment!;
         return new PayoutAccount(e.BankId, e.AccountToken);
     }
 
-    private AccountChangeEntry? PendingChange(DateTimeOffset now) => _accountChanges.LastOrDefault() is { } last && last.EffectiveAt > now ? last : null;
+    private AccountChangeEntry? PendingChange(DateTimeOffset now) => _state.AccountChanges.LastOrDefault() is { } last && last.EffectiveAt > now ? last : null;
 
     /// <summary>As of <paramref name="asOf"/> (now by default): a payment was returned, not yet re-issued, and no account
     /// change has been asked for since.</summary>
@@ -628,7 +579,7 @@ public sealed class CitizenGrain(
         var at = asOf ?? DateTimeOffset.MaxValue;
         return _outcomes.Any(o => o.Outcome == InstructionOutcome.Returned && o.RecordedAt <= at &&
                                   !_instructions.Any(i => i.ReissueOf == o.InstructionId && i.IssuedAt <= at) &&
-                                  !_accountChanges.Any(c => c.RequestedAt >= o.RecordedAt && c.RequestedAt <= at));
+                                  !_state.AccountChanges.Any(c => c.RequestedAt >= o.RecordedAt && c.RequestedAt <= at));
     }
 
     // The ledger raises the flag in the transaction of the record that crossed the threshold, so an original and its
@@ -640,89 +591,41 @@ public sealed class CitizenGrain(
         new PayoutAccount(c.BankId, c.AccountToken), new PayoutAccount(c.PreviousBankId, c.PreviousAccountToken), c.RequestedAt, c.EffectiveAt,
         $"{c.ChangeId}:notice", flagged, replayed);
 
-    private sealed record Decision<T>(Outcome<T>? Outcome, PayoutPosting? Posting, Func<PayoutPosting, T>? Result)
-    {
-        public static Decision<T> Done(Outcome<T> outcome) => new(outcome, null, null);
-        public static Decision<T> Post(PayoutPosting posting, Func<PayoutPosting, T> result) => new(null, posting, result);
-    }
-
-    private static Decision<T> Refuse<T>(RejectionKind kind, string message) => Decision<T>.Done(Outcome<T>.Refused(kind, message));
+    private DecisionContext Context() => new(policies, clock.Length, clock.Now, dividends.Snapshot);
 
     /// <summary>
-    /// Decides on what this activation knows; commits the resulting payout to the ledger; on a unique-key conflict
-    /// re-reads the ledger (the truth) and decides once more, which then replays or refuses.
+    /// Decides on what this activation knows (the domain's rules); appends the resulting entries to the ledger; on a
+    /// unique-key conflict re-reads the ledger (the truth) and decides once more, which then replays or refuses.
     /// </summary>
-    private async Task<Outcome<T>> DecideAndPost<T>(string scope, string idempotencyKey, Func<Decision<T>> decide, bool refreshIfNotEnrolled = true)
+    private async Task<Outcome<T>> DecideAndAppend<T>(CitizenRequest request, Func<PayoutPosting, bool, T> result, bool refreshIfNotEnrolled = true)
     {
-        // (An enrollment needs no refresh: if an envelope enrolled the citizen meanwhile, its write conflicts and re-reads.)
         if (refreshIfNotEnrolled) await RefreshIfNotEnrolledAsync();
         for (var attempt = 0; attempt < 2; attempt++)
         {
-            var decision = decide();
-            if (decision.Outcome is { } done) return done;
-            var posting = decision.Posting!;
-            var key = KeyOf(scope, idempotencyKey, posting.PayoutId, posting.Fingerprint);
-            if (await ledger.AppendAsync([posting, key]) == PostingResult.Committed)
+            var decision = CitizenDecisions.Decide(_state, request, Context());
+            if (decision.Refusal is { } refusal) return new Outcome<T>(default, ToRejection(refusal));
+            if (decision.Replayed) return Outcome<T>.Ok(result(decision.Payout!, true));
+            if (await ledger.AppendAsync(decision.Entries) == PostingResult.Committed)
             {
-                Posted(posting);
-                _keys.Add(key);
-                return Outcome<T>.Ok(decision.Result!(posting));
+                foreach (var entry in decision.Entries) Recorded(entry);
+                return Outcome<T>.Ok(result(decision.Payout!, false));
             }
             await ReloadAsync();
-            if (await KeyTakenElsewhereAsync(scope, idempotencyKey) is { } taken) return new Outcome<T>(default, taken);
+            if (await KeyTakenElsewhereAsync(request.Scope, request.IdempotencyKey) is { } taken) return new Outcome<T>(default, taken);
         }
         return Outcome<T>.Refused(RejectionKind.AlreadyExists, "a conflicting payout was recorded concurrently");
     }
 
-    /// <summary>Not enrolled → NotFound; a bank that does not hold the payout account → PermissionDenied.</summary>
-    private Rejection? Guard(string? actingBankId)
-    {
-        if (Enrollment is null) return new Rejection(RejectionKind.NotFound, $"citizen {CitizenId} is not enrolled");
-        if (actingBankId is not null && actingBankId != EffectiveAccount(clock.Now).BankId)
-            return new Rejection(RejectionKind.PermissionDenied, "this citizen's payout account is held by another bank");
-        return null;
-    }
+    private static Rejection ToRejection(Refusal r) => new(r.Kind, r.Message, r.RetryAfterMilliseconds);
 
-    private Period? ResolvePeriod(string? text)
-    {
-        if (string.IsNullOrEmpty(text)) return clock.Current;
-        return clock.TryParse(text, out var period) ? period : null;
-    }
+    private Rejection? Guard(string? actingBankId) => CitizenDecisions.Guard(_state, actingBankId, clock.Now) is { } r ? ToRejection(r) : null;
 
-    /// <summary>Only periods from the enrollment period to the current one can be paid or credited.</summary>
-    private Rejection? PeriodProblem(Period period)
-    {
-        var current = clock.Current;
-        if (period > current)
-            return new Rejection(RejectionKind.FailedPrecondition, $"period {period} has not started yet (current: {current})");
-        var enrolled = Period.Parse(Enrollment!.Slot, clock.Length);
-        if (period < enrolled)
-            return new Rejection(RejectionKind.FailedPrecondition, $"period {period} is before the citizen's enrollment ({enrolled})");
-        return null;
-    }
+    private Period? ResolvePeriod(string? text) => CitizenDecisions.ResolvePeriod(text, clock.Length, clock.Now);
 
-    /// <summary>Where the last claim ended: a claim covers the index from its slot, for its amount.</summary>
-    private long SettledDividendIndex() =>
-        _payouts.Where(p => p.Kind == PayoutKind.Dividend).Select(p => long.Parse(p.Slot, CultureInfo.InvariantCulture) + p.Amount).DefaultIfEmpty(0).Max();
+    private Rejection? PeriodProblem(Period period) =>
+        CitizenDecisions.PeriodProblem(_state, period, clock.Length, clock.Now) is { } r ? ToRejection(r) : null;
 
-    private sealed record ReplayHit(PayoutPosting? Posting, Rejection? Rejection);
-
-    private static Rejection KeyReused(string key) =>
-        new(RejectionKind.AlreadyExists, $"idempotency key '{key}' was already used for a different request");
-
-    /// <summary>This scope's key, used here before: the same request replays its payout; anything else is refused.</summary>
-    private ReplayHit? ReplayPayout(string scope, string key, string fingerprint)
-    {
-        if (KeyUsed(scope, key) is not { } used) return null;
-        return used.Fingerprint == fingerprint && _payouts.FirstOrDefault(p => p.PayoutId == used.EntryId) is { } paid
-            ? new(paid, null)
-            : new(null, KeyReused(key));
-    }
-
-    private Decision<PayoutReceipt> ReplayedReceipt(ReplayHit replay) =>
-        replay.Posting is { } p
-            ? Decision<PayoutReceipt>.Done(Outcome<PayoutReceipt>.Ok(ToReceipt(p, true)))
-            : Decision<PayoutReceipt>.Done(new(null, replay.Rejection));
+    private static Rejection KeyReused(string key) => ToRejection(CitizenDecisions.KeyReused(key));
 
     /// <summary>
     /// Keys are scoped to the calling participant (rule 4, as payment switches scope them): a bank's id for banks, the
@@ -733,7 +636,7 @@ public sealed class CitizenGrain(
     private const string SystemScope = "floorpay";
 
     /// <summary>What this scope's key produced among this citizen's records, if it was used here.</summary>
-    private IdempotencyKeyEntry? KeyUsed(string scope, string key) => _keys.FirstOrDefault(k => k.Scope == scope && k.Key == key);
+    private IdempotencyKeyEntry? KeyUsed(string scope, string key) => _state.KeyUsed(scope, key);
 
     private IdempotencyKeyEntry KeyOf(string scope, string key, string entryId, string fingerprint) =>
         new(scope, key, CitizenId, entryId, fingerprint, clock.Now);
@@ -741,29 +644,6 @@ public sealed class CitizenGrain(
     /// <summary>After a conflict: the key belongs to this participant's request for another citizen, so it is reused.</summary>
     private async Task<Rejection?> KeyTakenElsewhereAsync(string scope, string key) =>
         KeyUsed(scope, key) is null && await ledger.CitizenHoldingKeyAsync(scope, key) is { } holder && holder != CitizenId ? KeyReused(key) : null;
-
-    private PayoutPosting NewPosting(PayoutKind kind, string slot, string period, Money amount, ReasonCode reason, string key, string fingerprint,
-        DateTimeOffset now, string? regionId = null, PayoutAccount? account = null, bool enrollment = false)
-    {
-        var e = Enrollment;
-        account ??= EffectiveAccount(now);
-        return new PayoutPosting(
-            PayoutId: PayoutPosting.IdOf(CitizenId, kind, slot),
-            CitizenId: CitizenId,
-            Kind: kind,
-            Slot: slot,
-            Period: period,
-            Amount: amount.MinorUnits,
-            Currency: amount.Currency,
-            ReasonCode: reason.ToString(),
-            RegionId: regionId ?? e!.RegionId,
-            BankId: account.BankId,
-            AccountToken: account.AccountToken,
-            IdempotencyKey: key,
-            Fingerprint: fingerprint,
-            Enrollment: enrollment,
-            PaidAt: now);
-    }
 
     private EnrollResult ToEnrollResult(PayoutPosting enrollment, bool replayed) =>
         new(CitizenId, enrollment.RegionId, enrollment.PaidAt, ToReceipt(enrollment, replayed), replayed);

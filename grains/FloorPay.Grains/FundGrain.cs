@@ -1,5 +1,4 @@
 using System.Globalization;
-using FloorPay.Domain;
 
 namespace FloorPay.Grains;
 

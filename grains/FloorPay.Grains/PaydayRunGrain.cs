@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using FloorPay.Domain;
-using Microsoft.Extensions.Logging;
 
 namespace FloorPay.Grains;
 
@@ -90,8 +88,8 @@ public sealed class PaydayRunGrain(
                 var limit = Math.Min(options.PageSize, budget);
                 var now = clock.Now;
                 var page = await roll.PageAsync(slice.Bucket, slice.AfterCitizenId, period.ToString(), now, limit, cancellation);
-                var postings = page.Select(c => PayoutPosting.Floor(c.CitizenId, period.ToString(), amount, reason, c.RegionId, c.Account, IdempotencyKey,
-                    Fingerprint.Of("floor-payout", period.ToString()), enrollment: false, now)).ToList();
+                var postings = page.Select(c => PayoutPosting.Floor(c.CitizenId, period.ToString(), amount, reason, c.RegionId, c.Account.BankId, c.Account.AccountToken, IdempotencyKey,
+                    Fingerprint.OfFloorPayout(period.ToString()), enrollment: false, now)).ToList();
                 var results = await Task.WhenAll(postings.Select(p => ledger.AppendAsync([p])));
                 for (var i = 0; i < postings.Count; i++)
                 {

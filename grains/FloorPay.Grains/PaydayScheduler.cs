@@ -1,6 +1,3 @@
-using FloorPay.Domain;
-using Microsoft.Extensions.Logging;
-
 namespace FloorPay.Grains;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using FloorPay.Domain;
-
 namespace FloorPay.Grains;
 
 /// <summary>

@@ -1,7 +1,4 @@
-using System.Diagnostics;
 using FloorPay.V1;
-using Grpc.Core;
-using Grpc.Net.Client;
 using HdrHistogram;
 
 namespace FloorPay.LoadTests;

@@ -1,8 +1,6 @@
 using System.Net;
 using FloorPay.LoadTests;
-using FloorPay.LoadTests.Runner;
 using FloorPay.LoadTests.Scenarios;
-using Grpc.Net.Client;
 
 // FloorPay load tests: `run SCENARIO` (the surge runner) and `payouts` (the payout benchmark of docs/benchmarks.md).
 string Option(string name, string fallback)

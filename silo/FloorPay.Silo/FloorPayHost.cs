@@ -2,8 +2,6 @@ using Prometheus;
 using System.Net;
 using FloorPay.Gateway;
 using FloorPay.Gateway.Auth;
-using FloorPay.Grains;
-using FloorPay.Silo.Storage;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Orleans.Configuration;
 

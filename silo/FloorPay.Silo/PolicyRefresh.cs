@@ -1,7 +1,3 @@
-using FloorPay.Domain;
-using FloorPay.Grains;
-using FloorPay.Silo.Storage;
-
 namespace FloorPay.Silo;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using FloorPay.Domain;
-
 namespace FloorPay.Silo;
 
 /// <summary>One policy version as written in configuration ("FloorPay:Policy:Versions").</summary>

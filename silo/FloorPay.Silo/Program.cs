@@ -1,5 +1,4 @@
 using FloorPay.Silo;
-using FloorPay.Silo.Storage;
 
 if (args.Length > 0 && args[0] == "migrate")
 {

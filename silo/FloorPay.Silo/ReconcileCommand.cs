@@ -33,7 +33,7 @@ public static class ReconcileCommand
             request.AcknowledgedPayoutIds.AddRange(File.ReadLines(acknowledgedFile).Select(l => l.Trim()).Where(l => l.Length > 0));
 
         using var channel = GrpcChannel.ForAddress(address);
-        ReconciliationReport report;
+        FloorPay.V1.ReconciliationReport report;
         try
         {
             report = await new Audit.AuditClient(channel).ReconcileAsync(request,

@@ -1,5 +1,4 @@
 using System.Numerics;
-using CsCheck;
 using static FloorPay.Domain.Tests.TestData;
 
 namespace FloorPay.Domain.Tests;

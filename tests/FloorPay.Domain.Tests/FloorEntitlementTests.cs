@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Reflection;
-using CsCheck;
 using static FloorPay.Domain.Tests.TestData;
 
 namespace FloorPay.Domain.Tests;

@@ -1,5 +1,3 @@
-using CsCheck;
-
 namespace FloorPay.Domain.Tests;
 
 public class IdentifierTests

@@ -1,5 +1,4 @@
 using System.Numerics;
-using CsCheck;
 
 namespace FloorPay.Domain.Tests;
 

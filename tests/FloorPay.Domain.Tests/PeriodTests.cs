@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using CsCheck;
 using static FloorPay.Domain.Tests.TestData;
 
 namespace FloorPay.Domain.Tests;

@@ -1,4 +1,3 @@
-using CsCheck;
 using static FloorPay.Domain.Tests.TestData;
 
 namespace FloorPay.Domain.Tests;

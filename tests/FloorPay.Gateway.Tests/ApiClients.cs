@@ -1,6 +1,3 @@
-using FloorPay.V1;
-using Grpc.Core;
-
 namespace FloorPay.Gateway.Tests;
 
 /// <summary>Generated clients for every FloorPay service, all sharing one authenticated call invoker.</summary>

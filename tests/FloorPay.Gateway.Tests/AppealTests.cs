@@ -1,6 +1,3 @@
-using FloorPay.V1;
-using Grpc.Core;
-
 namespace FloorPay.Gateway.Tests;
 
 /// <summary>Rule 9: every decision can be appealed to a human reviewer; resolutions are recorded with reasons and an

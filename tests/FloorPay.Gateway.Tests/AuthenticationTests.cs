@@ -1,6 +1,3 @@
-using FloorPay.V1;
-using Grpc.Core;
-
 namespace FloorPay.Gateway.Tests;
 
 /// <summary>Every FloorPay call needs "authorization: Bearer &lt;known api key&gt;"; otherwise UNAUTHENTICATED and nothing happens.</summary>

@@ -1,6 +1,4 @@
-using FloorPay.V1;
 using Google.Protobuf.WellKnownTypes;
-using Grpc.Core;
 
 namespace FloorPay.Gateway.Tests;
 

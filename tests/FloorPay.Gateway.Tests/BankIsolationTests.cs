@@ -1,6 +1,3 @@
-using FloorPay.V1;
-using Grpc.Core;
-
 namespace FloorPay.Gateway.Tests;
 
 /// <summary>Rule 11: a bank reads and acts only for its own account holders, and enrolls only accounts it holds.</summary>

@@ -1,6 +1,3 @@
-using FloorPay.V1;
-using Grpc.Core;
-
 namespace FloorPay.Gateway.Tests;
 
 /// <summary>Bulk envelopes: control totals must match or nothing happens; each item then gets its own result and the

@@ -1,7 +1,4 @@
-using FloorPay.V1;
-using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FloorPay.Gateway.Tests;

@@ -1,6 +1,3 @@
-using FloorPay.V1;
-using Grpc.Core;
-
 namespace FloorPay.Gateway.Tests;
 
 /// <summary>Rule 6: platforms record minutes per category against the published quota; exemptions come from the enumerated list; the floor never moves.</summary>

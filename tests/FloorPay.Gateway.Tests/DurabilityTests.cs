@@ -1,5 +1,3 @@
-using FloorPay.V1;
-
 namespace FloorPay.Gateway.Tests;
 
 /// <summary>Rule 3 across restarts: stopping the single-node host and starting it again on the same SQLite file keeps everything.</summary>

@@ -1,6 +1,3 @@
-using FloorPay.V1;
-using Grpc.Core;
-
 namespace FloorPay.Gateway.Tests;
 
 /// <summary>Rules 2 and 4: enrollment pays the current period at once; a resend replays; a reused key with other content is refused.</summary>

@@ -1,6 +1,3 @@
-using FloorPay.V1;
-using Grpc.Core;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FloorPay.Gateway.Tests;

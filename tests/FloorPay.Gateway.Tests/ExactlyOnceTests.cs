@@ -1,6 +1,3 @@
-using FloorPay.V1;
-using Grpc.Core;
-
 namespace FloorPay.Gateway.Tests;
 
 /// <summary>Rule 3: concurrent duplicates never pay twice. (Concurrent payouts that do pay a new period: <see cref="LaterPeriodPayoutTests"/>.)</summary>

@@ -1,5 +1,3 @@
-using Grpc.Core;
-
 namespace FloorPay.Gateway.Tests;
 
 /// <summary>Assertions on the gRPC status of a failed call.</summary>

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using FloorPay.Silo;
-using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;

@@ -1,6 +1,3 @@
-using FloorPay.V1;
-using Grpc.Core;
-
 namespace FloorPay.Gateway.Tests;
 
 /// <summary>RequestFloorPayout outside the citizen's payable periods is a clear FAILED_PRECONDITION (or NOT_FOUND) that pays nothing.</summary>

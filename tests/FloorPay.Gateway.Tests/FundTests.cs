@@ -1,6 +1,3 @@
-using FloorPay.V1;
-using Grpc.Core;
-
 namespace FloorPay.Gateway.Tests;
 
 /// <summary>Funds: idempotent inflows (rule 4), outflows and enrollments as the ledger counts them, runway; read by treasury and auditors.</summary>

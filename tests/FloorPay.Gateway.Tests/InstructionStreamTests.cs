@@ -1,10 +1,8 @@
+using FloorPay.Domain;
 using System.Net;
 using System.Net.Http.Headers;
 using FloorPay.Grains;
 using FloorPay.Silo.Storage;
-using FloorPay.V1;
-using Grpc.Core;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FloorPay.Gateway.Tests;
@@ -206,7 +204,7 @@ public sealed class InstructionStreamTests : IAsyncLifetime
         await using var ledger = GroupCommitLedger.Create(storage, new LedgerOptions());
         var citizen = Ids.Citizen();
         var period = DateTime.UtcNow.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
-        var posting = new PayoutPosting($"{citizen}:floor:{period}", citizen, Grains.PayoutKind.Floor, period, period, 120_000, "EUR",
+        var posting = new PayoutPosting($"{citizen}:floor:{period}", citizen, FloorPay.Domain.PayoutKind.Floor, period, period, 120_000, "EUR",
             "FLOOR_PERIOD@policy-v1", "R-NORTH", bankId, "tok-elsewhere", Ids.Key("elsewhere"), new string('a', 64), false,
             new DateTimeOffset(DateTimeOffset.UtcNow.UtcTicks, TimeSpan.Zero));
         Assert.Equal(PostingResult.Committed, await ledger.AppendAsync([posting]));

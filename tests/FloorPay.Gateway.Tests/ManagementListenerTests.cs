@@ -1,8 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using FloorPay.Gateway.Observability;
-using FloorPay.V1;
-using Microsoft.Extensions.Configuration;
 
 namespace FloorPay.Gateway.Tests;
 

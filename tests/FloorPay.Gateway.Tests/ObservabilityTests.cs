@@ -1,8 +1,5 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using FloorPay.V1;
-using Grpc.Core;
-using Microsoft.Extensions.Configuration;
 
 namespace FloorPay.Gateway.Tests;
 

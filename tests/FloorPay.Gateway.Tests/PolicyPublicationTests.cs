@@ -1,6 +1,3 @@
-using FloorPay.V1;
-using Microsoft.Extensions.Configuration;
-
 namespace FloorPay.Gateway.Tests;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using FloorPay.Grains;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FloorPay.Gateway.Tests;

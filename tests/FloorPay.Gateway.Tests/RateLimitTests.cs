@@ -1,7 +1,3 @@
-using FloorPay.V1;
-using Grpc.Core;
-using Microsoft.Extensions.Configuration;
-
 namespace FloorPay.Gateway.Tests;
 
 /// <summary>

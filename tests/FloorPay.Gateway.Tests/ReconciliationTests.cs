@@ -1,7 +1,4 @@
-using FloorPay.V1;
-using Grpc.Core;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Configuration;
 
 namespace FloorPay.Gateway.Tests;
 

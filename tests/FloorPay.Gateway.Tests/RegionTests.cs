@@ -1,6 +1,3 @@
-using FloorPay.V1;
-using Grpc.Core;
-
 namespace FloorPay.Gateway.Tests;
 
 /// <summary>Regional aggregates (enrollments and payouts as the ledger counts them, contribution minutes fed) and the open opportunities platforms publish.</summary>

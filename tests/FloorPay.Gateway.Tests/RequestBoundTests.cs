@@ -2,8 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using FloorPay.V1;
-using Grpc.Core;
 
 namespace FloorPay.Gateway.Tests;
 

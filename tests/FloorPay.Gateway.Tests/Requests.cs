@@ -1,4 +1,3 @@
-using FloorPay.V1;
 using Google.Protobuf.WellKnownTypes;
 
 namespace FloorPay.Gateway.Tests;

@@ -1,5 +1,3 @@
-using FloorPay.V1;
-
 namespace FloorPay.Gateway.Tests;
 
 /// <summary>GetStatement: the citizen's own bank and any reviewer read everything decided about the citizen.</summary>

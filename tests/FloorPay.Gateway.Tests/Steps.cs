@@ -1,5 +1,3 @@
-using FloorPay.V1;
-
 namespace FloorPay.Gateway.Tests;
 
 /// <summary>Common steps against a running server, each through the public gRPC API with the right participant's key.</summary>

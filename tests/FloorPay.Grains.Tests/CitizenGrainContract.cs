@@ -1,4 +1,3 @@
-using FloorPay.Domain;
 
 namespace FloorPay.Grains.Tests;
 

@@ -1,4 +1,3 @@
-using FloorPay.Domain;
 using FloorPay.Grains;
 using FloorPay.Silo.Storage;
 using Microsoft.Extensions.DependencyInjection;

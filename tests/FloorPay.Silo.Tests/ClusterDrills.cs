@@ -1,4 +1,3 @@
-using FloorPay.Silo.Storage;
 using FloorPay.V1;
 using Grpc.Core;
 

@@ -1,5 +1,5 @@
+using FloorPay.Domain;
 using FloorPay.Grains;
-using FloorPay.Silo.Storage;
 using static FloorPay.Silo.Tests.TestPayouts;
 
 namespace FloorPay.Silo.Tests;

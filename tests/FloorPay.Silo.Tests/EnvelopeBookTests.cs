@@ -1,5 +1,3 @@
-using FloorPay.Silo.Storage;
-
 namespace FloorPay.Silo.Tests;
 
 /// <summary>Envelope claims (migration 18) on both stores: one claim wins a race, per bank, and a claim never changes.</summary>

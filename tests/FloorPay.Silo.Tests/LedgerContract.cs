@@ -1,6 +1,6 @@
-using System.Data.Common;
+using FloorPay.Domain;
 using FloorPay.Grains;
-using FloorPay.Silo.Storage;
+using System.Data.Common;
 
 namespace FloorPay.Silo.Tests;
 
@@ -82,7 +82,7 @@ public abstract class LedgerContract(StorageProvider provider) : IAsyncLifetime
         var posting = Floor("c1", enrollment: true);
         Assert.Equal(PostingResult.Committed, await _ledger.AppendAsync([posting]));
         Assert.Equal(PostingResult.Conflict, await _ledger.AppendAsync([posting]));
-        Assert.Equal(posting, Assert.Single(await _ledger.ReadCitizenAsync("c1")));
+        Assert.Equal(posting, Assert.Single((await _ledger.ReadHistoryAsync("c1")).Payouts));
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public abstract class LedgerContract(StorageProvider provider) : IAsyncLifetime
         Assert.Equal(PostingResult.Conflict, await _ledger.AppendAsync([Floor("c2", "2026-12", enrollment: true)]));
         Assert.Equal(PostingResult.Conflict, await _ledger.AppendAsync([Floor("c2", "2027-01", key: "key-2026-11")]));
         Assert.Equal(PostingResult.Committed, await _ledger.AppendAsync([Floor("c2", "2026-12")]));
-        Assert.Equal(2, (await _ledger.ReadCitizenAsync("c2")).Count);
+        Assert.Equal(2, (await _ledger.ReadHistoryAsync("c2")).Payouts.Count);
     }
 
     [Fact]
@@ -124,7 +124,7 @@ public abstract class LedgerContract(StorageProvider provider) : IAsyncLifetime
         Assert.Contains(results, r => r is LedgerUnavailableException);
         foreach (var (citizen, result) in new[] { ("f1", results[0]), ("f2", results[1]) })
         {
-            var rows = await _ledger.ReadCitizenAsync(citizen);
+            var rows = (await _ledger.ReadHistoryAsync(citizen)).Payouts;
             // Committed only if it went in another batch than the bad posting; failed means no row at all.
             Assert.Equal(result is PostingResult.Committed ? 1 : 0, rows.Count);
         }
@@ -149,7 +149,7 @@ public abstract class LedgerContract(StorageProvider provider) : IAsyncLifetime
         await Assert.ThrowsAnyAsync<DbException>(() => ScalarAsync("UPDATE floorpay_payouts SET amount = 1 WHERE citizen_id = 'a1'"));
         await Assert.ThrowsAnyAsync<DbException>(() => ScalarAsync("DELETE FROM floorpay_payouts WHERE citizen_id = 'a1'"));
         await Assert.ThrowsAnyAsync<DbException>(() => ScalarAsync("DELETE FROM floorpay_journal"));
-        Assert.Equal(120_000, Assert.Single(await _ledger.ReadCitizenAsync("a1")).Amount);
+        Assert.Equal(120_000, Assert.Single((await _ledger.ReadHistoryAsync("a1")).Payouts).Amount);
     }
 
     [Fact]
@@ -190,7 +190,7 @@ public abstract class LedgerContract(StorageProvider provider) : IAsyncLifetime
     {
         var stale = Floor("s1", enrollment: true) with { PaidAt = Now().AddMinutes(-1) };
         await Assert.ThrowsAsync<LedgerUnavailableException>(() => _ledger.AppendAsync([stale]));
-        Assert.Empty(await _ledger.ReadCitizenAsync("s1"));
+        Assert.Empty((await _ledger.ReadHistoryAsync("s1")).Payouts);
         Assert.Equal(PostingResult.Committed, await _ledger.AppendAsync([stale with { PaidAt = Now() }]));
     }
 

@@ -1,5 +1,3 @@
-using FloorPay.Silo.Storage;
-
 namespace FloorPay.Silo.Tests;
 
 public sealed class MigrationTests

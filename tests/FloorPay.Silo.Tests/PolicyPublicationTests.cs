@@ -1,5 +1,4 @@
 using FloorPay.Domain;
-using FloorPay.Silo.Storage;
 
 namespace FloorPay.Silo.Tests;
 

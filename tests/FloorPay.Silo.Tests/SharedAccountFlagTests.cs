@@ -1,5 +1,4 @@
 using FloorPay.Grains;
-using FloorPay.Silo.Storage;
 using static FloorPay.Silo.Tests.TestPayouts;
 
 namespace FloorPay.Silo.Tests;

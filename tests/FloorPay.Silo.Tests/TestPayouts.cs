@@ -1,5 +1,5 @@
+using FloorPay.Domain;
 using FloorPay.Grains;
-
 namespace FloorPay.Silo.Tests;
 
 /// <summary>Payout postings for ledger tests: one per (citizen, kind, period), stamped now (older enrollments are refused as stale).</summary>

@@ -1,5 +1,3 @@
-using FloorPay.Silo.Storage;
-
 namespace FloorPay.Silo.Tests;
 
 /// <summary>Fresh, migrated stores: a SQLite file in a temporary folder, or a new database on the test PostgreSQL.</summary>

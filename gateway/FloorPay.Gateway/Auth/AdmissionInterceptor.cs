@@ -1,6 +1,3 @@
-using System.Globalization;
-using FloorPay.Gateway.Observability;
-using Grpc.Core;
 using Grpc.Core.Interceptors;
 
 namespace FloorPay.Gateway.Auth;

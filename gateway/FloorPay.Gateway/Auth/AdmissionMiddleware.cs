@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
-using FloorPay.Gateway.Observability;
 using Microsoft.AspNetCore.Http;
 
 namespace FloorPay.Gateway.Auth;

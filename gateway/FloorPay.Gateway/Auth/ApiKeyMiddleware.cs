@@ -1,8 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json;
-using FloorPay.Gateway.Observability;
 using Grpc.AspNetCore.Server;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Grpc.Core;
 using Grpc.Core.Interceptors;
 
 namespace FloorPay.Gateway.Auth;

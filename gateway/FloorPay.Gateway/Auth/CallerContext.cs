@@ -1,5 +1,3 @@
-using Grpc.Core;
-
 namespace FloorPay.Gateway.Auth;
 
 /// <summary>The authenticated participant of a call, and the role rules every service applies.</summary>

@@ -1,8 +1,5 @@
-using FloorPay.Domain;
-using FloorPay.Gateway.Auth;
 using FloorPay.Grains;
 using FloorPay.V1;
-using Grpc.Core;
 
 namespace FloorPay.Gateway.Services;
 
@@ -31,8 +28,8 @@ public sealed class AppealsService(IGrainFactory grains, PolicyBook policies) : 
         if (string.IsNullOrEmpty(request.AppealId) || request.AppealId.Length > 200) throw Check.Invalid("appeal_id must be 1-200 characters");
         var outcome = request.Outcome switch
         {
-            V1.AppealOutcome.Upheld => Grains.AppealOutcome.Upheld,
-            V1.AppealOutcome.Rejected => Grains.AppealOutcome.Rejected,
+            V1.AppealOutcome.Upheld => FloorPay.Domain.AppealOutcome.Upheld,
+            V1.AppealOutcome.Rejected => FloorPay.Domain.AppealOutcome.Rejected,
             _ => throw Check.Invalid("outcome must be APPEAL_OUTCOME_UPHELD or APPEAL_OUTCOME_REJECTED"),
         };
         var reason = request.Reason.Trim();

@@ -1,9 +1,6 @@
-using FloorPay.Domain;
-using FloorPay.Gateway.Auth;
 using FloorPay.Grains;
 using FloorPay.V1;
 using Google.Protobuf;
-using Grpc.Core;
 using System.Security.Cryptography;
 
 namespace FloorPay.Gateway.Services;

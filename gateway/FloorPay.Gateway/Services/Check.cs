@@ -1,6 +1,4 @@
-using FloorPay.Domain;
 using FloorPay.Grains;
-using Grpc.Core;
 
 namespace FloorPay.Gateway.Services;
 

@@ -1,9 +1,6 @@
-using FloorPay.Domain;
-using FloorPay.Gateway.Auth;
 using FloorPay.Grains;
 using FloorPay.V1;
 using Google.Protobuf.WellKnownTypes;
-using Grpc.Core;
 
 namespace FloorPay.Gateway.Services;
 

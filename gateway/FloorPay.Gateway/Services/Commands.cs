@@ -1,7 +1,4 @@
-using FloorPay.Domain;
-using FloorPay.Gateway.Auth;
 using FloorPay.Grains;
-using Grpc.Core;
 
 namespace FloorPay.Gateway.Services;
 

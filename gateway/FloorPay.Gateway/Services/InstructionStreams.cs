@@ -1,7 +1,4 @@
-using System.Globalization;
-using FloorPay.Gateway.Observability;
 using FloorPay.Grains;
-using Grpc.Core;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

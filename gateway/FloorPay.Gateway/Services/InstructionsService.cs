@@ -1,10 +1,6 @@
-using System.Globalization;
-using FloorPay.Domain;
-using FloorPay.Gateway.Auth;
 using FloorPay.Grains;
 using FloorPay.V1;
 using Google.Protobuf.WellKnownTypes;
-using Grpc.Core;
 
 namespace FloorPay.Gateway.Services;
 
@@ -100,7 +96,7 @@ public sealed class InstructionsService(IInstructionOutbox outbox, ISettlements 
         var unknown = ids.FirstOrDefault(id => !found.TryGetValue(id, out var f) || f.Instruction.BankId != bank);
         if (unknown is not null)
             throw new RpcException(new Status(StatusCode.NotFound, $"instruction {unknown} does not exist for this bank; nothing was recorded"));
-        var notice = ids.FirstOrDefault(id => found[id].Instruction.Kind == Grains.InstructionKind.Notice);
+        var notice = ids.FirstOrDefault(id => found[id].Instruction.Kind == FloorPay.Domain.InstructionKind.Notice);
         if (notice is not null) throw new RpcException(new Status(StatusCode.FailedPrecondition, $"{notice} is a notice and carries no money; nothing was recorded"));
         var returned = ids.FirstOrDefault(id => found[id].Outcome?.Outcome == InstructionOutcome.Returned);
         if (returned is not null)

@@ -1,8 +1,5 @@
-using FloorPay.Domain;
-using FloorPay.Gateway.Auth;
 using FloorPay.Grains;
 using FloorPay.V1;
-using Grpc.Core;
 
 namespace FloorPay.Gateway.Services;
 

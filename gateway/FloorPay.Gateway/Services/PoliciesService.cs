@@ -1,7 +1,4 @@
-using FloorPay.Domain;
 using FloorPay.V1;
-using FloorPay.Gateway.Auth;
-using Grpc.Core;
 
 namespace FloorPay.Gateway.Services;
 

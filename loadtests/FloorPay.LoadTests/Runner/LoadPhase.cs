@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace FloorPay.LoadTests.Runner;
 
 /// <summary>

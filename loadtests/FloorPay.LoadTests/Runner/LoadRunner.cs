@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace FloorPay.LoadTests.Runner;
 
 public sealed record RunSettings

@@ -1,8 +1,4 @@
-using System.Globalization;
-using FloorPay.LoadTests.Runner;
 using FloorPay.V1;
-using Grpc.Core;
-using Grpc.Net.Client;
 
 namespace FloorPay.LoadTests.Scenarios;
 

@@ -1,8 +1,5 @@
 using System.Collections.Concurrent;
-using FloorPay.LoadTests.Runner;
 using FloorPay.V1;
-using Grpc.Core;
-using Grpc.Net.Client;
 
 namespace FloorPay.LoadTests.Scenarios;
 

@@ -1,7 +1,4 @@
-using System.Diagnostics;
-using FloorPay.LoadTests.Runner;
 using FloorPay.V1;
-using Grpc.Core;
 
 namespace FloorPay.LoadTests.Scenarios;
 

@@ -1,4 +1,3 @@
-using FloorPay.Silo.Storage;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace FloorPay.Silo.Health;

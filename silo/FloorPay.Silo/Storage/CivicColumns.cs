@@ -1,6 +1,3 @@
-using System.Data.Common;
-using FloorPay.Grains;
-
 namespace FloorPay.Silo.Storage;
 
 /// <summary>How contribution and exemption entries map to their rows, for both dialects.</summary>

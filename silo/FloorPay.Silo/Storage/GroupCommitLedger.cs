@@ -1,7 +1,5 @@
-using System.Data.Common;
 using System.Diagnostics;
 using System.Threading.Channels;
-using FloorPay.Grains;
 
 namespace FloorPay.Silo.Storage;
 
@@ -94,9 +92,6 @@ public sealed class GroupCommitLedger : IPayoutLedger, IAsyncDisposable
         await _reads.Writer.WriteAsync(pending, cancellation);
         return await pending.Done.Task.WaitAsync(cancellation);
     }
-
-    public async Task<IReadOnlyList<PayoutPosting>> ReadCitizenAsync(string citizenId, CancellationToken cancellation = default) =>
-        (await ReadHistoryAsync(citizenId, cancellation)).Payouts;
 
     private async Task ReadLoopAsync()
     {

@@ -1,5 +1,3 @@
-using FloorPay.Grains;
-
 namespace FloorPay.Silo.Storage;
 
 /// <summary>One dialect's way to commit a batch of entries in one transaction and read citizens back.</summary>

@@ -1,6 +1,3 @@
-using System.Data.Common;
-using FloorPay.Grains;
-
 namespace FloorPay.Silo.Storage;
 
 /// <summary>How a <see cref="PayoutPosting"/> maps to a floorpay_payouts row, for both dialects.</summary>

@@ -1,5 +1,3 @@
-using FloorPay.Grains;
-
 namespace FloorPay.Silo.Storage;
 
 /// <summary>Settlements as ledger entries: one outcome per instruction, so a settlement racing a return loses cleanly.</summary>

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using FloorPay.Domain;
 
 namespace FloorPay.Silo.Storage;
 

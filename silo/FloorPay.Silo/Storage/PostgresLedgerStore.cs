@@ -1,4 +1,3 @@
-using FloorPay.Grains;
 using Npgsql;
 using NpgsqlTypes;
 

@@ -1,6 +1,3 @@
-using System.Data.Common;
-using FloorPay.Grains;
-
 namespace FloorPay.Silo.Storage;
 
 /// <summary>How instructions, their outcomes and account changes map to rows, for both dialects.</summary>

@@ -1,5 +1,3 @@
-using System.Data.Common;
-
 namespace FloorPay.Silo.Storage;
 
 /// <summary>Plain commands with named parameters, in the syntax both SQLite and PostgreSQL accept ("@name").</summary>

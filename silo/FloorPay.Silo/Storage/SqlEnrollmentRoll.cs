@@ -1,6 +1,3 @@
-using System.Data.Common;
-using FloorPay.Grains;
-
 namespace FloorPay.Silo.Storage;
 
 /// <summary>Enrolled citizens slice by slice (index on bucket, citizen id), with the payout account in effect.</summary>

@@ -1,6 +1,3 @@
-using System.Data.Common;
-using FloorPay.Grains;
-
 namespace FloorPay.Silo.Storage;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using FloorPay.Grains;
-
 namespace FloorPay.Silo.Storage;
 
 /// <summary>Envelopes in <c>floorpay_envelopes</c> (migration 18): the primary key (scope, envelope id) decides a race.</summary>

@@ -1,5 +1,3 @@
-using FloorPay.Grains;
-
 namespace FloorPay.Silo.Storage;
 
 /// <summary>Fraud flags as the ledger's triggers raised them (migration 17).</summary>

@@ -1,6 +1,3 @@
-using System.Data.Common;
-using FloorPay.Grains;
-
 namespace FloorPay.Silo.Storage;
 
 /// <summary>The reconciliation queries over the ledger tables; plain SQL that both SQLite and PostgreSQL run.</summary>

@@ -1,5 +1,3 @@
-using FloorPay.Grains;
-
 namespace FloorPay.Silo.Storage;
 
 /// <summary>The re-issue rule in one query, for the citizen grain and the sweep; plain SQL that both stores run.</summary>

@@ -1,4 +1,3 @@
-using FloorPay.Grains;
 using Microsoft.Data.Sqlite;
 
 namespace FloorPay.Silo.Storage;

@@ -1,4 +1,3 @@
-using FloorPay.Grains;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Storage;

@@ -1,4 +1,4 @@
-namespace FloorPay.Grains;
+namespace FloorPay.Domain;
 
 /// <summary>
 /// One append-only record of a citizen's journal: the closed set of what the ledger stores (payouts, civic records,

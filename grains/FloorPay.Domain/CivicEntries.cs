@@ -1,4 +1,4 @@
-namespace FloorPay.Grains;
+namespace FloorPay.Domain;
 
 /// <summary>Contribution minutes recorded for a citizen: an append-only record, like a payout.</summary>
 public sealed record ContributionEntry(
@@ -92,21 +92,4 @@ public sealed record IdempotencyKeyEntry(
     DateTimeOffset RecordedAt) : JournalEntry
 {
     public override string JournalId => $"key/{Scope}/{Key}";
-}
-
-/// <summary>Everything recorded about one citizen, oldest first: what a citizen activation rebuilds itself from.</summary>
-public sealed record CitizenHistory(
-    IReadOnlyList<PayoutPosting> Payouts,
-    IReadOnlyList<ContributionEntry> Contributions,
-    IReadOnlyList<ExemptionEntry> Exemptions,
-    IReadOnlyList<AppealEntry> Appeals,
-    IReadOnlyList<AppealResolutionEntry> Resolutions,
-    IReadOnlyList<PayoutInstruction> Instructions,
-    IReadOnlyList<InstructionOutcomeRecord> Outcomes,
-    IReadOnlyList<AccountChangeEntry> AccountChanges,
-    IReadOnlyList<CorrectionApprovalEntry> Approvals,
-    IReadOnlyList<AccountReleaseEntry> Releases,
-    IReadOnlyList<IdempotencyKeyEntry> Keys)
-{
-    public static readonly CitizenHistory Empty = new([], [], [], [], [], [], [], [], [], [], []);
 }

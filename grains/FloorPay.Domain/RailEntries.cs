@@ -1,4 +1,4 @@
-namespace FloorPay.Grains;
+namespace FloorPay.Domain;
 
 /// <summary>
 /// An instruction a citizen asks for explicitly: a re-issue of a returned payment, or a notice to the old bank of an

@@ -1,4 +1,4 @@
-namespace FloorPay.Grains;
+namespace FloorPay.Domain;
 
 public enum PayoutKind
 {

@@ -1,4 +1,4 @@
-namespace FloorPay.Grains;
+namespace FloorPay.Domain;
 
 /// <summary>
 /// One payout as the ledger records it: the source of truth for money. The enrollment payout also carries the
@@ -29,10 +29,10 @@ public sealed record PayoutPosting(
     public static string IdOf(string citizenId, PayoutKind kind, string slot) => $"{citizenId}:{kind.ToString().ToLowerInvariant()}:{slot}";
 
     /// <summary>A floor payout for <paramref name="period"/> (its slot), as the citizen, an envelope or the payday run decides it.</summary>
-    public static PayoutPosting Floor(string citizenId, string period, FloorPay.Domain.Money amount, FloorPay.Domain.ReasonCode reason, string regionId,
-        PayoutAccount account, string idempotencyKey, string fingerprint, bool enrollment, DateTimeOffset paidAt) =>
+    public static PayoutPosting Floor(string citizenId, string period, Money amount, ReasonCode reason, string regionId,
+        string bankId, string accountToken, string idempotencyKey, string fingerprint, bool enrollment, DateTimeOffset paidAt) =>
         new(IdOf(citizenId, PayoutKind.Floor, period), citizenId, PayoutKind.Floor, period, period, amount.MinorUnits, amount.Currency, reason.ToString(),
-            regionId, account.BankId, account.AccountToken, idempotencyKey, fingerprint, enrollment, paidAt);
+            regionId, bankId, accountToken, idempotencyKey, fingerprint, enrollment, paidAt);
 
     /// <summary>The instruction this payout gets in the outbox: same id, the payout's bank and account.</summary>
     public InstructionEntry Instruction() => new(

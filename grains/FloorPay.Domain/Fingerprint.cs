@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace FloorPay.Grains;
+namespace FloorPay.Domain;
 
 /// <summary>A stable hash of a command's content (operation and fields, excluding the idempotency key).</summary>
 public static class Fingerprint
@@ -23,4 +23,10 @@ public static class Fingerprint
         }
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
+
+    /// <summary>An enrollment, however it arrives (a single call or an envelope's item): same request, same fingerprint.</summary>
+    public static string OfEnrollment(string regionId, string bankId, string accountToken) => Of("enroll", regionId, bankId, accountToken);
+
+    /// <summary>A floor payout as asked for (the period as the caller wrote it, empty for the current one), on every path.</summary>
+    public static string OfFloorPayout(string? period) => Of("floor-payout", period ?? "");
 }

@@ -1,0 +1,119 @@
+using System.Globalization;
+
+namespace FloorPay.Domain.Citizens;
+
+/// <summary>
+/// The citizen's payout rules as one pure function of the citizen's journal and the request: every writer that pays a
+/// citizen one by one decides here. A replay (same scope, key and content) answers with the payout first made.
+/// </summary>
+public static class CitizenDecisions
+{
+    public static CitizenDecision Decide(CitizenState state, CitizenRequest request, DecisionContext context) => request switch
+    {
+        EnrollmentRequest r => Enroll(state, r, context),
+        FloorPayoutRequest r => PayFloor(state, r, context),
+        DividendClaimRequest r => ClaimDividends(state, r, context),
+        _ => throw new ArgumentException($"no rule decides {request.GetType().Name}", nameof(request)),
+    };
+
+    private static CitizenDecision Enroll(CitizenState state, EnrollmentRequest r, DecisionContext context)
+    {
+        var fingerprint = Fingerprint.OfEnrollment(r.RegionId, r.BankId, r.AccountToken);
+        if (Replay(state, r, fingerprint) is { } replay) return replay;
+        if (r.ActingBankId != r.BankId) return CitizenDecision.Refuse(RejectionKind.PermissionDenied, "a bank can enroll only its own account holders");
+        if (state.Enrollment is not null) return CitizenDecision.Refuse(RejectionKind.AlreadyExists, $"citizen {state.CitizenId} is already enrolled");
+
+        // An envelope fixes the instant it priced its totals at, so that it pays exactly those totals.
+        var at = r.PricedAt ?? context.Now;
+        var period = Period.Containing(at, context.Length);
+        var (amount, reason) = FloorEntitlement.AtEnrollment(context.Policies.For(period), period, at);
+        var payout = PayoutPosting.Floor(state.CitizenId, period.ToString(), amount, reason, r.RegionId, r.BankId, r.AccountToken, r.IdempotencyKey,
+            fingerprint, enrollment: true, at);
+        return Append(state, r, payout, context);
+    }
+
+    private static CitizenDecision PayFloor(CitizenState state, FloorPayoutRequest r, DecisionContext context)
+    {
+        if (Guard(state, r.ActingBankId, context.Now) is { } refused) return CitizenDecision.Refused(refused);
+        var fingerprint = Fingerprint.OfFloorPayout(r.Period);
+        if (Replay(state, r, fingerprint) is { } replay) return replay;
+        if (ResolvePeriod(string.IsNullOrEmpty(r.Period) ? r.DefaultPeriod : r.Period, context.Length, context.Now) is not { } period)
+            return CitizenDecision.Refuse(RejectionKind.InvalidArgument, $"'{r.Period}' is not a {context.Length.ToString().ToLowerInvariant()} period");
+        if (PeriodProblem(state, period, context.Length, context.Now) is { } problem) return CitizenDecision.Refused(problem);
+        if (state.FloorFor(period) is { } paid)
+            return CitizenDecision.Refuse(RejectionKind.AlreadyExists, $"the floor for {period} was already paid as {paid.PayoutId}");
+
+        var (amount, reason) = FloorEntitlement.ForPeriod(context.Policies.For(period));
+        return Append(state, r, NewPayout(state, PayoutKind.Floor, period.ToString(), period, amount, reason, r.IdempotencyKey, fingerprint, context.Now), context);
+    }
+
+    private static CitizenDecision ClaimDividends(CitizenState state, DividendClaimRequest r, DecisionContext context)
+    {
+        if (Guard(state, r.ActingBankId, context.Now) is { } refused) return CitizenDecision.Refused(refused);
+        var fingerprint = Fingerprint.Of("claim-dividends");
+        if (Replay(state, r, fingerprint) is { } replay) return replay;
+
+        var index = context.Dividends;
+        var from = Math.Max(state.SettledDividendIndex, index.At(state.Enrollment!.PaidAt));
+        var accrued = index.Current - from;
+        if (accrued <= 0) return CitizenDecision.Refuse(RejectionKind.FailedPrecondition, "no dividends have accrued since the last claim");
+
+        var period = context.Current;
+        var policy = context.Policies.For(period);
+        // The slot is the index the claim starts from: a stale activation or a resend under a new key claims from the
+        // same point and collides in the ledger, so no two claims can cover the same part of the index.
+        var slot = from.ToString(CultureInfo.InvariantCulture);
+        return Append(state, r, NewPayout(state, PayoutKind.Dividend, slot, period, new Money(accrued, policy.Currency),
+            new ReasonCode(ReasonRules.DividendClaim, policy.Version), r.IdempotencyKey, fingerprint, context.Now), context);
+    }
+
+    /// <summary>Not enrolled → NotFound; a bank that does not hold the payout account → PermissionDenied.</summary>
+    public static Refusal? Guard(CitizenState state, string? actingBankId, DateTimeOffset now)
+    {
+        if (state.Enrollment is null) return new Refusal(RejectionKind.NotFound, $"citizen {state.CitizenId} is not enrolled");
+        if (actingBankId is not null && actingBankId != state.EffectiveAccount(now).BankId)
+            return new Refusal(RejectionKind.PermissionDenied, "this citizen's payout account is held by another bank");
+        return null;
+    }
+
+    /// <summary>This scope's key, used here before: the same request replays its payout; anything else is refused.</summary>
+    private static CitizenDecision? Replay(CitizenState state, CitizenRequest r, string fingerprint)
+    {
+        if (state.KeyUsed(r.Scope, r.IdempotencyKey) is not { } used) return null;
+        return used.Fingerprint == fingerprint && state.Payouts.FirstOrDefault(p => p.PayoutId == used.EntryId) is { } paid
+            ? CitizenDecision.Replay(paid)
+            : CitizenDecision.Refused(KeyReused(r.IdempotencyKey));
+    }
+
+    public static Refusal KeyReused(string key) => new(RejectionKind.AlreadyExists, $"idempotency key '{key}' was already used for a different request");
+
+    /// <summary>The period a caller named (empty: the current one); null if the text is not a period of this length.</summary>
+    public static Period? ResolvePeriod(string? text, PeriodLength length, DateTimeOffset now)
+    {
+        if (string.IsNullOrEmpty(text)) return Period.Containing(now, length);
+        return Period.TryParse(text, length, out var period) ? period : null;
+    }
+
+    /// <summary>Only periods from the enrollment period to the current one can be paid or credited.</summary>
+    public static Refusal? PeriodProblem(CitizenState state, Period period, PeriodLength length, DateTimeOffset now)
+    {
+        var current = Period.Containing(now, length);
+        if (period > current) return new Refusal(RejectionKind.FailedPrecondition, $"period {period} has not started yet (current: {current})");
+        var enrolled = Period.Parse(state.Enrollment!.Slot, length);
+        if (period < enrolled) return new Refusal(RejectionKind.FailedPrecondition, $"period {period} is before the citizen's enrollment ({enrolled})");
+        return null;
+    }
+
+    /// <summary>A payout to the citizen's account in effect at <paramref name="now"/>, in the enrollment's region.</summary>
+    public static PayoutPosting NewPayout(CitizenState state, PayoutKind kind, string slot, Period period, Money amount, ReasonCode reason,
+        string idempotencyKey, string fingerprint, DateTimeOffset now)
+    {
+        var (bankId, accountToken) = state.EffectiveAccount(now);
+        return new PayoutPosting(PayoutPosting.IdOf(state.CitizenId, kind, slot), state.CitizenId, kind, slot, period.ToString(), amount.MinorUnits,
+            amount.Currency, reason.ToString(), state.Enrollment!.RegionId, bankId, accountToken, idempotencyKey, fingerprint, Enrollment: false, now);
+    }
+
+    // The key is recorded in the same append as the payout it produced: a key always names one request.
+    private static CitizenDecision Append(CitizenState state, CitizenRequest r, PayoutPosting payout, DecisionContext context) =>
+        CitizenDecision.Append(payout, new IdempotencyKeyEntry(r.Scope, r.IdempotencyKey, state.CitizenId, payout.PayoutId, payout.Fingerprint, context.Now));
+}

@@ -1,0 +1,3 @@
+// Namespaces most files of this project use.
+global using Orleans.Concurrency;
+global using FloorPay.Domain;

@@ -1,0 +1,2 @@
+// Namespaces most files of this project use.
+global using Xunit;
