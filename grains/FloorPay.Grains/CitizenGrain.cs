@@ -26,14 +26,8 @@ public sealed class CitizenGrain(
     CitizenRecordLimits limits) : Grain, ICitizenGrain
 {
     private CitizenState _state = null!;
-    private List<ContributionEntry> _contributions = [];
-    private List<ExemptionEntry> _exemptions = [];
-    private List<AppealEntry> _appeals = [];
-    private List<AppealResolutionEntry> _resolutions = [];
     private List<PayoutInstruction> _instructions = [];
     private List<InstructionOutcomeRecord> _outcomes = [];
-    private List<CorrectionApprovalEntry> _approvals = [];
-    private List<AccountReleaseEntry> _releases = [];
 
     private string CitizenId => this.GetPrimaryKeyString();
     private PayoutPosting? Enrollment => _state.Enrollment;
@@ -44,16 +38,12 @@ public sealed class CitizenGrain(
     {
         var history = await ledger.ReadHistoryAsync(CitizenId, cancellation);
         var state = new CitizenState(CitizenId);
-        foreach (var entry in history.Payouts.Concat<JournalEntry>(history.AccountChanges).Concat(history.Keys)) state.Apply(entry);
+        foreach (var entry in history.Payouts.Concat<JournalEntry>(history.AccountChanges).Concat(history.Contributions).Concat(history.Exemptions)
+                     .Concat(history.Appeals).Concat(history.Resolutions).Concat(history.Approvals).Concat(history.Releases).Concat(history.Keys))
+            state.Apply(entry);
         _state = state;
-        _contributions = [.. history.Contributions];
-        _exemptions = [.. history.Exemptions];
-        _appeals = [.. history.Appeals];
-        _resolutions = [.. history.Resolutions];
         _instructions = [.. history.Instructions];
         _outcomes = [.. history.Outcomes];
-        _approvals = [.. history.Approvals];
-        _releases = [.. history.Releases];
     }
 
     // (An enrollment needs no refresh: if an envelope enrolled the citizen meanwhile, its write conflicts and re-reads.)
@@ -67,252 +57,34 @@ public sealed class CitizenGrain(
     public Task<Outcome<PayoutReceipt>> ClaimDividends(ClaimDividendsCommand c) => DecideAndAppend(
         new DividendClaimRequest(ScopeOf(c.ActingBankId), c.IdempotencyKey, c.ActingBankId), (p, replayed) => ToReceipt(p, replayed));
 
-    public async Task<Outcome<ContributionReceipt>> RecordContribution(ContributionCommand command)
-    {
-        await RefreshIfNotEnrolledAsync();
-        for (var attempt = 0; attempt < 2; attempt++)
-        {
-            if (Enrollment is null) return Outcome<ContributionReceipt>.Refused(RejectionKind.NotFound, $"citizen {CitizenId} is not enrolled");
-            var fingerprint = Fingerprint.Of("contribution", command.Category, command.Minutes, command.Period ?? "", command.PlatformId);
-            if (KeyUsed(command.PlatformId, command.IdempotencyKey) is { } used)
-                return used.Fingerprint == fingerprint && _contributions.FirstOrDefault(c => c.ContributionId == used.EntryId) is { } recorded
-                    ? Outcome<ContributionReceipt>.Ok(ToReceipt(recorded, true))
-                    : new(null, KeyReused(command.IdempotencyKey));
-            if (ResolvePeriod(command.Period) is not { } period)
-                return Outcome<ContributionReceipt>.Refused(RejectionKind.InvalidArgument, $"'{command.Period}' is not a {clock.Length.ToString().ToLowerInvariant()} period");
-            if (PeriodProblem(period) is { } problem) return new(null, problem);
-            var policy = policies.For(period);
-            if (!policy.ContributionCategories.Contains(command.Category))
-                return Outcome<ContributionReceipt>.Refused(RejectionKind.InvalidArgument, $"'{command.Category}' is not a contribution category of policy v{policy.Version}");
-            if (command.Minutes <= 0 || command.Minutes > period.Days * 24 * 60)
-                return Outcome<ContributionReceipt>.Refused(RejectionKind.InvalidArgument, "minutes must be positive and fit in the period");
-            if (OverLimit(_contributions.Count(c => c.Period == period.ToString()), limits.ContributionsPerPeriod, "contributions", period) is { } full)
-                return new(null, full);
+    public Task<Outcome<ContributionReceipt>> RecordContribution(ContributionCommand c) => DecideAndAppend<ContributionEntry, ContributionReceipt>(
+        new ContributionRequest(c.PlatformId, c.IdempotencyKey, c.Category, c.Minutes, c.Period, c.PlatformId), ToReceipt);
 
-            var entry = new ContributionEntry(
-                $"{CitizenId}:contribution:{_contributions.Count + 1}", CitizenId, command.Category, command.Minutes, period.ToString(),
-                command.PlatformId, new ReasonCode(ReasonRules.ContributionRecorded, policy.Version).ToString(),
-                command.IdempotencyKey, fingerprint, clock.Now);
-            var key = KeyOf(command.PlatformId, command.IdempotencyKey, entry.ContributionId, fingerprint);
-            if (await ledger.AppendAsync([entry, key]) == PostingResult.Committed)
-            {
-                _contributions.Add(entry);
-                _state.Apply(key);
-                feed.Contributed(Enrollment.RegionId, entry.Category, entry.Minutes);
-                return Outcome<ContributionReceipt>.Ok(ToReceipt(entry, false));
-            }
-            await ReloadAsync();
-            if (await KeyTakenElsewhereAsync(command.PlatformId, command.IdempotencyKey) is { } taken) return new(null, taken);
-        }
-        return Outcome<ContributionReceipt>.Refused(RejectionKind.AlreadyExists, "a conflicting record was written concurrently");
-    }
+    public Task<Outcome<ExemptionReceipt>> GrantExemption(ExemptionCommand c) => DecideAndAppend<ExemptionEntry, ExemptionReceipt>(
+        new ExemptionRequest(c.ReviewerId, c.IdempotencyKey, c.Category, c.EvidenceReference, c.ExpiresAt, c.ReviewerId), ToReceipt);
 
-    public async Task<Outcome<ExemptionReceipt>> GrantExemption(ExemptionCommand command)
-    {
-        await RefreshIfNotEnrolledAsync();
-        for (var attempt = 0; attempt < 2; attempt++)
-        {
-            if (Enrollment is null) return Outcome<ExemptionReceipt>.Refused(RejectionKind.NotFound, $"citizen {CitizenId} is not enrolled");
-            var fingerprint = Fingerprint.Of("exemption", command.Category, command.EvidenceReference, command.ExpiresAt, command.ReviewerId);
-            if (KeyUsed(command.ReviewerId, command.IdempotencyKey) is { } used)
-                return used.Fingerprint == fingerprint && _exemptions.FirstOrDefault(e => e.ExemptionId == used.EntryId) is { } granted
-                    ? Outcome<ExemptionReceipt>.Ok(ToReceipt(granted, true))
-                    : new(null, KeyReused(command.IdempotencyKey));
+    public Task<Outcome<AppealView>> FileAppeal(FileAppealCommand c) => DecideAndAppend<AppealEntry, AppealView>(
+        new AppealRequest(c.ActingBankId ?? c.FiledBy, c.IdempotencyKey, c.ActingBankId, c.DecisionId, c.Ground, c.EvidenceReference, c.FiledBy), ToView);
 
-            var now = clock.Now;
-            var policy = policies.For(clock.Current);
-            // The same enumerated list for everyone: there is no category outside it and no discretionary waiver (rule 6).
-            if (!policy.ExemptionCategories.Contains(command.Category))
-                return Outcome<ExemptionReceipt>.Refused(RejectionKind.InvalidArgument, $"'{command.Category}' is not an exemption category of policy v{policy.Version}");
-            if (command.ExpiresAt <= now)
-                return Outcome<ExemptionReceipt>.Refused(RejectionKind.InvalidArgument, "an exemption must expire in the future");
-            if (OverLimit(_exemptions.Count(e => clock.Current.Contains(e.GrantedAt)), limits.ExemptionsPerPeriod, "exemptions", clock.Current) is { } full)
-                return new(null, full);
+    public Task<Outcome<AppealView>> ResolveAppeal(ResolveAppealCommand c) => DecideAndAppend<AppealEntry, AppealView>(
+        new ResolutionRequest(c.ReviewerId, c.IdempotencyKey, c.AppealId, c.Outcome, c.Reason, c.CorrectiveAmount, c.ReviewerId), ToView, attempts: 3);
 
-            var entry = new ExemptionEntry(
-                $"{CitizenId}:exemption:{_exemptions.Count + 1}", CitizenId, command.Category, command.EvidenceReference, now, command.ExpiresAt,
-                command.ReviewerId, new ReasonCode(ReasonRules.ExemptionGranted, policy.Version).ToString(), command.IdempotencyKey, fingerprint);
-            var key = KeyOf(command.ReviewerId, command.IdempotencyKey, entry.ExemptionId, fingerprint);
-            if (await ledger.AppendAsync([entry, key]) == PostingResult.Committed)
-            {
-                _exemptions.Add(entry);
-                _state.Apply(key);
-                return Outcome<ExemptionReceipt>.Ok(ToReceipt(entry, false));
-            }
-            await ReloadAsync();
-            if (await KeyTakenElsewhereAsync(command.ReviewerId, command.IdempotencyKey) is { } taken) return new(null, taken);
-        }
-        return Outcome<ExemptionReceipt>.Refused(RejectionKind.AlreadyExists, "a conflicting record was written concurrently");
-    }
+    public Task<Outcome<AppealView>> ApproveCorrection(ApproveCorrectionCommand c) => DecideAndAppend<AppealEntry, AppealView>(
+        new ApprovalRequest(c.ReviewerId, c.IdempotencyKey, c.AppealId, c.ReviewerId), ToView, attempts: 3);
 
-    public async Task<Outcome<AppealView>> FileAppeal(FileAppealCommand command)
-    {
-        await RefreshIfNotEnrolledAsync();
-        for (var attempt = 0; attempt < 2; attempt++)
-        {
-            if (Guard(command.ActingBankId) is { } refused) return new(null, refused);
-            var fingerprint = Fingerprint.Of("appeal", command.DecisionId, command.Ground, command.EvidenceReference ?? "", command.FiledBy);
-            var scope = command.ActingBankId ?? command.FiledBy;
-            if (KeyUsed(scope, command.IdempotencyKey) is { } used)
-                return used.Fingerprint == fingerprint && _appeals.FirstOrDefault(a => a.AppealId == used.EntryId) is { } filed
-                    ? Outcome<AppealView>.Ok(ToView(filed, true))
-                    : new(null, KeyReused(command.IdempotencyKey));
-            if (!AppealGrounds.All.Contains(command.Ground))
-                return Outcome<AppealView>.Refused(RejectionKind.InvalidArgument, $"ground must be one of: {string.Join(", ", AppealGrounds.All)}");
-            // Only a decision recorded for this citizen can be appealed: a free-text reference would let anyone open a
-            // correction on nothing (rule 9).
-            if (DecisionPeriod(command.DecisionId) is null)
-                return Outcome<AppealView>.Refused(RejectionKind.NotFound, $"decision {command.DecisionId} does not exist for citizen {CitizenId}");
-            if (OverLimit(_appeals.Count(a => clock.Current.Contains(a.FiledAt)), limits.AppealsPerPeriod, "appeals", clock.Current) is { } full)
-                return new(null, full);
-
-            var entry = new AppealEntry($"{CitizenId}:appeal:{_appeals.Count + 1}", CitizenId, command.DecisionId, command.Ground,
-                command.EvidenceReference, command.FiledBy, clock.Now, command.IdempotencyKey, fingerprint);
-            var key = KeyOf(scope, command.IdempotencyKey, entry.AppealId, fingerprint);
-            if (await ledger.AppendAsync([entry, key]) == PostingResult.Committed)
-            {
-                _appeals.Add(entry);
-                _state.Apply(key);
-                return Outcome<AppealView>.Ok(ToView(entry, false));
-            }
-            await ReloadAsync();
-            if (await KeyTakenElsewhereAsync(scope, command.IdempotencyKey) is { } taken) return new(null, taken);
-        }
-        return Outcome<AppealView>.Refused(RejectionKind.AlreadyExists, "a conflicting record was written concurrently");
-    }
-
-    public async Task<Outcome<AppealView>> ResolveAppeal(ResolveAppealCommand command)
-    {
-        await RefreshIfNotEnrolledAsync();
-        for (var attempt = 0; attempt < 3; attempt++)
-        {
-            if (Enrollment is null) return Outcome<AppealView>.Refused(RejectionKind.NotFound, $"citizen {CitizenId} is not enrolled");
-            if (_appeals.FirstOrDefault(a => a.AppealId == command.AppealId) is not { } appeal)
-                return Outcome<AppealView>.Refused(RejectionKind.NotFound, $"appeal {command.AppealId} does not exist");
-            var fingerprint = Fingerprint.Of("resolve-appeal", command.AppealId, command.Outcome, command.Reason, command.CorrectiveAmount, command.ReviewerId);
-            if (KeyUsed(command.ReviewerId, command.IdempotencyKey) is { } used)
-                return used.Fingerprint == fingerprint && used.EntryId == ResolutionEntryId(appeal)
-                    ? Outcome<AppealView>.Ok(ToView(appeal, true))
-                    : new(null, KeyReused(command.IdempotencyKey));
-            if (_resolutions.Any(r => r.AppealId == appeal.AppealId))
-                return Outcome<AppealView>.Refused(RejectionKind.AlreadyExists, $"appeal {appeal.AppealId} was already resolved");
-            // Separation of duties (rule 9): whoever filed an appeal never resolves it.
-            if (command.ReviewerId == appeal.FiledBy)
-                return Outcome<AppealView>.Refused(RejectionKind.PermissionDenied, "the participant who filed an appeal cannot resolve it");
-            if (command.Outcome == AppealOutcome.Rejected && command.CorrectiveAmount != 0)
-                return Outcome<AppealView>.Refused(RejectionKind.InvalidArgument, "only an upheld appeal can order a corrective payment");
-
-            var policy = policies.For(clock.Current);
-            var reason = new ReasonCode(command.Outcome == AppealOutcome.Upheld ? ReasonRules.AppealUpheld : ReasonRules.AppealRejected, policy.Version);
-            var limit = CorrectionLimitOf(appeal);
-            var resolution = new AppealResolutionEntry(appeal.AppealId, CitizenId, command.Outcome, command.Reason, command.CorrectiveAmount,
-                command.ReviewerId, clock.Now, reason.ToString(), command.IdempotencyKey, fingerprint, limit);
-            List<JournalEntry> entries = [resolution, KeyOf(command.ReviewerId, command.IdempotencyKey, ResolutionEntryId(appeal), fingerprint)];
-            PayoutPosting? posting = null;
-            // Up to the limit one reviewer's resolution pays at once; above it the correction waits for a second reviewer.
-            // The correction and the resolution commit together: there is never one without the other.
-            if (command.CorrectiveAmount > 0 && !CorrectionLimit.NeedsSecondApproval(command.CorrectiveAmount, limit))
-            {
-                posting = CitizenDecisions.NewPayout(_state, PayoutKind.Correction, AppealNumber(appeal), clock.Current, new Money(command.CorrectiveAmount, policy.Currency),
-                    reason, command.IdempotencyKey, fingerprint, clock.Now);
-                entries.Add(posting);
-            }
-            if (await ledger.AppendAsync(entries) == PostingResult.Committed)
-            {
-                _resolutions.Add(resolution);
-                _state.Apply(entries[1]);
-                if (posting is not null) Recorded(posting);
-                return Outcome<AppealView>.Ok(ToView(appeal, false));
-            }
-            await ReloadAsync();
-            if (await KeyTakenElsewhereAsync(command.ReviewerId, command.IdempotencyKey) is { } taken) return new(null, taken);
-        }
-        return Outcome<AppealView>.Refused(RejectionKind.AlreadyExists, "a conflicting record was written concurrently");
-    }
-
-    public async Task<Outcome<AppealView>> ApproveCorrection(ApproveCorrectionCommand command)
-    {
-        await RefreshIfNotEnrolledAsync();
-        for (var attempt = 0; attempt < 3; attempt++)
-        {
-            if (Enrollment is null) return Outcome<AppealView>.Refused(RejectionKind.NotFound, $"citizen {CitizenId} is not enrolled");
-            if (_appeals.FirstOrDefault(a => a.AppealId == command.AppealId) is not { } appeal)
-                return Outcome<AppealView>.Refused(RejectionKind.NotFound, $"appeal {command.AppealId} does not exist");
-            var fingerprint = Fingerprint.Of("approve-correction", command.AppealId, command.ReviewerId);
-            if (KeyUsed(command.ReviewerId, command.IdempotencyKey) is { } used)
-                return used.Fingerprint == fingerprint && used.EntryId == $"approval/{appeal.AppealId}"
-                    ? Outcome<AppealView>.Ok(ToView(appeal, true))
-                    : new(null, KeyReused(command.IdempotencyKey));
-            if (_approvals.Any(a => a.AppealId == appeal.AppealId))
-                return Outcome<AppealView>.Refused(RejectionKind.AlreadyExists, $"the correction of {appeal.AppealId} was already approved");
-            if (_resolutions.FirstOrDefault(r => r.AppealId == appeal.AppealId) is not { } resolution || !AwaitsApproval(resolution))
-                return Outcome<AppealView>.Refused(RejectionKind.FailedPrecondition, $"appeal {appeal.AppealId} has no correction waiting for a second approval");
-            if (command.ReviewerId == resolution.ReviewerId || command.ReviewerId == appeal.FiledBy)
-                return Outcome<AppealView>.Refused(RejectionKind.PermissionDenied,
-                    "a correction above the limit needs a second reviewer who neither filed the appeal nor resolved it");
-            var policy = policies.For(clock.Current);
-            var approval = new CorrectionApprovalEntry(appeal.AppealId, CitizenId, command.ReviewerId, clock.Now, command.IdempotencyKey, fingerprint);
-            var posting = CitizenDecisions.NewPayout(_state, PayoutKind.Correction, AppealNumber(appeal), clock.Current, new Money(resolution.CorrectiveAmount, policy.Currency),
-                new ReasonCode(ReasonRules.AppealUpheld, policy.Version), command.IdempotencyKey, fingerprint, clock.Now);
-            var key = KeyOf(command.ReviewerId, command.IdempotencyKey, $"approval/{appeal.AppealId}", fingerprint);
-            if (await ledger.AppendAsync([approval, posting, key]) == PostingResult.Committed)
-            {
-                _approvals.Add(approval);
-                _state.Apply(key);
-                Recorded(posting);
-                return Outcome<AppealView>.Ok(ToView(appeal, false));
-            }
-            await ReloadAsync();
-            if (await KeyTakenElsewhereAsync(command.ReviewerId, command.IdempotencyKey) is { } taken) return new(null, taken);
-        }
-        return Outcome<AppealView>.Refused(RejectionKind.AlreadyExists, "a conflicting record was written concurrently");
-    }
-
-    /// <summary>An upheld resolution whose correction is above its limit and not yet paid.</summary>
-    private bool AwaitsApproval(AppealResolutionEntry r) =>
-        r.Outcome == AppealOutcome.Upheld && r.CorrectiveAmount > 0 && CorrectionLimit.NeedsSecondApproval(r.CorrectiveAmount, r.CorrectionLimit ?? 0) &&
-        _approvals.All(a => a.AppealId != r.AppealId);
-
-    private static string ResolutionEntryId(AppealEntry appeal) => $"resolution/{appeal.AppealId}";
-
-    /// <summary>Rule 13: a citizen gains at most so many records of a kind per period; the bound opens with the next period.</summary>
-    private Rejection? OverLimit(int recorded, int limit, string what, Period period)
-    {
-        if (recorded < limit) return null;
-        var opens = new DateTimeOffset(period.End.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        var wait = Math.Max(1_000L, (long)(opens - clock.Now).TotalMilliseconds);
-        return new Rejection(RejectionKind.ResourceExhausted, $"a citizen may gain at most {limit} {what} per period; {period} has {recorded}", wait);
-    }
-
-    /// <summary>One floor amount of the disputed decision's period, under that period's policy.</summary>
-    private long CorrectionLimitOf(AppealEntry appeal) =>
-        CorrectionLimit.For(policies.For(DecisionPeriod(appeal.DecisionId) ?? Period.Containing(appeal.FiledAt, clock.Length)));
-
-    /// <summary>The period a recorded decision of this citizen belongs to; null if no such decision exists.</summary>
-    private Period? DecisionPeriod(string id)
-    {
-        if (_state.Payouts.FirstOrDefault(p => p.PayoutId == id) is { } payout) return Period.Parse(payout.Period, clock.Length);
-        if (_contributions.FirstOrDefault(c => c.ContributionId == id) is { } contribution) return Period.Parse(contribution.Period, clock.Length);
-        if (_exemptions.FirstOrDefault(e => e.ExemptionId == id) is { } exemption) return Period.Containing(exemption.GrantedAt, clock.Length);
-        if (_state.AccountChanges.FirstOrDefault(c => c.ChangeId == id) is { } change) return Period.Containing(change.RequestedAt, clock.Length);
-        return null;
-    }
-
-    private static string AppealNumber(AppealEntry appeal) => appeal.AppealId[(appeal.AppealId.LastIndexOf(':') + 1)..];
-
-    private PayoutPosting? CorrectionFor(AppealEntry appeal) =>
-        _state.Payouts.FirstOrDefault(p => p.Kind == PayoutKind.Correction && p.Slot == AppealNumber(appeal));
+    private Rejection? OverLimit(int recorded, int limit, string what, Period period) =>
+        CitizenDecisions.OverLimit(recorded, limit, what, period, clock.Now) is { } r ? ToRejection(r) : null;
 
     private AppealView ToView(AppealEntry a, bool replayed)
     {
-        var resolution = _resolutions.FirstOrDefault(r => r.AppealId == a.AppealId);
-        var correction = resolution is null ? null : CorrectionFor(a);
+        var resolution = _state.Resolutions.FirstOrDefault(r => r.AppealId == a.AppealId);
+        var correction = resolution is null ? null : _state.CorrectionFor(a);
         var filedCode = new ReasonCode(ReasonRules.AppealFiled, policies.For(Period.Containing(a.FiledAt, clock.Length)).Version).ToString();
         return new AppealView(a.AppealId, CitizenId, a.DecisionId, a.Ground, a.EvidenceReference, a.FiledBy, a.FiledAt,
             resolution?.Outcome, resolution?.Reason, resolution?.ReviewerId, resolution?.ResolvedAt,
             correction is null ? null : ToReceipt(correction, false), resolution?.ReasonCode ?? filedCode, replayed,
-            resolution?.CorrectionLimit ?? CorrectionLimitOf(a), resolution is not null && AwaitsApproval(resolution),
-            _approvals.FirstOrDefault(x => x.AppealId == a.AppealId)?.ReviewerId);
+            resolution?.CorrectionLimit ?? CitizenDecisions.CorrectionLimitOf(_state, a, Context()), resolution is not null && _state.AwaitsApproval(resolution),
+            _state.Approvals.FirstOrDefault(x => x.AppealId == a.AppealId)?.ReviewerId);
     }
 
     public async Task<Outcome<CitizenStatement>> GetStatement(StatementQuery query)
@@ -331,15 +103,15 @@ public sealed class CitizenGrain(
                 if (found.Outcome is { } outcome && _outcomes.All(o => o.InstructionId != outcome.InstructionId)) _outcomes.Add(outcome);
 
         // Every period with contributions, and always the current one (with no minutes its standing is still shown).
-        var periods = _contributions.Select(c => c.Period).Append(clock.Current.ToString()).Distinct().Order(StringComparer.Ordinal);
+        var periods = _state.Contributions.Select(c => c.Period).Append(clock.Current.ToString()).Distinct().Order(StringComparer.Ordinal);
         var contributions = periods
             .Select(p =>
             {
                 var period = Period.Parse(p, clock.Length);
                 var policy = policies.For(period);
-                var recorded = _contributions.Where(c => c.Period == p).ToList();
+                var recorded = _state.Contributions.Where(c => c.Period == p).ToList();
                 var total = recorded.Sum(c => (long)c.Minutes);
-                var exempt = _exemptions.Any(e => ContributionStanding.Covers(e.GrantedAt, e.ExpiresAt, period));
+                var exempt = _state.Exemptions.Any(e => ContributionStanding.Covers(e.GrantedAt, e.ExpiresAt, period));
                 return new ContributionPeriodSummary(
                     p,
                     recorded.GroupBy(c => c.Category).ToDictionary(c => c.Key, c => c.Sum(x => (long)x.Minutes)),
@@ -357,11 +129,11 @@ public sealed class CitizenGrain(
             Active: true,
             _state.Payouts.Select(p => ToReceipt(p, false)).ToList(),
             contributions,
-            _exemptions.Select(e => ToReceipt(e, false)).ToList(),
+            _state.Exemptions.Select(e => ToReceipt(e, false)).ToList(),
             dividends.Snapshot.AccruedSince(enrollment.PaidAt, _state.SettledDividendIndex),
             _state.Payouts.Where(p => p.Kind == PayoutKind.Dividend).Sum(p => p.Amount),
             policies.Currency,
-            _appeals.Select(a => ToView(a, false)).ToList(),
+            _state.Appeals.Select(a => ToView(a, false)).ToList(),
             PendingChange(now) is { } pending ? new PendingAccountChange(new PayoutAccount(pending.BankId, pending.AccountToken), pending.EffectiveAt) : null,
             AccountNeedsUpdate(),
             _instructions.Select(i =>
@@ -427,23 +199,23 @@ public sealed class CitizenGrain(
             if (Enrollment is null) return Outcome<AccountReleaseReceipt>.Refused(RejectionKind.NotFound, $"citizen {CitizenId} is not enrolled");
             var fingerprint = Fingerprint.Of("release-account", command.ToBankId, command.ActingBankId);
             if (KeyUsed(command.ActingBankId, command.IdempotencyKey) is { } used)
-                return used.Fingerprint == fingerprint && _releases.FirstOrDefault(r => r.ReleaseId == used.EntryId) is { } done
+                return used.Fingerprint == fingerprint && _state.Releases.FirstOrDefault(r => r.ReleaseId == used.EntryId) is { } done
                     ? Outcome<AccountReleaseReceipt>.Ok(ToReceipt(done, true))
                     : new(null, KeyReused(command.IdempotencyKey));
             if (AccountOnFile().BankId != command.ActingBankId)
                 return Outcome<AccountReleaseReceipt>.Refused(RejectionKind.PermissionDenied, "only the bank holding the citizen's payout account can release it");
             if (command.ToBankId == command.ActingBankId)
                 return Outcome<AccountReleaseReceipt>.Refused(RejectionKind.InvalidArgument, "a release names another bank");
-            if (OverLimit(_releases.Count(r => clock.Current.Contains(r.ReleasedAt)), limits.ReleasesPerPeriod, "releases", clock.Current) is { } full)
+            if (OverLimit(_state.Releases.Count(r => clock.Current.Contains(r.ReleasedAt)), limits.ReleasesPerPeriod, "releases", clock.Current) is { } full)
                 return new(null, full);
 
             var now = clock.Now;
-            var release = new AccountReleaseEntry($"{CitizenId}:release:{_releases.Count + 1}", CitizenId, command.ActingBankId, command.ToBankId,
+            var release = new AccountReleaseEntry($"{CitizenId}:release:{_state.Releases.Count + 1}", CitizenId, command.ActingBankId, command.ToBankId,
                 now, now + accounts.TransferWindow, command.IdempotencyKey, fingerprint);
             var key = KeyOf(command.ActingBankId, command.IdempotencyKey, release.ReleaseId, fingerprint);
             if (await ledger.AppendAsync([release, key]) == PostingResult.Committed)
             {
-                _releases.Add(release);
+                _state.Apply(release);
                 _state.Apply(key);
                 return Outcome<AccountReleaseReceipt>.Ok(ToReceipt(release, false));
             }
@@ -455,7 +227,7 @@ public sealed class CitizenGrain(
 
     /// <summary>The latest release, while it is unexpired and no account change has been made since (a claim uses it up).</summary>
     private AccountReleaseEntry? OpenRelease(DateTimeOffset now) =>
-        _releases.LastOrDefault() is { } r && r.ExpiresAt > now && !_state.AccountChanges.Any(c => c.RequestedAt >= r.ReleasedAt) ? r : null;
+        _state.Releases.LastOrDefault() is { } r && r.ExpiresAt > now && !_state.AccountChanges.Any(c => c.RequestedAt >= r.ReleasedAt) ? r : null;
 
     private AccountReleaseReceipt ToReceipt(AccountReleaseEntry r, bool replayed) =>
         new(r.ReleaseId, CitizenId, r.FromBankId, r.ToBankId, r.ReleasedAt, r.ExpiresAt, replayed);
@@ -553,6 +325,7 @@ public sealed class CitizenGrain(
     {
         _state.Apply(entry);
         if (entry is PayoutPosting posting) _instructions.Add(ToInstruction(posting.Instruction()));
+        if (entry is ContributionEntry c) feed.Contributed(Enrollment!.RegionId, c.Category, c.Minutes);
     }
 
     /// <summary>Where payouts go now: the latest account change in effect, else the enrollment account.</summary>
@@ -591,29 +364,35 @@ public sealed class CitizenGrain(
         new PayoutAccount(c.BankId, c.AccountToken), new PayoutAccount(c.PreviousBankId, c.PreviousAccountToken), c.RequestedAt, c.EffectiveAt,
         $"{c.ChangeId}:notice", flagged, replayed);
 
-    private DecisionContext Context() => new(policies, clock.Length, clock.Now, dividends.Snapshot);
+    private DecisionContext Context() => new(policies, clock.Length, clock.Now, dividends.Snapshot, limits);
 
     /// <summary>
     /// Decides on what this activation knows (the domain's rules); appends the resulting entries to the ledger; on a
     /// unique-key conflict re-reads the ledger (the truth) and decides once more, which then replays or refuses.
     /// </summary>
-    private async Task<Outcome<T>> DecideAndAppend<T>(CitizenRequest request, Func<PayoutPosting, bool, T> result, bool refreshIfNotEnrolled = true)
+    private Task<Outcome<T>> DecideAndAppend<T>(CitizenRequest request, Func<PayoutPosting, bool, T> result, bool refreshIfNotEnrolled = true) =>
+        DecideAndAppend(request, result, refreshIfNotEnrolled: refreshIfNotEnrolled, attempts: 2);
+
+    private async Task<Outcome<T>> DecideAndAppend<TSubject, T>(CitizenRequest request, Func<TSubject, bool, T> result, bool refreshIfNotEnrolled = true,
+        int attempts = 2) where TSubject : JournalEntry
     {
         if (refreshIfNotEnrolled) await RefreshIfNotEnrolledAsync();
-        for (var attempt = 0; attempt < 2; attempt++)
+        for (var attempt = 0; attempt < attempts; attempt++)
         {
             var decision = CitizenDecisions.Decide(_state, request, Context());
             if (decision.Refusal is { } refusal) return new Outcome<T>(default, ToRejection(refusal));
-            if (decision.Replayed) return Outcome<T>.Ok(result(decision.Payout!, true));
+            if (decision.Replayed) return Outcome<T>.Ok(result((TSubject)decision.Subject!, true));
             if (await ledger.AppendAsync(decision.Entries) == PostingResult.Committed)
             {
                 foreach (var entry in decision.Entries) Recorded(entry);
-                return Outcome<T>.Ok(result(decision.Payout!, false));
+                return Outcome<T>.Ok(result((TSubject)decision.Subject!, false));
             }
             await ReloadAsync();
             if (await KeyTakenElsewhereAsync(request.Scope, request.IdempotencyKey) is { } taken) return new Outcome<T>(default, taken);
         }
-        return Outcome<T>.Refused(RejectionKind.AlreadyExists, "a conflicting payout was recorded concurrently");
+        return Outcome<T>.Refused(RejectionKind.AlreadyExists, typeof(TSubject) == typeof(PayoutPosting)
+            ? "a conflicting payout was recorded concurrently"
+            : "a conflicting record was written concurrently");
     }
 
     private static Rejection ToRejection(Refusal r) => new(r.Kind, r.Message, r.RetryAfterMilliseconds);

@@ -4,22 +4,35 @@ namespace FloorPay.Domain.Citizens;
 public sealed record Refusal(RejectionKind Kind, string Message, long? RetryAfterMilliseconds = null);
 
 /// <summary>
-/// What a request comes to: entries to append together (a payout with its idempotency key), the payout already made
-/// under this key (a replay), or a refusal.
+/// What a request comes to: entries to append together (a record with its idempotency key, and what commits with it),
+/// the record this key already produced (a replay), or a refusal. <see cref="Subject"/> is what the answer is about:
+/// the payout, the contribution, the exemption, the appeal.
 /// </summary>
-public sealed record CitizenDecision(IReadOnlyList<JournalEntry> Entries, PayoutPosting? Payout, bool Replayed, Refusal? Refusal)
+public sealed record CitizenDecision(IReadOnlyList<JournalEntry> Entries, JournalEntry? Subject, bool Replayed, Refusal? Refusal)
 {
+    public PayoutPosting? Payout => Subject as PayoutPosting;
+
+    public static CitizenDecision Append(JournalEntry subject, IReadOnlyList<JournalEntry> entries) => new(entries, subject, false, null);
+
     public static CitizenDecision Append(PayoutPosting payout, IdempotencyKeyEntry key) => new([payout, key], payout, false, null);
 
-    public static CitizenDecision Replay(PayoutPosting payout) => new([], payout, true, null);
+    public static CitizenDecision Replay(JournalEntry subject) => new([], subject, true, null);
 
     public static CitizenDecision Refuse(RejectionKind kind, string message) => Refused(new Refusal(kind, message));
 
     public static CitizenDecision Refused(Refusal refusal) => new([], null, false, refusal);
 }
 
-/// <summary>What a decision reads besides the citizen: the published policy, the period length, the instant, the dividend index.</summary>
-public sealed record DecisionContext(PolicyBook Policies, PeriodLength Length, DateTimeOffset Now, DividendIndex Dividends)
+/// <summary>
+/// What a decision reads besides the citizen: the published policy, the period length, the instant, the dividend index
+/// and the per-period bounds on records (rule 13).
+/// </summary>
+public sealed record DecisionContext(PolicyBook Policies, PeriodLength Length, DateTimeOffset Now, DividendIndex Dividends,
+    CitizenRecordLimits? Limits = null)
 {
+    private static readonly CitizenRecordLimits DefaultLimits = new();
+
     public Period Current => Period.Containing(Now, Length);
+
+    public CitizenRecordLimits RecordLimits => Limits ?? DefaultLimits;
 }

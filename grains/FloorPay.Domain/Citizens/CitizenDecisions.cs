@@ -3,16 +3,21 @@ using System.Globalization;
 namespace FloorPay.Domain.Citizens;
 
 /// <summary>
-/// The citizen's payout rules as one pure function of the citizen's journal and the request: every writer that pays a
-/// citizen one by one decides here. A replay (same scope, key and content) answers with the payout first made.
+/// The citizen's rules as one pure function of the citizen's journal and the request: every writer that pays or records
+/// for a citizen decides here. A replay (same scope, key and content) answers with what the key first produced.
 /// </summary>
-public static class CitizenDecisions
+public static partial class CitizenDecisions
 {
     public static CitizenDecision Decide(CitizenState state, CitizenRequest request, DecisionContext context) => request switch
     {
         EnrollmentRequest r => Enroll(state, r, context),
         FloorPayoutRequest r => PayFloor(state, r, context),
         DividendClaimRequest r => ClaimDividends(state, r, context),
+        ContributionRequest r => RecordContribution(state, r, context),
+        ExemptionRequest r => GrantExemption(state, r, context),
+        AppealRequest r => FileAppeal(state, r, context),
+        ResolutionRequest r => ResolveAppeal(state, r, context),
+        ApprovalRequest r => ApproveCorrection(state, r, context),
         _ => throw new ArgumentException($"no rule decides {request.GetType().Name}", nameof(request)),
     };
 
@@ -76,14 +81,8 @@ public static class CitizenDecisions
         return null;
     }
 
-    /// <summary>This scope's key, used here before: the same request replays its payout; anything else is refused.</summary>
-    private static CitizenDecision? Replay(CitizenState state, CitizenRequest r, string fingerprint)
-    {
-        if (state.KeyUsed(r.Scope, r.IdempotencyKey) is not { } used) return null;
-        return used.Fingerprint == fingerprint && state.Payouts.FirstOrDefault(p => p.PayoutId == used.EntryId) is { } paid
-            ? CitizenDecision.Replay(paid)
-            : CitizenDecision.Refused(KeyReused(r.IdempotencyKey));
-    }
+    private static CitizenDecision? Replay(CitizenState state, CitizenRequest r, string fingerprint) =>
+        Replay(state, r, fingerprint, id => state.Payouts.FirstOrDefault(p => p.PayoutId == id));
 
     public static Refusal KeyReused(string key) => new(RejectionKind.AlreadyExists, $"idempotency key '{key}' was already used for a different request");
 
@@ -115,5 +114,5 @@ public static class CitizenDecisions
 
     // The key is recorded in the same append as the payout it produced: a key always names one request.
     private static CitizenDecision Append(CitizenState state, CitizenRequest r, PayoutPosting payout, DecisionContext context) =>
-        CitizenDecision.Append(payout, new IdempotencyKeyEntry(r.Scope, r.IdempotencyKey, state.CitizenId, payout.PayoutId, payout.Fingerprint, context.Now));
+        CitizenDecision.Append(payout, KeyOf(state, r, payout.PayoutId, payout.Fingerprint, context));
 }

@@ -16,3 +16,22 @@ public sealed record FloorPayoutRequest(string Scope, string IdempotencyKey, str
 
 /// <summary>Every dividend accrued since the last claim (or the enrollment).</summary>
 public sealed record DividendClaimRequest(string Scope, string IdempotencyKey, string? ActingBankId) : CitizenRequest(Scope, IdempotencyKey);
+
+/// <summary>Contribution minutes reported by a platform (the scope) for a period (empty: the current one).</summary>
+public sealed record ContributionRequest(string Scope, string IdempotencyKey, string Category, int Minutes, string? Period, string PlatformId)
+    : CitizenRequest(Scope, IdempotencyKey);
+
+/// <summary>An exemption from the enumerated list, granted by a reviewer (the scope).</summary>
+public sealed record ExemptionRequest(string Scope, string IdempotencyKey, string Category, string EvidenceReference, DateTimeOffset ExpiresAt,
+    string ReviewerId) : CitizenRequest(Scope, IdempotencyKey);
+
+/// <summary>An appeal against a recorded decision, filed by the citizen's bank or a reviewer.</summary>
+public sealed record AppealRequest(string Scope, string IdempotencyKey, string? ActingBankId, string DecisionId, string Ground,
+    string? EvidenceReference, string FiledBy) : CitizenRequest(Scope, IdempotencyKey);
+
+/// <summary>A reviewer's resolution of an appeal, possibly ordering a corrective payment.</summary>
+public sealed record ResolutionRequest(string Scope, string IdempotencyKey, string AppealId, AppealOutcome Outcome, string Reason,
+    long CorrectiveAmount, string ReviewerId) : CitizenRequest(Scope, IdempotencyKey);
+
+/// <summary>A second reviewer's approval of a correction above the limit one reviewer may order alone.</summary>
+public sealed record ApprovalRequest(string Scope, string IdempotencyKey, string AppealId, string ReviewerId) : CitizenRequest(Scope, IdempotencyKey);

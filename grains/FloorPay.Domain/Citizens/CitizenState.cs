@@ -3,14 +3,20 @@ using System.Globalization;
 namespace FloorPay.Domain.Citizens;
 
 /// <summary>
-/// One citizen's journal folded into what the citizen's payout decisions read: the enrollment, payouts, idempotency
-/// keys and account changes, in the order the ledger returns them. Decisions read nothing else about the citizen.
+/// One citizen's journal folded, entry by entry in the order the ledger returns them, into what the citizen's
+/// decisions read. Decisions read nothing else about the citizen.
 /// </summary>
 public sealed class CitizenState(string citizenId)
 {
     private readonly List<PayoutPosting> _payouts = [];
     private readonly List<IdempotencyKeyEntry> _keys = [];
     private readonly List<AccountChangeEntry> _accountChanges = [];
+    private readonly List<ContributionEntry> _contributions = [];
+    private readonly List<ExemptionEntry> _exemptions = [];
+    private readonly List<AppealEntry> _appeals = [];
+    private readonly List<AppealResolutionEntry> _resolutions = [];
+    private readonly List<CorrectionApprovalEntry> _approvals = [];
+    private readonly List<AccountReleaseEntry> _releases = [];
 
     public string CitizenId => citizenId;
 
@@ -23,7 +29,19 @@ public sealed class CitizenState(string citizenId)
 
     public IReadOnlyList<AccountChangeEntry> AccountChanges => _accountChanges;
 
-    /// <summary>Folds one entry in. Kinds the payout decisions do not read (civic records, instructions) change nothing.</summary>
+    public IReadOnlyList<ContributionEntry> Contributions => _contributions;
+
+    public IReadOnlyList<ExemptionEntry> Exemptions => _exemptions;
+
+    public IReadOnlyList<AppealEntry> Appeals => _appeals;
+
+    public IReadOnlyList<AppealResolutionEntry> Resolutions => _resolutions;
+
+    public IReadOnlyList<CorrectionApprovalEntry> Approvals => _approvals;
+
+    public IReadOnlyList<AccountReleaseEntry> Releases => _releases;
+
+    /// <summary>Folds one entry in. Instructions and their outcomes belong to the payment rails' read model: they change nothing here.</summary>
     public CitizenState Apply(JournalEntry entry)
     {
         switch (entry)
@@ -37,6 +55,24 @@ public sealed class CitizenState(string citizenId)
                 break;
             case AccountChangeEntry c:
                 _accountChanges.Add(c);
+                break;
+            case ContributionEntry c:
+                _contributions.Add(c);
+                break;
+            case ExemptionEntry e:
+                _exemptions.Add(e);
+                break;
+            case AppealEntry a:
+                _appeals.Add(a);
+                break;
+            case AppealResolutionEntry r:
+                _resolutions.Add(r);
+                break;
+            case CorrectionApprovalEntry a:
+                _approvals.Add(a);
+                break;
+            case AccountReleaseEntry r:
+                _releases.Add(r);
                 break;
         }
         return this;
@@ -59,4 +95,26 @@ public sealed class CitizenState(string citizenId)
 
     /// <summary>The floor paid for <paramref name="period"/>, if any.</summary>
     public PayoutPosting? FloorFor(Period period) => _payouts.FirstOrDefault(p => p.Kind == PayoutKind.Floor && p.Slot == period.ToString());
+
+    /// <summary>An upheld resolution whose correction is above its limit and not yet approved by a second reviewer.</summary>
+    public bool AwaitsApproval(AppealResolutionEntry r) =>
+        r.Outcome == AppealOutcome.Upheld && r.CorrectiveAmount > 0 && CorrectionLimit.NeedsSecondApproval(r.CorrectiveAmount, r.CorrectionLimit ?? 0) &&
+        _approvals.All(a => a.AppealId != r.AppealId);
+
+    /// <summary>The period a recorded decision of this citizen belongs to; null if no such decision exists.</summary>
+    public Period? DecisionPeriod(string id, PeriodLength length)
+    {
+        if (_payouts.FirstOrDefault(p => p.PayoutId == id) is { } payout) return Period.Parse(payout.Period, length);
+        if (_contributions.FirstOrDefault(c => c.ContributionId == id) is { } contribution) return Period.Parse(contribution.Period, length);
+        if (_exemptions.FirstOrDefault(e => e.ExemptionId == id) is { } exemption) return Period.Containing(exemption.GrantedAt, length);
+        if (_accountChanges.FirstOrDefault(c => c.ChangeId == id) is { } change) return Period.Containing(change.RequestedAt, length);
+        return null;
+    }
+
+    /// <summary>The number an appeal's correction is slotted under (one correction per appeal).</summary>
+    public static string AppealNumber(AppealEntry appeal) => appeal.AppealId[(appeal.AppealId.LastIndexOf(':') + 1)..];
+
+    /// <summary>The corrective payout an appeal ordered, if paid.</summary>
+    public PayoutPosting? CorrectionFor(AppealEntry appeal) =>
+        _payouts.FirstOrDefault(p => p.Kind == PayoutKind.Correction && p.Slot == AppealNumber(appeal));
 }

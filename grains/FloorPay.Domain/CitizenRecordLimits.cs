@@ -1,4 +1,4 @@
-namespace FloorPay.Grains;
+namespace FloorPay.Domain;
 
 /// <summary>
 /// Configuration section "FloorPay:CitizenLimits" (rule 13): how many records of each kind one citizen may gain per
