@@ -28,9 +28,12 @@ public sealed record CitizenDecision(IReadOnlyList<JournalEntry> Entries, Journa
 /// and the per-period bounds on records (rule 13).
 /// </summary>
 public sealed record DecisionContext(PolicyBook Policies, PeriodLength Length, DateTimeOffset Now, DividendIndex Dividends,
-    CitizenRecordLimits? Limits = null)
+    CitizenRecordLimits? Limits = null, PayoutAccountOptions? Accounts = null)
 {
     private static readonly CitizenRecordLimits DefaultLimits = new();
+    private static readonly PayoutAccountOptions DefaultAccounts = new();
+
+    public PayoutAccountOptions AccountRules => Accounts ?? DefaultAccounts;
 
     public Period Current => Period.Containing(Now, Length);
 

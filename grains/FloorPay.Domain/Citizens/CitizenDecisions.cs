@@ -18,6 +18,9 @@ public static partial class CitizenDecisions
         AppealRequest r => FileAppeal(state, r, context),
         ResolutionRequest r => ResolveAppeal(state, r, context),
         ApprovalRequest r => ApproveCorrection(state, r, context),
+        AccountChangeRequest r => ChangeAccount(state, r, context),
+        ReleaseRequest r => Release(state, r, context),
+        ReturnRequest r => Return(state, r, context),
         _ => throw new ArgumentException($"no rule decides {request.GetType().Name}", nameof(request)),
     };
 

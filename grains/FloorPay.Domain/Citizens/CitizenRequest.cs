@@ -35,3 +35,16 @@ public sealed record ResolutionRequest(string Scope, string IdempotencyKey, stri
 
 /// <summary>A second reviewer's approval of a correction above the limit one reviewer may order alone.</summary>
 public sealed record ApprovalRequest(string Scope, string IdempotencyKey, string AppealId, string ReviewerId) : CitizenRequest(Scope, IdempotencyKey);
+
+/// <summary>A bank moves the citizen's payouts to an account it holds (after the cooling-off).</summary>
+public sealed record AccountChangeRequest(string Scope, string IdempotencyKey, string ActingBankId, string BankId, string AccountToken)
+    : CitizenRequest(Scope, IdempotencyKey);
+
+/// <summary>The bank holding the citizen's account releases the citizen to another bank, which may then claim it.</summary>
+public sealed record ReleaseRequest(string Scope, string IdempotencyKey, string ActingBankId, string ToBankId) : CitizenRequest(Scope, IdempotencyKey);
+
+/// <summary>
+/// A bank returns an instruction it could not pay. It carries no idempotency key: the instruction names the request, and
+/// a resend with the same reason answers as the first return did.
+/// </summary>
+public sealed record ReturnRequest(string ActingBankId, string InstructionId, string Reason) : CitizenRequest(ActingBankId, "");

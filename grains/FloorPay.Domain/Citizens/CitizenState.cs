@@ -17,6 +17,8 @@ public sealed class CitizenState(string citizenId)
     private readonly List<AppealResolutionEntry> _resolutions = [];
     private readonly List<CorrectionApprovalEntry> _approvals = [];
     private readonly List<AccountReleaseEntry> _releases = [];
+    private readonly List<InstructionEntry> _instructions = [];
+    private readonly List<InstructionOutcomeRecord> _outcomes = [];
 
     public string CitizenId => citizenId;
 
@@ -41,7 +43,16 @@ public sealed class CitizenState(string citizenId)
 
     public IReadOnlyList<AccountReleaseEntry> Releases => _releases;
 
-    /// <summary>Folds one entry in. Instructions and their outcomes belong to the payment rails' read model: they change nothing here.</summary>
+    /// <summary>The instructions banks were given for this citizen (a payout's own, re-issues, notices), oldest first.</summary>
+    public IReadOnlyList<InstructionEntry> Instructions => _instructions;
+
+    /// <summary>What banks reported for those instructions (settled or returned), one per instruction.</summary>
+    public IReadOnlyList<InstructionOutcomeRecord> Outcomes => _outcomes;
+
+    /// <summary>
+    /// Folds one entry in. A payout's own instruction is written by the ledger with it and read back as an instruction:
+    /// whoever appended the payout applies <see cref="PayoutPosting.Instruction"/> too.
+    /// </summary>
     public CitizenState Apply(JournalEntry entry)
     {
         switch (entry)
@@ -73,6 +84,12 @@ public sealed class CitizenState(string citizenId)
                 break;
             case AccountReleaseEntry r:
                 _releases.Add(r);
+                break;
+            case InstructionEntry i:
+                _instructions.Add(i);
+                break;
+            case InstructionOutcomeEntry o:
+                if (_outcomes.All(x => x.InstructionId != o.Record.InstructionId)) _outcomes.Add(o.Record);
                 break;
         }
         return this;
@@ -117,4 +134,31 @@ public sealed class CitizenState(string citizenId)
     /// <summary>The corrective payout an appeal ordered, if paid.</summary>
     public PayoutPosting? CorrectionFor(AppealEntry appeal) =>
         _payouts.FirstOrDefault(p => p.Kind == PayoutKind.Correction && p.Slot == AppealNumber(appeal));
+
+    /// <summary>The latest account asked for, in effect or still cooling off.</summary>
+    public (string BankId, string AccountToken) AccountOnFile()
+    {
+        if (_accountChanges.LastOrDefault() is { } last) return (last.BankId, last.AccountToken);
+        var e = Enrollment ?? throw new InvalidOperationException($"citizen {citizenId} is not enrolled");
+        return (e.BankId, e.AccountToken);
+    }
+
+    /// <summary>The latest account change, while it is still cooling off at <paramref name="now"/>.</summary>
+    public AccountChangeEntry? PendingChange(DateTimeOffset now) => _accountChanges.LastOrDefault() is { } last && last.EffectiveAt > now ? last : null;
+
+    /// <summary>The latest release, while it is unexpired and no account change has been made since (a claim uses it up).</summary>
+    public AccountReleaseEntry? OpenRelease(DateTimeOffset now) =>
+        _releases.LastOrDefault() is { } r && r.ExpiresAt > now && !_accountChanges.Any(c => c.RequestedAt >= r.ReleasedAt) ? r : null;
+
+    /// <summary>
+    /// As of <paramref name="asOf"/> (now by default): a payment was returned, not yet re-issued, and no account change
+    /// has been asked for since.
+    /// </summary>
+    public bool AccountNeedsUpdate(DateTimeOffset? asOf = null)
+    {
+        var at = asOf ?? DateTimeOffset.MaxValue;
+        return _outcomes.Any(o => o.Outcome == InstructionOutcome.Returned && o.RecordedAt <= at &&
+                                  !_instructions.Any(i => i.ReissueOf == o.InstructionId && i.IssuedAt <= at) &&
+                                  !_accountChanges.Any(c => c.RequestedAt >= o.RecordedAt && c.RequestedAt <= at));
+    }
 }

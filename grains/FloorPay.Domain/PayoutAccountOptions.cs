@@ -1,4 +1,4 @@
-namespace FloorPay.Grains;
+namespace FloorPay.Domain;
 
 /// <summary>Configuration section "FloorPay:Accounts": the defences on the classic fraud path, redirecting payouts.</summary>
 public sealed class PayoutAccountOptions
