@@ -108,4 +108,113 @@ public sealed class CitizenDecisionTests
         var otherBank = CitizenDecisions.Decide(state, new DividendClaimRequest("bank-b", "k3", "bank-b"), context);
         Assert.Equal(RejectionKind.PermissionDenied, otherBank.Refusal!.Kind);
     }
+
+    private static readonly string[] Reviewers = ["bank-a", "reviewer-1", "reviewer-2", "reviewer-3"];
+
+    /// <summary>One step on an enrolled citizen: a civic or account request with arbitrary content, or a resend.</summary>
+    private sealed record CivicStep(int Hours, int Kind, int Actor, int Key, int Pick, long Amount, bool Valid);
+
+    private static readonly Gen<CivicStep[]> CivicScenarios =
+        Gen.Select(Gen.Int[0, 200], Gen.Int[0, 7], Gen.Int[0, 3], Gen.Int[0, 7], Gen.Int[0, 20], Gen.Long[0, 400_000], Gen.Bool)
+            .Select((h, k, a, key, p, m, v) => new CivicStep(h, k, a, key, p, m, v)).Array[1, 80];
+
+    [Fact]
+    public void Any_sequence_of_civic_and_account_requests_keeps_every_bound_and_separation_of_duties()
+    {
+        var limits = new CitizenRecordLimits { ContributionsPerPeriod = 3, ExemptionsPerPeriod = 2, AppealsPerPeriod = 3, AccountChangesPerPeriod = 2, ReleasesPerPeriod = 2 };
+        CivicScenarios.Sample(steps =>
+        {
+            var state = new CitizenState("c-3");
+            var now = Utc(2026, 4, 3, 9);
+            DecisionContext Context() => new(Book, PeriodLength.Monthly, now, new DividendIndex(), limits, new PayoutAccountOptions { CoolingOff = TimeSpan.FromDays(1) });
+            foreach (var entry in CitizenDecisions.Decide(state, new EnrollmentRequest("bank-a", "enroll", "bank-a", "r", "bank-a", "tok-0", null), Context()).Entries)
+                state.Apply(entry);
+            var appended = new List<(CitizenRequest Request, JournalEntry Subject)>();
+            foreach (var step in steps)
+            {
+                now = now.AddHours(step.Hours);
+                var actor = Reviewers[step.Actor];
+                var bank = step.Actor % 2 == 0 ? "bank-a" : "bank-b";
+                var key = $"k{step.Key}";
+                string Pick(IReadOnlyList<string> ids) => ids.Count == 0 || !step.Valid ? $"nothing-{step.Pick}" : ids[step.Pick % ids.Count];
+                CitizenRequest request;
+                switch (step.Kind)
+                {
+                    case 0:
+                        request = new ContributionRequest("platform-1", key, step.Valid ? DefaultPolicy.ContributionCategories[0] : "golf",
+                            (int)(step.Amount % 2_000), null, "platform-1");
+                        break;
+                    case 1:
+                        request = new ExemptionRequest(actor, key, DefaultPolicy.ExemptionCategories[step.Pick % DefaultPolicy.ExemptionCategories.Count],
+                            "evidence", step.Valid ? now.AddDays(30) : now.AddDays(-1), actor);
+                        break;
+                    case 2:
+                        var decisions = state.Payouts.Select(p => p.PayoutId).Concat(state.Contributions.Select(c => c.ContributionId)).ToList();
+                        request = new AppealRequest(actor, key, null, Pick(decisions), AppealGrounds.All[0], null, actor);
+                        break;
+                    case 3:
+                        request = new ResolutionRequest(actor, key, Pick(state.Appeals.Select(a => a.AppealId).ToList()),
+                            step.Pick % 3 == 0 ? AppealOutcome.Rejected : AppealOutcome.Upheld, "reviewed", step.Pick % 3 == 0 ? 0 : step.Amount, actor);
+                        break;
+                    case 4:
+                        request = new ApprovalRequest(actor, key, Pick(state.Appeals.Select(a => a.AppealId).ToList()), actor);
+                        break;
+                    case 5:
+                        request = new AccountChangeRequest(bank, key, bank, bank, $"tok-{step.Pick % 3}");
+                        break;
+                    case 6:
+                        request = new ReleaseRequest(bank, key, bank, bank == "bank-a" ? "bank-b" : "bank-a");
+                        break;
+                    default:
+                        if (appended.Count == 0) continue;
+                        var (first, subject) = appended[step.Pick % appended.Count];
+                        var again = CitizenDecisions.Decide(state, first, Context());
+                        Assert.True(again.Replayed, $"a resend of {first} was decided anew: {again}");
+                        Assert.Equal(subject, again.Subject);
+                        Assert.Empty(again.Entries);
+                        continue;
+                }
+                var decision = CitizenDecisions.Decide(state, request, Context());
+                if (decision.Refusal is not null || decision.Replayed)
+                {
+                    Assert.Empty(decision.Entries);
+                    continue;
+                }
+                var recordedKey = Assert.Single(decision.Entries.OfType<IdempotencyKeyEntry>());
+                Assert.Equal((request.Scope, request.IdempotencyKey), (recordedKey.Scope, recordedKey.Key));
+                foreach (var entry in decision.Entries) state.Apply(entry);
+                appended.Add((request, decision.Subject!));
+            }
+
+            var all = state.Payouts.Concat<JournalEntry>(state.Contributions).Concat(state.Exemptions).Concat(state.Appeals).Concat(state.Resolutions)
+                .Concat(state.Approvals).Concat(state.AccountChanges).Concat(state.Releases).Concat(state.Keys).Select(e => e.JournalId).ToList();
+            Assert.Equal(all.Count, all.Distinct().Count());
+            Assert.All(state.Contributions.GroupBy(c => c.Period), g => Assert.True(g.Count() <= limits.ContributionsPerPeriod));
+            Assert.All(state.Appeals.GroupBy(a => Period.Containing(a.FiledAt, PeriodLength.Monthly)), g => Assert.True(g.Count() <= limits.AppealsPerPeriod));
+            Assert.All(state.AccountChanges.GroupBy(c => Period.Containing(c.RequestedAt, PeriodLength.Monthly)),
+                g => Assert.True(g.Count() <= limits.AccountChangesPerPeriod));
+            foreach (var appeal in state.Appeals)
+            {
+                var resolutions = state.Resolutions.Where(r => r.AppealId == appeal.AppealId).ToList();
+                Assert.True(resolutions.Count <= 1);
+                Assert.All(resolutions, r => Assert.NotEqual(appeal.FiledBy, r.ReviewerId));
+                if (state.CorrectionFor(appeal) is not { } correction) continue;
+                var resolution = Assert.Single(resolutions);
+                Assert.Equal(resolution.CorrectiveAmount, correction.Amount);
+                // Above the limit a correction is paid only with a second reviewer's approval (rule 9).
+                if (CorrectionLimit.NeedsSecondApproval(correction.Amount, resolution.CorrectionLimit ?? 0))
+                {
+                    var approval = Assert.Single(state.Approvals, a => a.AppealId == appeal.AppealId);
+                    Assert.DoesNotContain(approval.ReviewerId, new[] { resolution.ReviewerId, appeal.FiledBy });
+                }
+            }
+            // A bank moves payouts only to its own account, and only for its own holder or one released to it (rule 11).
+            Assert.All(state.AccountChanges, c =>
+            {
+                Assert.Equal(c.RequestedBy, c.BankId);
+                Assert.True(c.PreviousBankId == c.RequestedBy || state.Releases.Any(r => r.FromBankId == c.PreviousBankId && r.ToBankId == c.RequestedBy &&
+                    r.ReleasedAt <= c.RequestedAt && r.ExpiresAt > c.RequestedAt), $"{c.RequestedBy} moved {c.PreviousBankId}'s holder without a release");
+            });
+        });
+    }
 }
