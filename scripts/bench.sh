@@ -51,8 +51,13 @@ payouts=$(psql_ -c "SELECT COUNT(*) FROM floorpay_payouts")
 echo "ledger rows after the run: $payouts"
 # CPU per payout is steadier than payouts/s on a shared machine: it does not depend on who else had the cores.
 silo_cpu=$(cpu_of "$silo_pid")
+# Bytes the silo allocated over its life (the runtime's own counter, exported on the management port).
+silo_alloc=$(curl -sf http://127.0.0.1:5282/metrics | awk '$1 ~ /^(system_runtime_)?dotnet_gc_heap_total_allocated(_bytes)?(_total)?$/ {print $2; exit}' || true)
 kill "$silo_pid" 2>/dev/null && wait "$silo_pid" 2>/dev/null || true
 silo_pid=""
 sleep 2 # the silo's backends exit once they see it gone; the postmaster counts their CPU when it reaps them
 pg_cpu=$(awk -v a="$(cpu_of "$postmaster")" -v b="$pg_cpu_before" 'BEGIN { print a - b }')
 awk -v s="$silo_cpu" -v p="$pg_cpu" -v n="$payouts" 'BEGIN { if (n > 0) printf "cpu per payout: FloorPay %.3f ms, PostgreSQL %.3f ms (start-up and warm-up included)\n", 1000 * s / n, 1000 * p / n }'
+if [ -n "$silo_alloc" ]; then
+  awk -v a="$silo_alloc" -v n="$payouts" 'BEGIN { if (n > 0) printf "allocated per payout: FloorPay %.1f KiB (start-up and warm-up included)\n", a / n / 1024 }'
+fi
