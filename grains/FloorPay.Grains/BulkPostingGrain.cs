@@ -30,7 +30,6 @@ public sealed class BulkPostingGrain(IPayoutLedger ledger, IEnrollmentRoll roll,
     {
         var now = clock.Now;
         var period = clock.Current;
-        var (amount, reason) = FloorEntitlement.ForPeriod(policies.For(period));
         // Only the current period goes this way; the statement of a citizen whose grain is active re-reads for it.
         bool Current(FloorPayoutCommand c) => (string.IsNullOrEmpty(c.Period) ? c.DefaultPeriod ?? period.ToString() : c.Period) == period.ToString();
         var eligible = items.Where(i => Current(i.Command)).Select(i => i.CitizenId).ToList();
@@ -48,8 +47,8 @@ public sealed class BulkPostingGrain(IPayoutLedger ledger, IEnrollmentRoll roll,
             if (!Current(i.Command)) return null;
             if (!standing.TryGetValue(i.CitizenId, out var s)) return null; // not enrolled: the grain says NOT_FOUND
             if (s.Citizen.Account.BankId != i.Command.ActingBankId) return null; // the grain says PERMISSION_DENIED
-            var payout = PayoutPosting.Floor(i.CitizenId, period.ToString(), amount, reason, s.Citizen.RegionId, s.Citizen.Account.BankId,
-                s.Citizen.Account.AccountToken, i.Command.IdempotencyKey, Fingerprint.OfFloorPayout(i.Command.Period), enrollment: false, now);
+            var payout = CitizenDecisions.RollFloor(i.CitizenId, s.Citizen.RegionId, s.Citizen.Account.BankId, s.Citizen.Account.AccountToken, period,
+                policies, i.Command.IdempotencyKey, i.Command.Period, now);
             // The key is recorded with the payout, under the acting bank's scope, as the citizen grain does.
             return CitizenDecision.Append(payout,
                 new IdempotencyKeyEntry(i.Command.ActingBankId, payout.IdempotencyKey, payout.CitizenId, payout.PayoutId, payout.Fingerprint, now));

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FloorPay.Domain.Citizens;
 
 namespace FloorPay.Grains;
 
@@ -74,7 +75,6 @@ public sealed class PaydayRunGrain(
     {
         if (S.FinishedAt is not null) return;
         var period = Period.Parse(this.GetPrimaryKeyString(), clock.Length);
-        var (amount, reason) = FloorEntitlement.ForPeriod(policies.For(period));
         // The budget follows elapsed time, so a slow step is made up by the next one and the rate holds on average.
         var elapsed = Stopwatch.GetElapsedTime(_lastStep);
         _lastStep = Stopwatch.GetTimestamp();
@@ -88,8 +88,8 @@ public sealed class PaydayRunGrain(
                 var limit = Math.Min(options.PageSize, budget);
                 var now = clock.Now;
                 var page = await roll.PageAsync(slice.Bucket, slice.AfterCitizenId, period.ToString(), now, limit, cancellation);
-                var postings = page.Select(c => PayoutPosting.Floor(c.CitizenId, period.ToString(), amount, reason, c.RegionId, c.Account.BankId, c.Account.AccountToken, IdempotencyKey,
-                    Fingerprint.OfFloorPayout(period.ToString()), enrollment: false, now)).ToList();
+                var postings = page.Select(c => CitizenDecisions.RollFloor(c.CitizenId, c.RegionId, c.Account.BankId, c.Account.AccountToken, period,
+                    policies, IdempotencyKey, period.ToString(), now)).ToList();
                 var results = await Task.WhenAll(postings.Select(p => ledger.AppendAsync([p])));
                 for (var i = 0; i < postings.Count; i++)
                 {

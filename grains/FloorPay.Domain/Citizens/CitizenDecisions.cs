@@ -51,8 +51,23 @@ public static partial class CitizenDecisions
         if (state.FloorFor(period) is { } paid)
             return CitizenDecision.Refuse(RejectionKind.AlreadyExists, $"the floor for {period} was already paid as {paid.PayoutId}");
 
-        var (amount, reason) = FloorEntitlement.ForPeriod(context.Policies.For(period));
-        return Append(state, r, NewPayout(state, PayoutKind.Floor, period.ToString(), period, amount, reason, r.IdempotencyKey, fingerprint, context.Now), context);
+        var (bankId, accountToken) = state.EffectiveAccount(context.Now);
+        return Append(state, r, RollFloor(state.CitizenId, state.Enrollment!.RegionId, bankId, accountToken, period, context.Policies, r.IdempotencyKey,
+            r.Period, context.Now), context);
+    }
+
+    /// <summary>
+    /// The floor for <paramref name="period"/> to an enrolled citizen in <paramref name="regionId"/>, paid to the account
+    /// in effect; <paramref name="askedPeriod"/> is the period as the caller wrote it (the request's fingerprint). The
+    /// payday run and envelopes pay it from the enrollment roll without loading the citizen: the ledger's unique
+    /// (citizen, kind, slot) key refuses a second floor for a period, whoever decided the first.
+    /// </summary>
+    public static PayoutPosting RollFloor(string citizenId, string regionId, string bankId, string accountToken, Period period, PolicyBook policies,
+        string idempotencyKey, string? askedPeriod, DateTimeOffset now)
+    {
+        var (amount, reason) = FloorEntitlement.ForPeriod(policies.For(period));
+        return PayoutPosting.Floor(citizenId, period.ToString(), amount, reason, regionId, bankId, accountToken, idempotencyKey,
+            Fingerprint.OfFloorPayout(askedPeriod), enrollment: false, now);
     }
 
     private static CitizenDecision ClaimDividends(CitizenState state, DividendClaimRequest r, DecisionContext context)
