@@ -1,166 +1,79 @@
+using FloorPay.LoadTests.Runner;
+using FloorPay.LoadTests.Scenarios;
 using FloorPay.V1;
-using HdrHistogram;
 
 namespace FloorPay.LoadTests;
 
 /// <summary>
-/// Durable floor payouts through the whole gRPC path: each request enrolls a new citizen, which pays the current
-/// period's floor and is answered only after the ledger commit. Two models:
-/// closed (N concurrent clients, as fast as the server answers: the capacity) and open (a fixed arrival rate, latency
-/// measured from each request's intended start, so a stalled server cannot hide its stall).
+/// The payout benchmark of docs/benchmarks.md, run by the load runner (no engine of its own): each request enrolls a new
+/// citizen, which pays the current period's floor and is answered only after the ledger commit. Runs: a fixed arrival
+/// rate (open model, latency from each request's intended start), N clients as fast as the server answers (closed
+/// model: the capacity), and optionally bulk envelopes. Each run prints one Markdown table row.
 /// </summary>
 public sealed class PayoutBenchmark(GrpcChannel channel, string apiKey, string bankId)
 {
-    public sealed record Result(string Model, long Ok, long Failed, long Dropped, TimeSpan Duration, LongHistogram Latency, LongHistogram? SendLag = null)
+    public const string Header = """
+        | run | model | ok | failed | dropped | payouts/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | runner send lag p99 ms |
+        |---|---|---|---|---|---|---|---|---|---|---|---|
+        """;
+
+    // Every run enrolls citizens of its own (a target names them by its run id): no run replays another's.
+    private FloorPayTarget NewTarget() => new(channel, apiKey, bankId, "dev-auditor", "dev-treasury");
+
+    private static readonly ScenarioParameters Patient = new(new Dictionary<string, string> { ["deadline-ms"] = "30000" });
+
+    /// <summary>The enrollment-surge scenario without its closing integrity check, which would load the measured node.</summary>
+    private Scenario Enrollments()
     {
-        /// <summary>How late the runner itself started requests (p99, ms): part of the latency that is not the server's.</summary>
-        public string SendLagP99 => SendLag is null ? "-" : (SendLag.GetValueAtPercentile(99) / 1000.0).ToString("F1");
-
-        public double PerSecond => Ok / Duration.TotalSeconds;
-
-        public string Row(string name) =>
-            $"| {name} | {Model} | {Ok} | {Failed} | {Dropped} | {PerSecond:F0} | {Ms(50)} | {Ms(90)} | {Ms(99)} | {Ms(99.9)} | {Latency.GetMaxValue() / 1000.0:F1} | {SendLagP99} |";
-
-        // The histograms record microseconds.
-        private string Ms(double percentile) => (Latency.GetValueAtPercentile(percentile) / 1000.0).ToString("F1");
+        var surge = FloorPayScenarios.Create("enrollment-surge", NewTarget(), Patient);
+        return new Scenario(surge.Name, surge.Steps);
     }
 
-    private readonly Citizens.CitizensClient _client = new(channel);
-    private readonly Metadata _auth = new() { { "authorization", $"Bearer {apiKey}" } };
-    private readonly string _run = Guid.NewGuid().ToString("N")[..8];
-    private long _sequence;
-
-    private EnrollRequest NextRequest()
+    public async Task<string> OpenAsync(string name, int ratePerSecond, TimeSpan duration, TimeSpan warmUp, int maxInFlight)
     {
-        var n = Interlocked.Increment(ref _sequence);
-        return new EnrollRequest
+        var result = await new LoadRunner(Enrollments(), new RunSettings
         {
-            IdempotencyKey = $"b-{_run}-{n}",
-            CitizenId = $"bench-{_run}-{n}",
-            RegionId = (n % 4) switch { 0 => "R-NORTH", 1 => "R-SOUTH", 2 => "R-EAST", _ => "R-WEST" },
-            PayoutAccount = new PayoutAccount { BankId = bankId, AccountToken = $"t{n % 1000}" },
-        };
+            Phases = [new InjectRate(ratePerSecond, warmUp + duration)], WarmUp = warmUp, MaxInFlight = maxInFlight,
+        }).RunAsync();
+        return Row(name, $"open, {ratePerSecond}/s", result.All, 1, result.StartLag?.P99Ms.ToString("F1", CultureInfo.InvariantCulture) ?? "-");
     }
 
-    private async Task<bool> SendAsync()
+    public async Task<string> ClosedAsync(string name, int clients, TimeSpan duration, TimeSpan warmUp)
     {
-        try
-        {
-            await _client.EnrollAsync(NextRequest(), _auth, deadline: DateTime.UtcNow.AddSeconds(30));
-            return true;
-        }
-        catch (RpcException)
-        {
-            return false;
-        }
+        var result = await new LoadRunner(Enrollments(), new RunSettings { Phases = [new KeepClients(clients, warmUp + duration)], WarmUp = warmUp })
+            .RunAsync();
+        return Row(name, $"closed, {clients} clients", result.All, 1, "-");
     }
 
-    /// <summary>
-    /// Closed model over bulk envelopes: each client sends envelopes of <paramref name="envelopeSize"/> enrollments.
-    /// Throughput counts items (payouts); latency is per envelope.
-    /// </summary>
-    public async Task<Result> BulkAsync(int concurrency, int envelopeSize, TimeSpan duration, TimeSpan warmUp)
+    /// <summary>Closed model over bulk envelopes of <paramref name="envelopeSize"/> enrollments: counts are items, latency is per envelope.</summary>
+    public async Task<string> BulkAsync(string name, int clients, int envelopeSize, TimeSpan duration, TimeSpan warmUp)
     {
-        var policy = await new Policies.PoliciesClient(channel).GetPolicyAsync(new GetPolicyRequest(), _auth);
-        if (policy.FirstPayout != "full") throw new InvalidOperationException("the bulk benchmark needs a policy whose first payout is full");
+        var target = NewTarget();
         var bulk = new Bulk.BulkClient(channel);
-        var latency = new LongHistogram(60_000_000, 3);
-        long ok = 0, failed = 0;
-        var warmEnd = DateTime.UtcNow + warmUp;
-        var end = warmEnd + duration;
-        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        var policy = await new Policies.PoliciesClient(channel).GetPolicyAsync(new GetPolicyRequest(), target.Bank);
+        if (policy.FirstPayout != "full") throw new InvalidOperationException("the bulk benchmark needs a policy whose first payout is full");
+        var scenario = new Scenario("bulk-enrollment", [new Step("envelope", async (context, cancellation) =>
         {
-            while (DateTime.UtcNow < end)
+            var envelope = new EnrollEnvelope { EnvelopeId = $"env-{target.Run}-{context.Number}", ControlCount = envelopeSize };
+            for (var i = 0; i < envelopeSize; i++)
+                envelope.Items.Add(target.NewEnrollment(context.Number * envelopeSize + i, FloorPayTarget.Regions[i % 4]));
+            envelope.ControlAmount = new Money { MinorUnits = policy.FloorAmount.MinorUnits * envelopeSize, Currency = policy.Currency };
+            try
             {
-                var envelope = new EnrollEnvelope { EnvelopeId = $"env-{_run}-{Interlocked.Increment(ref _sequence)}", ControlCount = envelopeSize };
-                for (var i = 0; i < envelopeSize; i++) envelope.Items.Add(NextRequest());
-                envelope.ControlAmount = new Money { MinorUnits = policy.FloorAmount.MinorUnits * envelopeSize, Currency = policy.Currency };
-                var measured = DateTime.UtcNow >= warmEnd;
-                var start = Stopwatch.GetTimestamp();
-                try
-                {
-                    var result = await bulk.EnrollBatchAsync(envelope, _auth, deadline: DateTime.UtcNow.AddSeconds(60));
-                    if (!measured) continue;
-                    Interlocked.Add(ref ok, result.Succeeded);
-                    Interlocked.Add(ref failed, result.Failed);
-                }
-                catch (RpcException)
-                {
-                    if (measured) Interlocked.Add(ref failed, envelopeSize);
-                }
-                if (measured) lock (latency) latency.RecordValue(Math.Min((long)Stopwatch.GetElapsedTime(start).TotalMicroseconds, 60_000_000));
+                var result = await bulk.EnrollBatchAsync(envelope, target.Bank, deadline: DateTime.UtcNow.AddSeconds(60), cancellationToken: cancellation);
+                return result.Failed == 0 ? StepOutcome.Success : new StepOutcome("PARTIAL", false);
             }
-        }));
-        return new Result($"bulk, {concurrency} clients × {envelopeSize} items", ok, failed, 0, duration, latency);
+            catch (RpcException e) { return FloorPayTarget.Outcome(e); }
+        })]);
+        var run = await new LoadRunner(scenario, new RunSettings { Phases = [new KeepClients(clients, warmUp + duration)], WarmUp = warmUp }).RunAsync();
+        return Row(name, $"bulk, {clients} clients × {envelopeSize} items", run.All, envelopeSize, "-");
     }
 
-    public async Task<Result> ClosedAsync(int concurrency, TimeSpan duration, TimeSpan warmUp)
+    private static string Row(string name, string model, StepStatistics s, int itemsPerRequest, string sendLagP99)
     {
-        var latency = new LongHistogram(60_000_000, 3);
-        long ok = 0, failed = 0;
-        var measuring = false;
-        var end = DateTime.UtcNow + warmUp + duration;
-        var warmEnd = DateTime.UtcNow + warmUp;
-        var watch = new Stopwatch();
-        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
-        {
-            while (DateTime.UtcNow < end)
-            {
-                if (!measuring && DateTime.UtcNow >= warmEnd) { lock (latency) { if (!measuring) { measuring = true; watch.Start(); } } }
-                var start = Stopwatch.GetTimestamp();
-                var success = await SendAsync();
-                if (!measuring) continue;
-                var micros = (long)Stopwatch.GetElapsedTime(start).TotalMicroseconds;
-                lock (latency) latency.RecordValue(Math.Min(micros, 60_000_000));
-                if (success) Interlocked.Increment(ref ok); else Interlocked.Increment(ref failed);
-            }
-        }));
-        return new Result($"closed, {concurrency} clients", ok, failed, 0, watch.Elapsed, latency);
-    }
-
-    public async Task<Result> OpenAsync(int ratePerSecond, TimeSpan duration, TimeSpan warmUp, int maxInFlight)
-    {
-        var latency = new LongHistogram(60_000_000, 3);
-        var lag = new LongHistogram(60_000_000, 3);
-        long ok = 0, failed = 0, dropped = 0;
-        var inFlight = new SemaphoreSlim(maxInFlight);
-        var interval = Stopwatch.Frequency / (double)ratePerSecond;
-        var total = (long)(ratePerSecond * (warmUp + duration).TotalSeconds);
-        var warmCount = (long)(ratePerSecond * warmUp.TotalSeconds);
-        var origin = Stopwatch.GetTimestamp();
-        var tasks = new List<Task>();
-        for (long i = 0; i < total; i++)
-        {
-            var intended = origin + (long)(i * interval);
-            var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), intended);
-            if (wait > TimeSpan.FromMilliseconds(1)) await Task.Delay(wait);
-            var measured = i >= warmCount;
-            if (!inFlight.Wait(0))
-            {
-                // Could not start on time: counted, never silently skipped.
-                if (measured) Interlocked.Increment(ref dropped);
-                continue;
-            }
-            tasks.Add(Task.Run(async () =>
-            {
-                try
-                {
-                    if (measured)
-                    {
-                        var late = (long)Stopwatch.GetElapsedTime(intended).TotalMicroseconds;
-                        lock (lag) lag.RecordValue(Math.Clamp(late, 0, 60_000_000));
-                    }
-                    var success = await SendAsync();
-                    if (!measured) return;
-                    // From the intended start, not the actual one: queueing in the client counts too.
-                    var micros = (long)Stopwatch.GetElapsedTime(intended).TotalMicroseconds;
-                    lock (latency) latency.RecordValue(Math.Min(micros, 60_000_000));
-                    if (success) Interlocked.Increment(ref ok); else Interlocked.Increment(ref failed);
-                }
-                finally { inFlight.Release(); }
-            }));
-        }
-        await Task.WhenAll(tasks);
-        return new Result($"open, {ratePerSecond}/s", ok, failed, dropped, duration, latency, lag);
+        string Ms(double value) => value.ToString("F1", CultureInfo.InvariantCulture);
+        return $"| {name} | {model} | {s.Ok * itemsPerRequest} | {s.Failed * itemsPerRequest} | {s.Dropped * itemsPerRequest} | " +
+               $"{(s.OkPerSecond * itemsPerRequest).ToString("F0", CultureInfo.InvariantCulture)} | {Ms(s.PercentileMs(50))} | {Ms(s.PercentileMs(90))} | " +
+               $"{Ms(s.PercentileMs(99))} | {Ms(s.PercentileMs(99.9))} | {Ms(s.MaxMs)} | {sendLagP99} |";
     }
 }
