@@ -131,12 +131,31 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
+    // Listen ports come from below the kernel's ephemeral range (32768 and up by default): a port found free there could
+    // be taken by another process's outgoing connection (a silo's PostgreSQL pool) before the silo binds it.
+    private static int _nextPort = Random.Shared.Next(0, 10_000);
+
     private static int[] FreePorts(int count)
     {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
-        listeners.ForEach(l => l.Start());
-        var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
-        listeners.ForEach(l => l.Stop());
-        return ports;
+        var ports = new List<int>(count);
+        while (ports.Count < count)
+        {
+            var port = 20_000 + Interlocked.Increment(ref _nextPort) % 12_000;
+            var listener = new TcpListener(IPAddress.Loopback, port);
+            try
+            {
+                listener.Start();
+                ports.Add(port);
+            }
+            catch (SocketException)
+            {
+                // In use: try the next one.
+            }
+            finally
+            {
+                listener.Stop();
+            }
+        }
+        return [.. ports];
     }
 }

@@ -10,12 +10,12 @@ internal static class CivicColumns
         "exemption_id, citizen_id, category, evidence_reference, granted_at_ticks, expires_at_ticks, reviewer_id, reason_code, idempotency_key, fingerprint";
 
     public static ContributionEntry ReadContribution(DbDataReader r) => new(
-        r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt32(3), r.GetString(4), r.GetString(5), r.GetString(6),
-        r.GetString(7), r.GetString(8), new DateTimeOffset(r.GetInt64(9), TimeSpan.Zero));
+        r.Text("contribution_id"), r.Text("citizen_id"), r.Text("category"), r.Int("minutes"), r.Text("period"), r.Text("platform_id"),
+        r.Text("reason_code"), r.Text("idempotency_key"), r.Text("fingerprint"), r.Instant("recorded_at_ticks"));
 
     public static ExemptionEntry ReadExemption(DbDataReader r) => new(
-        r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), new DateTimeOffset(r.GetInt64(4), TimeSpan.Zero),
-        new DateTimeOffset(r.GetInt64(5), TimeSpan.Zero), r.GetString(6), r.GetString(7), r.GetString(8), r.GetString(9));
+        r.Text("exemption_id"), r.Text("citizen_id"), r.Text("category"), r.Text("evidence_reference"), r.Instant("granted_at_ticks"),
+        r.Instant("expires_at_ticks"), r.Text("reviewer_id"), r.Text("reason_code"), r.Text("idempotency_key"), r.Text("fingerprint"));
 
     public const string Appeal =
         "appeal_id, citizen_id, decision_id, ground, evidence_reference, filed_by, filed_at_ticks, idempotency_key, fingerprint";
@@ -29,18 +29,18 @@ internal static class CivicColumns
     public const string Key = "scope, idempotency_key, citizen_id, entry_id, fingerprint, recorded_at_ticks";
 
     public static IdempotencyKeyEntry ReadKey(DbDataReader r) => new(
-        r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), new DateTimeOffset(r.GetInt64(5), TimeSpan.Zero));
+        r.Text("scope"), r.Text("idempotency_key"), r.Text("citizen_id"), r.Text("entry_id"), r.Text("fingerprint"), r.Instant("recorded_at_ticks"));
 
     public static CorrectionApprovalEntry ReadApproval(DbDataReader r) => new(
-        r.GetString(0), r.GetString(1), r.GetString(2), new DateTimeOffset(r.GetInt64(3), TimeSpan.Zero), r.GetString(4), r.GetString(5));
+        r.Text("appeal_id"), r.Text("citizen_id"), r.Text("reviewer_id"), r.Instant("approved_at_ticks"), r.Text("idempotency_key"), r.Text("fingerprint"));
 
     public static AppealEntry ReadAppeal(DbDataReader r) => new(
-        r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4), r.GetString(5),
-        new DateTimeOffset(r.GetInt64(6), TimeSpan.Zero), r.GetString(7), r.GetString(8));
+        r.Text("appeal_id"), r.Text("citizen_id"), r.Text("decision_id"), r.Text("ground"), r.TextOrNull("evidence_reference"), r.Text("filed_by"),
+        r.Instant("filed_at_ticks"), r.Text("idempotency_key"), r.Text("fingerprint"));
 
     public static AppealResolutionEntry ReadResolution(DbDataReader r) => new(
-        r.GetString(0), r.GetString(1), Outcome(r.GetString(2)), r.GetString(3), r.GetInt64(4), r.GetString(5),
-        new DateTimeOffset(r.GetInt64(6), TimeSpan.Zero), r.GetString(7), r.GetString(8), r.GetString(9), r.IsDBNull(10) ? null : r.GetInt64(10));
+        r.Text("appeal_id"), r.Text("citizen_id"), Outcome(r.Text("outcome")), r.Text("reason"), r.Long("corrective_amount"), r.Text("reviewer_id"),
+        r.Instant("resolved_at_ticks"), r.Text("reason_code"), r.Text("idempotency_key"), r.Text("fingerprint"), r.LongOrNull("correction_limit"));
 
     public static string Outcome(AppealOutcome outcome) => outcome == AppealOutcome.Upheld ? "upheld" : "rejected";
 

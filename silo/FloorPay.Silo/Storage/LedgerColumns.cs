@@ -27,23 +27,23 @@ internal static class LedgerColumns
         _ => throw new InvalidDataException($"unknown payout kind '{kind}' in the ledger"),
     };
 
-    /// <summary>Reads a row selected with <see cref="Select"/>, in that column order.</summary>
+    /// <summary>Reads a row selected with <see cref="Select"/>, by column name.</summary>
     public static PayoutPosting Read(DbDataReader r) => new(
-        PayoutId: r.GetString(0),
-        CitizenId: r.GetString(1),
-        Kind: Kind(r.GetString(2)),
-        Slot: r.GetString(3),
-        Period: r.GetString(4),
-        Amount: r.GetInt64(5),
-        Currency: r.GetString(6),
-        ReasonCode: r.GetString(7),
-        RegionId: r.GetString(8),
-        BankId: r.GetString(9),
-        AccountToken: r.GetString(10),
-        IdempotencyKey: r.GetString(11),
-        Fingerprint: r.GetString(12),
-        Enrollment: Convert.ToBoolean(r.GetValue(13)),
-        PaidAt: new DateTimeOffset(r.GetInt64(14), TimeSpan.Zero));
+        PayoutId: r.Text("payout_id"),
+        CitizenId: r.Text("citizen_id"),
+        Kind: Kind(r.Text("kind")),
+        Slot: r.Text("slot"),
+        Period: r.Text("period"),
+        Amount: r.Long("amount"),
+        Currency: r.Text("currency"),
+        ReasonCode: r.Text("reason_code"),
+        RegionId: r.Text("region_id"),
+        BankId: r.Text("bank_id"),
+        AccountToken: r.Text("account_token"),
+        IdempotencyKey: r.Text("idempotency_key"),
+        Fingerprint: r.Text("fingerprint"),
+        Enrollment: r.Flag("enrollment"),
+        PaidAt: r.Instant("paid_at_ticks"));
 
     /// <summary>The two legs of a payout: the fund pays, the citizen's payable account receives. They sum to zero.</summary>
     public static (string Account, long Amount)[] Legs(string fundId, PayoutPosting p) =>

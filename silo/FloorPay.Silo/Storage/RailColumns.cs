@@ -34,28 +34,31 @@ internal static class RailColumns
 
     public static string Outcome(InstructionOutcome outcome) => outcome == InstructionOutcome.Settled ? "settled" : "returned";
 
-    private static DateTimeOffset Instant(DbDataReader r, int i) => new(r.GetInt64(i), TimeSpan.Zero);
+    /// <param name="prefix">What a join prefixed the columns with (e.g. "o_"); none for a plain select.</param>
+    public static PayoutInstruction ReadInstruction(DbDataReader r, string prefix = "") => new(
+        r.Text(prefix + "instruction_id"), r.Text(prefix + "bank_id"), r.Long(prefix + "sequence"), Kind(r.Text(prefix + "kind")),
+        r.TextOrNull(prefix + "payout_id"), r.Text(prefix + "citizen_id"), r.Text(prefix + "account_token"), r.Long(prefix + "amount"),
+        r.Text(prefix + "currency"), r.Text(prefix + "period"), r.Text(prefix + "reason_code"), r.TextOrNull(prefix + "reissue_of"),
+        r.Instant(prefix + "issued_at_ticks"));
 
-    private static string? Nullable(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
-
-    public static PayoutInstruction ReadInstruction(DbDataReader r, int o = 0) => new(
-        r.GetString(o), r.GetString(o + 1), r.GetInt64(o + 2), Kind(r.GetString(o + 3)), Nullable(r, o + 4), r.GetString(o + 5), r.GetString(o + 6),
-        r.GetInt64(o + 7), r.GetString(o + 8), r.GetString(o + 9), r.GetString(o + 10), Nullable(r, o + 11), Instant(r, o + 12));
-
-    public static InstructionOutcomeRecord ReadOutcome(DbDataReader r, int o = 0) => new(
-        r.GetString(o), r.GetString(o + 1), r.GetString(o + 2), r.GetString(o + 3) == "settled" ? InstructionOutcome.Settled : InstructionOutcome.Returned,
-        r.GetString(o + 4), r.GetInt64(o + 5), Instant(r, o + 6));
+    /// <param name="prefix">What a join prefixed the columns with (e.g. "o_"); none for a plain select.</param>
+    public static InstructionOutcomeRecord ReadOutcome(DbDataReader r, string prefix = "") => new(
+        r.Text(prefix + "instruction_id"), r.Text(prefix + "bank_id"), r.Text(prefix + "citizen_id"),
+        r.Text(prefix + "outcome") == "settled" ? InstructionOutcome.Settled : InstructionOutcome.Returned, r.Text(prefix + "reason"),
+        r.Long(prefix + "amount"), r.Instant(prefix + "recorded_at_ticks"));
 
     public static AccountChangeEntry ReadAccountChange(DbDataReader r) => new(
-        r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6), Instant(r, 7), Instant(r, 8),
-        r.GetString(9), r.GetString(10));
+        r.Text("change_id"), r.Text("citizen_id"), r.Text("bank_id"), r.Text("account_token"), r.Text("previous_bank_id"),
+        r.Text("previous_account_token"), r.Text("requested_by"), r.Instant("requested_at_ticks"), r.Instant("effective_at_ticks"),
+        r.Text("idempotency_key"), r.Text("fingerprint"));
 
-    public static FraudFlag ReadFraudFlag(DbDataReader r) => new(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetString(3), Instant(r, 4));
+    public static FraudFlag ReadFraudFlag(DbDataReader r) => new(r.Text("bank_id"), r.Text("account_token"), r.Int("citizen_count"),
+        r.Text("raised_by_change"), r.Instant("raised_at_ticks"));
 
     public const string Release =
         "release_id, citizen_id, from_bank_id, to_bank_id, released_at_ticks, expires_at_ticks, idempotency_key, fingerprint";
 
     public static AccountReleaseEntry ReadRelease(DbDataReader r) => new(
-        r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), new DateTimeOffset(r.GetInt64(4), TimeSpan.Zero),
-        new DateTimeOffset(r.GetInt64(5), TimeSpan.Zero), r.GetString(6), r.GetString(7));
+        r.Text("release_id"), r.Text("citizen_id"), r.Text("from_bank_id"), r.Text("to_bank_id"), r.Instant("released_at_ticks"),
+        r.Instant("expires_at_ticks"), r.Text("idempotency_key"), r.Text("fingerprint"));
 }

@@ -53,8 +53,9 @@ public sealed class SqlInstructionOutbox : IInstructionOutbox
     {
         var found = new Dictionary<string, (PayoutInstruction, InstructionOutcomeRecord?)>(StringComparer.Ordinal);
         await using var connection = await OpenAsync(cancellation);
+        // Both tables name some columns alike: the outcome's come back prefixed, so each is read by its own name.
         var columns = string.Join(", ", RailColumns.Instruction.Split(", ").Select(c => "i." + c)) + ", " +
-                      string.Join(", ", RailColumns.Outcomes.Split(", ").Select(c => "o." + c));
+                      string.Join(", ", RailColumns.Outcomes.Split(", ").Select(c => $"o.{c} AS o_{c}"));
         foreach (var chunk in instructionIds.Distinct().Chunk(500))
         {
             var names = chunk.Select((id, i) => ($"p{i}", (object)id)).ToArray();
@@ -65,7 +66,7 @@ public sealed class SqlInstructionOutbox : IInstructionOutbox
             while (await reader.ReadAsync(cancellation))
             {
                 var instruction = RailColumns.ReadInstruction(reader);
-                var outcome = reader.IsDBNull(13) ? null : RailColumns.ReadOutcome(reader, 13);
+                var outcome = reader.IsDBNull(reader.GetOrdinal("o_instruction_id")) ? null : RailColumns.ReadOutcome(reader, "o_");
                 found[instruction.InstructionId] = (instruction, outcome);
             }
         }
