@@ -105,14 +105,14 @@ public static partial class CitizenDecisions
     public static Refusal KeyReused(string key) => new(RejectionKind.AlreadyExists, $"idempotency key '{key}' was already used for a different request");
 
     /// <summary>The period a caller named (empty: the current one); null if the text is not a period of this length.</summary>
-    public static Period? ResolvePeriod(string? text, PeriodLength length, DateTimeOffset now)
+    private static Period? ResolvePeriod(string? text, PeriodLength length, DateTimeOffset now)
     {
         if (string.IsNullOrEmpty(text)) return Period.Containing(now, length);
         return Period.TryParse(text, length, out var period) ? period : null;
     }
 
     /// <summary>Only periods from the enrollment period to the current one can be paid or credited.</summary>
-    public static Refusal? PeriodProblem(CitizenState state, Period period, PeriodLength length, DateTimeOffset now)
+    private static Refusal? PeriodProblem(CitizenState state, Period period, PeriodLength length, DateTimeOffset now)
     {
         var current = Period.Containing(now, length);
         if (period > current) return new Refusal(RejectionKind.FailedPrecondition, $"period {period} has not started yet (current: {current})");
@@ -122,7 +122,7 @@ public static partial class CitizenDecisions
     }
 
     /// <summary>A payout to the citizen's account in effect at <paramref name="now"/>, in the enrollment's region.</summary>
-    public static PayoutPosting NewPayout(CitizenState state, PayoutKind kind, string slot, Period period, Money amount, ReasonCode reason,
+    private static PayoutPosting NewPayout(CitizenState state, PayoutKind kind, string slot, Period period, Money amount, ReasonCode reason,
         string idempotencyKey, string fingerprint, DateTimeOffset now)
     {
         var (bankId, accountToken) = state.EffectiveAccount(now);

@@ -125,7 +125,7 @@ public static partial class CitizenDecisions
         CorrectionLimit.For(context.Policies.For(state.DecisionPeriod(appeal.DecisionId, context.Length) ?? Period.Containing(appeal.FiledAt, context.Length)));
 
     /// <summary>Rule 13: a citizen gains at most so many records of a kind per period; the bound opens with the next period.</summary>
-    public static Refusal? OverLimit(int recorded, int limit, string what, Period period, DateTimeOffset now)
+    private static Refusal? OverLimit(int recorded, int limit, string what, Period period, DateTimeOffset now)
     {
         if (recorded < limit) return null;
         var opens = new DateTimeOffset(period.End.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
