@@ -3,6 +3,6 @@ namespace FloorPay.Grains;
 /// <summary>Settlement commands from banks, recorded through the ledger (one outcome per instruction).</summary>
 public interface ISettlements
 {
-    /// <summary>Records these instructions as settled (the caller checked they are the bank's and not returned); returns the ids newly settled.</summary>
-    Task<IReadOnlyList<string>> SettleAsync(IReadOnlyList<PayoutInstruction> instructions, CancellationToken cancellation = default);
+    /// <summary>Appends these settlements (as <see cref="Settlements.Decide"/> decided them); returns the instruction ids newly settled.</summary>
+    Task<IReadOnlyList<string>> SettleAsync(IReadOnlyList<InstructionOutcomeEntry> settlements, CancellationToken cancellation = default);
 }

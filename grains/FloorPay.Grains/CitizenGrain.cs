@@ -36,7 +36,7 @@ public sealed class CitizenGrain(
     private async Task ReloadAsync(CancellationToken cancellation = default)
     {
         var state = new CitizenState(CitizenId);
-        foreach (var entry in (await ledger.ReadHistoryAsync(CitizenId, cancellation)).Entries()) state.Apply(entry);
+        foreach (var entry in (await ledger.ReadHistoryAsync(CitizenId, cancellation)).Entries) state.Apply(entry);
         _state = state;
     }
 

@@ -67,7 +67,7 @@ public abstract class DividendClaimContract : IAsyncLifetime
             (await _a.Grains.GetGrain<ICitizenGrain>(id).ClaimDividends(new ClaimDividendsCommand("claim-c", "bank-a"))).Rejection?.Kind);
 
         var history = await _a.Cluster.Silos[0].ServiceProvider.GetRequiredService<IPayoutLedger>().ReadHistoryAsync(id);
-        Assert.Equal(entitled, history.Payouts.Where(p => p.Kind == PayoutKind.Dividend).Sum(p => p.Amount));
+        Assert.Equal(entitled, history.Of<PayoutPosting>().Where(p => p.Kind == PayoutKind.Dividend).Sum(p => p.Amount));
     }
 }
 

@@ -72,8 +72,8 @@ public abstract class LedgerContract(StorageProvider provider) : IAsyncLifetime
         var results = await Task.WhenAll(_ledger.AppendAsync([twin]), _ledger.AppendAsync([resolution]));
 
         Assert.Equal([PostingResult.Committed, PostingResult.Committed], results);
-        Assert.Single((await _ledger.ReadHistoryAsync("resolution:c-1")).Appeals);
-        Assert.Single((await _ledger.ReadHistoryAsync("c-1")).Resolutions);
+        Assert.Single((await _ledger.ReadHistoryAsync("resolution:c-1")).Of<AppealEntry>());
+        Assert.Single((await _ledger.ReadHistoryAsync("c-1")).Of<AppealResolutionEntry>());
     }
 
     [Fact]
@@ -82,7 +82,7 @@ public abstract class LedgerContract(StorageProvider provider) : IAsyncLifetime
         var posting = Floor("c1", enrollment: true);
         Assert.Equal(PostingResult.Committed, await _ledger.AppendAsync([posting]));
         Assert.Equal(PostingResult.Conflict, await _ledger.AppendAsync([posting]));
-        Assert.Equal(posting, Assert.Single((await _ledger.ReadHistoryAsync("c1")).Payouts));
+        Assert.Equal(posting, Assert.Single((await _ledger.ReadHistoryAsync("c1")).Of<PayoutPosting>()));
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public abstract class LedgerContract(StorageProvider provider) : IAsyncLifetime
         Assert.Equal(PostingResult.Conflict, await _ledger.AppendAsync([Floor("c2", "2026-12", enrollment: true)]));
         Assert.Equal(PostingResult.Conflict, await _ledger.AppendAsync([Floor("c2", "2027-01", key: "key-2026-11")]));
         Assert.Equal(PostingResult.Committed, await _ledger.AppendAsync([Floor("c2", "2026-12")]));
-        Assert.Equal(2, (await _ledger.ReadHistoryAsync("c2")).Payouts.Count);
+        Assert.Equal(2, (await _ledger.ReadHistoryAsync("c2")).Of<PayoutPosting>().Count);
     }
 
     [Fact]
@@ -124,7 +124,7 @@ public abstract class LedgerContract(StorageProvider provider) : IAsyncLifetime
         Assert.Contains(results, r => r is LedgerUnavailableException);
         foreach (var (citizen, result) in new[] { ("f1", results[0]), ("f2", results[1]) })
         {
-            var rows = (await _ledger.ReadHistoryAsync(citizen)).Payouts;
+            var rows = (await _ledger.ReadHistoryAsync(citizen)).Of<PayoutPosting>();
             // Committed only if it went in another batch than the bad posting; failed means no row at all.
             Assert.Equal(result is PostingResult.Committed ? 1 : 0, rows.Count);
         }
@@ -149,7 +149,48 @@ public abstract class LedgerContract(StorageProvider provider) : IAsyncLifetime
         await Assert.ThrowsAnyAsync<DbException>(() => ScalarAsync("UPDATE floorpay_payouts SET amount = 1 WHERE citizen_id = 'a1'"));
         await Assert.ThrowsAnyAsync<DbException>(() => ScalarAsync("DELETE FROM floorpay_payouts WHERE citizen_id = 'a1'"));
         await Assert.ThrowsAnyAsync<DbException>(() => ScalarAsync("DELETE FROM floorpay_journal"));
-        Assert.Equal(120_000, Assert.Single((await _ledger.ReadHistoryAsync("a1")).Payouts).Amount);
+        Assert.Equal(120_000, Assert.Single((await _ledger.ReadHistoryAsync("a1")).Of<PayoutPosting>()).Amount);
+    }
+
+    [Fact]
+    public async Task Every_kind_of_entry_round_trips_through_its_table_and_no_journal_table_can_be_edited()
+    {
+        // One entry of every kind, appended together: each must read back exactly as written (every column bound and
+        // read by its table's description), and every journal table must refuse UPDATE and DELETE.
+        var at = Now();
+        var payout = Floor("k1", enrollment: true);
+        IReadOnlyList<JournalEntry> entries =
+        [
+            payout,
+            new IdempotencyKeyEntry("bank-a", "key-2026-11", "k1", payout.PayoutId, payout.Fingerprint, at),
+            new ContributionEntry("k1:contribution:1", "k1", "care", 45, "2026-11", "platform", "CONTRIBUTION_RECORDED@policy-v1", "k-c", "fc", at),
+            new IdempotencyKeyEntry("platform", "k-c", "k1", "k1:contribution:1", "fc", at),
+            new ExemptionEntry("k1:exemption:1", "k1", "illness", "ev-1", at, at.AddDays(30), "reviewer", "EXEMPTION_GRANTED@policy-v1", "k-e", "fe"),
+            new AppealEntry("k1:appeal:1", "k1", payout.PayoutId, "amount-wrong", null, "bank-a", at, "k-a", "fa"),
+            new AppealResolutionEntry("k1:appeal:1", "k1", AppealOutcome.Upheld, "short", 5_000, "reviewer", at, "APPEAL_UPHELD@policy-v1", "k-r", "fr", 9_000),
+            new CorrectionApprovalEntry("k1:appeal:1", "k1", "reviewer-2", at, "k-v", "fv"),
+            new InstructionEntry("k1:notice:1", "bank-b", InstructionKind.Notice, null, "k1", "tok-old", 0, "EUR", "2026-11", "ACCOUNT_CHANGED@policy-v1", null, at),
+            new InstructionOutcomeEntry(new InstructionOutcomeRecord(payout.PayoutId, "bank-a", "k1", InstructionOutcome.Returned, "account closed", payout.Amount, at)),
+            new AccountChangeEntry("k1:account:1", "k1", "bank-c", "tok-new", "bank-a", "tok", "bank-c", at, at.AddDays(3), "k-h", "fh"),
+            new AccountReleaseEntry("k1:release:1", "k1", "bank-a", "bank-c", at, at.AddDays(7), "k-l", "fl"),
+        ];
+        Assert.Equal(PostingResult.Committed, await _ledger.AppendAsync(entries));
+
+        var history = (await _ledger.ReadHistoryAsync("k1")).Entries;
+        Assert.All(entries, e => Assert.Contains(e, history));
+        Assert.Contains(payout.Instruction(), history); // the payout's own instruction, written with it
+        Assert.Equal(entries.Count + 1, history.Count);
+        Assert.Equal(JournalTables.All.Count, entries.Select(e => e.GetType()).Distinct().Count());
+
+        foreach (var table in JournalTables.All.Select(t => t.Name).Append("floorpay_journal"))
+        {
+            var rows = await ScalarAsync($"SELECT COUNT(*) FROM {table}");
+            Assert.True(rows > 0, table);
+            var column = table == "floorpay_journal" ? "leg" : "citizen_id";
+            await Assert.ThrowsAnyAsync<DbException>(() => ScalarAsync($"UPDATE {table} SET {column} = {column}"));
+            await Assert.ThrowsAnyAsync<DbException>(() => ScalarAsync($"DELETE FROM {table}"));
+            Assert.Equal(rows, await ScalarAsync($"SELECT COUNT(*) FROM {table}"));
+        }
     }
 
     [Fact]
@@ -176,10 +217,10 @@ public abstract class LedgerContract(StorageProvider provider) : IAsyncLifetime
         Assert.Equal(PostingResult.Conflict, await _ledger.AppendAsync([exemption with { ExemptionId = "r1:exemption:2" }]));
 
         var history = await _ledger.ReadHistoryAsync("r1");
-        Assert.Single(history.Payouts);
-        Assert.Equal(contribution, Assert.Single(history.Contributions));
-        Assert.Equal(exemption, Assert.Single(history.Exemptions));
-        Assert.Empty((await _ledger.ReadHistoryAsync("nobody")).Payouts);
+        Assert.Single(history.Of<PayoutPosting>());
+        Assert.Equal(contribution, Assert.Single(history.Of<ContributionEntry>()));
+        Assert.Equal(exemption, Assert.Single(history.Of<ExemptionEntry>()));
+        Assert.Empty((await _ledger.ReadHistoryAsync("nobody")).Of<PayoutPosting>());
 
         await Assert.ThrowsAnyAsync<DbException>(() => ScalarAsync("UPDATE floorpay_contributions SET minutes = 1"));
         await Assert.ThrowsAnyAsync<DbException>(() => ScalarAsync("DELETE FROM floorpay_exemptions"));
@@ -190,7 +231,7 @@ public abstract class LedgerContract(StorageProvider provider) : IAsyncLifetime
     {
         var stale = Floor("s1", enrollment: true) with { PaidAt = Now().AddMinutes(-1) };
         await Assert.ThrowsAsync<LedgerUnavailableException>(() => _ledger.AppendAsync([stale]));
-        Assert.Empty((await _ledger.ReadHistoryAsync("s1")).Payouts);
+        Assert.Empty((await _ledger.ReadHistoryAsync("s1")).Of<PayoutPosting>());
         Assert.Equal(PostingResult.Committed, await _ledger.AppendAsync([stale with { PaidAt = Now() }]));
     }
 

@@ -1,3 +1,4 @@
+using FloorPay.Domain.Citizens;
 using FloorPay.Grains;
 
 namespace FloorPay.Gateway.Services;
@@ -47,16 +48,7 @@ internal static class Check
     {
         if (outcome.Rejection is { } r)
         {
-            var code = r.Kind switch
-            {
-                RejectionKind.InvalidArgument => StatusCode.InvalidArgument,
-                RejectionKind.NotFound => StatusCode.NotFound,
-                RejectionKind.AlreadyExists => StatusCode.AlreadyExists,
-                RejectionKind.FailedPrecondition => StatusCode.FailedPrecondition,
-                RejectionKind.PermissionDenied => StatusCode.PermissionDenied,
-                RejectionKind.ResourceExhausted => StatusCode.ResourceExhausted,
-                _ => StatusCode.Internal,
-            };
+            var code = StatusOf(r.Kind);
             if (r.RetryAfterMilliseconds is not { } retry) throw new RpcException(new Status(code, r.Message));
             // The same hints as an admission refusal, so that clients handle every RESOURCE_EXHAUSTED alike.
             var hint = retry.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -64,6 +56,20 @@ internal static class Check
         }
         return outcome.Value ?? throw new RpcException(new Status(StatusCode.Internal, "empty result"));
     }
+
+    /// <summary>A domain refusal as the gRPC status of the same name.</summary>
+    public static RpcException Refused(Refusal refusal) => new(new Status(StatusOf(refusal.Kind), refusal.Message));
+
+    private static StatusCode StatusOf(RejectionKind kind) => kind switch
+    {
+        RejectionKind.InvalidArgument => StatusCode.InvalidArgument,
+        RejectionKind.NotFound => StatusCode.NotFound,
+        RejectionKind.AlreadyExists => StatusCode.AlreadyExists,
+        RejectionKind.FailedPrecondition => StatusCode.FailedPrecondition,
+        RejectionKind.PermissionDenied => StatusCode.PermissionDenied,
+        RejectionKind.ResourceExhausted => StatusCode.ResourceExhausted,
+        _ => StatusCode.Internal,
+    };
 
     private static string Truncate(string s) => s.Length <= 16 ? s : s[..16] + "…";
 }

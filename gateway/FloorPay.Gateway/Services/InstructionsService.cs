@@ -6,7 +6,7 @@ namespace FloorPay.Gateway.Services;
 
 /// <summary>Payout instructions for banks: streamed and paged from the durable outbox; settlements, returns, daily reports.</summary>
 public sealed class InstructionsService(IInstructionOutbox outbox, ISettlements settlements, IGrainFactory grains, PolicyBook policies, InstructionStreams streams,
-    InstructionStreamOptions options)
+    InstructionStreamOptions options, PeriodClock clock)
     : Instructions.InstructionsBase
 {
     public const int MaxPage = 1000;
@@ -91,19 +91,13 @@ public sealed class InstructionsService(IInstructionOutbox outbox, ISettlements 
         var ids = request.InstructionIds.Select(id => InstructionId(id, "instruction_ids")).ToList();
         if (ids.Distinct(StringComparer.Ordinal).Count() != ids.Count) throw Check.Invalid("instruction_ids must be distinct");
 
-        // The whole batch is checked before anything is recorded: one bad id refuses it all.
         var found = await outbox.FindAsync(ids, context.CancellationToken);
-        var unknown = ids.FirstOrDefault(id => !found.TryGetValue(id, out var f) || f.Instruction.BankId != bank);
-        if (unknown is not null)
-            throw new RpcException(new Status(StatusCode.NotFound, $"instruction {unknown} does not exist for this bank; nothing was recorded"));
-        var notice = ids.FirstOrDefault(id => found[id].Instruction.Kind == FloorPay.Domain.InstructionKind.Notice);
-        if (notice is not null) throw new RpcException(new Status(StatusCode.FailedPrecondition, $"{notice} is a notice and carries no money; nothing was recorded"));
-        var returned = ids.FirstOrDefault(id => found[id].Outcome?.Outcome == InstructionOutcome.Returned);
-        if (returned is not null)
-            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"instruction {returned} was returned and cannot be settled; nothing was recorded"));
-
-        var already = ids.Where(id => found[id].Outcome?.Outcome == InstructionOutcome.Settled).ToHashSet(StringComparer.Ordinal);
-        var settled = await settlements.SettleAsync(ids.Where(id => !already.Contains(id)).Select(id => found[id].Instruction).ToList(), context.CancellationToken);
+        var decision = Settlements.Decide(bank, ids, found.ToDictionary(f => f.Key,
+            f => new SettlementCandidate(f.Value.Instruction.InstructionId, f.Value.Instruction.BankId, f.Value.Instruction.Kind,
+                f.Value.Instruction.CitizenId, f.Value.Instruction.Amount, f.Value.Outcome), StringComparer.Ordinal), clock.Now);
+        if (decision.Refusal is { } refusal) throw Check.Refused(refusal);
+        var already = decision.AlreadySettled;
+        var settled = await settlements.SettleAsync(decision.Outcomes, context.CancellationToken);
         // An id not newly settled here got its outcome concurrently: a resend settled it, or the bank's own return won.
         // Read which, so that a returned payment (which will be re-issued) is never reported as settled.
         var lost = ids.Where(id => !settled.Contains(id) && !already.Contains(id)).ToList();

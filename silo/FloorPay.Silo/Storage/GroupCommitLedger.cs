@@ -218,7 +218,7 @@ public sealed class GroupCommitLedger : IPayoutLedger, IAsyncDisposable
             foreach (var payout in candidates.SelectMany(p => p.Entries).OfType<PayoutPosting>())
             {
                 if (!inserted.Contains(payout.PayoutId)) continue;
-                var tags = new TagList { { "kind", LedgerColumns.Kind(payout.Kind) }, { "region", payout.RegionId } };
+                var tags = new TagList { { "kind", StoredNames.Of(payout.Kind) }, { "region", payout.RegionId } };
                 FloorPayMeters.Payouts.Add(1, tags);
                 FloorPayMeters.PayoutAmount.Add(payout.Amount, tags);
                 if (payout.Enrollment) FloorPayMeters.Enrollments.Add(1, new KeyValuePair<string, object?>("region", payout.RegionId));

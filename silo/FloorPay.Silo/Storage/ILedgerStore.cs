@@ -29,27 +29,14 @@ internal sealed record BatchCommit(HashSet<string> Inserted, HashSet<string> Ban
     public bool IsStale(string id) => Stale?.Contains(id) == true;
 }
 
-internal static class CitizenHistories
+/// <summary>Citizens' histories as a read collects them, table by table (so each kind stays in its order).</summary>
+internal sealed class CitizenHistories(IEnumerable<string> citizenIds)
 {
-    public static IReadOnlyDictionary<string, CitizenHistory> Group(
-        IReadOnlyCollection<string> citizenIds, List<PayoutPosting> payouts, List<ContributionEntry> contributions, List<ExemptionEntry> exemptions,
-        List<AppealEntry> appeals, List<AppealResolutionEntry> resolutions, List<PayoutInstruction> instructions,
-        List<InstructionOutcomeRecord> outcomes, List<AccountChangeEntry> changes, List<CorrectionApprovalEntry> approvals,
-        List<AccountReleaseEntry> releases, List<IdempotencyKeyEntry> keys)
-    {
-        var p = payouts.ToLookup(x => x.CitizenId, StringComparer.Ordinal);
-        var c = contributions.ToLookup(x => x.CitizenId, StringComparer.Ordinal);
-        var e = exemptions.ToLookup(x => x.CitizenId, StringComparer.Ordinal);
-        var a = appeals.ToLookup(x => x.CitizenId, StringComparer.Ordinal);
-        var r = resolutions.ToLookup(x => x.CitizenId, StringComparer.Ordinal);
-        var i = instructions.ToLookup(x => x.CitizenId, StringComparer.Ordinal);
-        var o = outcomes.ToLookup(x => x.CitizenId, StringComparer.Ordinal);
-        var h = changes.ToLookup(x => x.CitizenId, StringComparer.Ordinal);
-        var v = approvals.ToLookup(x => x.CitizenId, StringComparer.Ordinal);
-        var l = releases.ToLookup(x => x.CitizenId, StringComparer.Ordinal);
-        var k = keys.ToLookup(x => x.CitizenId, StringComparer.Ordinal);
-        return citizenIds.Distinct().ToDictionary(id => id,
-            id => new CitizenHistory(p[id].ToList(), c[id].ToList(), e[id].ToList(), a[id].ToList(), r[id].ToList(),
-                i[id].ToList(), o[id].ToList(), h[id].ToList(), v[id].ToList(), l[id].ToList(), k[id].ToList()), StringComparer.Ordinal);
-    }
+    private readonly Dictionary<string, List<JournalEntry>> _entries = citizenIds.Distinct().ToDictionary(id => id, _ => new List<JournalEntry>(), StringComparer.Ordinal);
+
+    /// <summary>Adds the row the reader is on, which <paramref name="table"/> selected.</summary>
+    public void Add(JournalTable table, DbDataReader row) => _entries[row.Text("citizen_id")].Add(table.Read(row));
+
+    public IReadOnlyDictionary<string, CitizenHistory> ByCitizen() =>
+        _entries.ToDictionary(e => e.Key, e => new CitizenHistory(e.Value), StringComparer.Ordinal);
 }

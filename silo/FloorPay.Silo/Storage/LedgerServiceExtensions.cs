@@ -14,7 +14,7 @@ public static class LedgerServiceExtensions
         services.AddSingleton<IEnrollmentRoll>(new SqlEnrollmentRoll(storage));
         services.AddSingleton<IEnvelopeBook>(new SqlEnvelopeBook(storage));
         services.AddSingleton<IInstructionOutbox>(sp => new SqlInstructionOutbox(storage, sp.GetRequiredService<GroupCommitLedger>()));
-        services.AddSingleton<ISettlements>(sp => new LedgerSettlements(sp.GetRequiredService<IPayoutLedger>(), FloorPayTime.Of(sp)));
+        services.AddSingleton<ISettlements>(sp => new LedgerSettlements(sp.GetRequiredService<IPayoutLedger>()));
         services.AddSingleton<IReturnedPayments>(new SqlReturnedPayments(storage));
         services.AddSingleton<IFraudFlags>(new SqlFraudFlags(storage));
         services.AddSingleton<IReconciliation>(FloorPayTime.Create<Reconciliation>);

@@ -2,8 +2,9 @@ namespace FloorPay.Silo.Storage;
 
 /// <summary>
 /// The project's schema history, oldest first: <c>Storage/Migrations/NNN.sqlite.sql</c> and <c>NNN.postgresql.sql</c>,
-/// embedded in this assembly, each opening with <c>-- NNN: description</c>. Applied files are never edited; a fix is
-/// a new version.
+/// or one <c>NNN.sql</c> when the step is written in SQL both dialects run alike (a new table of text and bigint
+/// columns), embedded in this assembly, each opening with <c>-- NNN: description</c>. Applied files are never edited;
+/// a fix is a new version.
 /// </summary>
 public static class SchemaMigrations
 {
@@ -14,19 +15,28 @@ public static class SchemaMigrations
     private static List<Migration> Load()
     {
         var assembly = typeof(SchemaMigrations).Assembly;
-        var files = assembly.GetManifestResourceNames().Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal))
+        return From(assembly.GetManifestResourceNames().Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal))
             .ToDictionary(n => n[ResourcePrefix.Length..], n =>
             {
                 using var reader = new StreamReader(assembly.GetManifestResourceStream(n)!);
                 return reader.ReadToEnd();
-            }, StringComparer.Ordinal);
+            }, StringComparer.Ordinal));
+    }
+
+    /// <summary>The migrations these files (by name) describe, oldest first; throws if a version is missing a dialect.</summary>
+    internal static List<Migration> From(Dictionary<string, string> files)
+    {
         var migrations = new List<Migration>();
         for (var version = 1; files.Count > 0; version++)
         {
             // Both dialects of every version, or the silo does not start: a store must never miss a step.
-            if (!files.Remove($"{version:D3}.sqlite.sql", out var sqlite) | !files.Remove($"{version:D3}.postgresql.sql", out var postgres))
-                throw new InvalidOperationException($"schema migration {version:D3} needs both {version:D3}.sqlite.sql and {version:D3}.postgresql.sql " +
-                                                    $"(left over: {string.Join(", ", files.Keys)})");
+            var hasSqlite = files.Remove($"{version:D3}.sqlite.sql", out var sqlite);
+            var hasPostgres = files.Remove($"{version:D3}.postgresql.sql", out var postgres);
+            var hasBoth = files.Remove($"{version:D3}.sql", out var portable);
+            if (hasBoth && !hasSqlite && !hasPostgres) sqlite = postgres = portable;
+            else if (hasBoth || !hasSqlite || !hasPostgres)
+                throw new InvalidOperationException($"schema migration {version:D3} needs either {version:D3}.sql or both {version:D3}.sqlite.sql and " +
+                                                    $"{version:D3}.postgresql.sql (left over: {string.Join(", ", files.Keys)})");
             var description = Description(version, sqlite!);
             if (description != Description(version, postgres!))
                 throw new InvalidOperationException($"schema migration {version:D3} has two descriptions, one per dialect");

@@ -49,6 +49,7 @@ public sealed class SchemaMigrator(StorageSettings settings)
                 await tx.CommitAsync(cancellation);
                 applied.Add(migration.Version);
             }
+            if (upToVersion is null) await EnsureAppendOnlyAsync(connection, cancellation);
             await WriteQueriesAsync(connection, cancellation);
             return applied;
         }
@@ -69,6 +70,32 @@ public sealed class SchemaMigrator(StorageSettings settings)
     }
 
     private Task<DbConnection> OpenAsync(CancellationToken cancellation) => settings.OpenAsync(cancellation);
+
+    /// <summary>
+    /// Every journal table refuses UPDATE and DELETE, whichever migration made it: a kind added to
+    /// <see cref="JournalTables"/> gets its triggers here, so its migration cannot forget them.
+    /// </summary>
+    private async Task EnsureAppendOnlyAsync(DbConnection connection, CancellationToken cancellation)
+    {
+        foreach (var table in JournalTables.All.Select(t => t.Name))
+        {
+            await using var count = connection.CreateCommand();
+            count.CommandText = settings.Provider == StorageProvider.Sqlite
+                ? "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = @t AND sql LIKE '%RAISE(ABORT%'"
+                : "SELECT COUNT(*) FROM pg_trigger WHERE tgrelid = to_regclass(@t) AND tgfoid = 'floorpay_append_only'::regproc";
+            AddParameter(count, "t", table);
+            var triggers = Convert.ToInt64(await count.ExecuteScalarAsync(cancellation));
+            if (settings.Provider == StorageProvider.Sqlite && triggers < 2)
+                await ExecuteAsync(connection, null,
+                    $"CREATE TRIGGER IF NOT EXISTS {table}_no_update BEFORE UPDATE ON {table} BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END;" +
+                    $"CREATE TRIGGER IF NOT EXISTS {table}_no_delete BEFORE DELETE ON {table} BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END;",
+                    cancellation);
+            else if (settings.Provider == StorageProvider.PostgreSql && triggers == 0)
+                await ExecuteAsync(connection, null,
+                    $"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} FOR EACH ROW EXECUTE FUNCTION floorpay_append_only();",
+                    cancellation);
+        }
+    }
 
     private async Task WriteQueriesAsync(DbConnection connection, CancellationToken cancellation)
     {

@@ -40,11 +40,11 @@ public sealed class SqlInstructionOutbox : IInstructionOutbox
         Interlocked.Increment(ref _lists);
         await using var connection = await OpenAsync(cancellation);
         await using var command = SqlCommands.Create(connection,
-            $"SELECT {RailColumns.Instruction} FROM floorpay_instructions WHERE bank_id = @b AND sequence > @after ORDER BY sequence LIMIT @n",
+            $"SELECT {JournalTables.Instructions.Selected} FROM floorpay_instructions WHERE bank_id = @b AND sequence > @after ORDER BY sequence LIMIT @n",
             ("b", bankId), ("after", afterSequence), ("n", limit));
         var rows = new List<PayoutInstruction>();
         await using var reader = await command.ExecuteReaderAsync(cancellation);
-        while (await reader.ReadAsync(cancellation)) rows.Add(RailColumns.ReadInstruction(reader));
+        while (await reader.ReadAsync(cancellation)) rows.Add(JournalTables.ReadInstruction(reader));
         return rows;
     }
 
@@ -54,8 +54,8 @@ public sealed class SqlInstructionOutbox : IInstructionOutbox
         var found = new Dictionary<string, (PayoutInstruction, InstructionOutcomeRecord?)>(StringComparer.Ordinal);
         await using var connection = await OpenAsync(cancellation);
         // Both tables name some columns alike: the outcome's come back prefixed, so each is read by its own name.
-        var columns = string.Join(", ", RailColumns.Instruction.Split(", ").Select(c => "i." + c)) + ", " +
-                      string.Join(", ", RailColumns.Outcomes.Split(", ").Select(c => $"o.{c} AS o_{c}"));
+        var columns = string.Join(", ", JournalTables.Instructions.Selected.Split(", ").Select(c => "i." + c)) + ", " +
+                      string.Join(", ", JournalTables.Outcomes.ColumnNames.Select(c => $"o.{c} AS o_{c}"));
         foreach (var chunk in instructionIds.Distinct().Chunk(500))
         {
             var names = chunk.Select((id, i) => ($"p{i}", (object)id)).ToArray();
@@ -65,8 +65,8 @@ public sealed class SqlInstructionOutbox : IInstructionOutbox
             await using var reader = await command.ExecuteReaderAsync(cancellation);
             while (await reader.ReadAsync(cancellation))
             {
-                var instruction = RailColumns.ReadInstruction(reader);
-                var outcome = reader.IsDBNull(reader.GetOrdinal("o_instruction_id")) ? null : RailColumns.ReadOutcome(reader, "o_");
+                var instruction = JournalTables.ReadInstruction(reader);
+                var outcome = reader.IsDBNull(reader.GetOrdinal("o_instruction_id")) ? null : JournalTables.ReadOutcome(reader, "o_");
                 found[instruction.InstructionId] = (instruction, outcome);
             }
         }

@@ -26,7 +26,7 @@ public sealed class SqlLedgerTallies(StorageSettings storage) : ILedgerTallies
         await using var reader = await command.ExecuteReaderAsync(cancellation);
         while (await reader.ReadAsync(cancellation))
         {
-            if (LedgerColumns.Kind(reader.GetString(0)) == PayoutKind.Dividend) dividend += Long(reader, 1);
+            if (StoredNames.PayoutKindOf(reader.GetString(0)) == PayoutKind.Dividend) dividend += Long(reader, 1);
             else floor += Long(reader, 1);
             enrollments += Long(reader, 2);
         }
@@ -43,7 +43,7 @@ public sealed class SqlLedgerTallies(StorageSettings storage) : ILedgerTallies
         {
             var region = reader.GetString(0);
             if (!payouts.TryGetValue(region, out var list)) payouts[region] = list = [];
-            list.Add(new PayoutTally(LedgerColumns.Kind(reader.GetString(1)), reader.GetString(2), Long(reader, 3), Long(reader, 4)));
+            list.Add(new PayoutTally(StoredNames.PayoutKindOf(reader.GetString(1)), reader.GetString(2), Long(reader, 3), Long(reader, 4)));
             enrollments[region] = enrollments.GetValueOrDefault(region) + Long(reader, 5);
         }
         return payouts.ToDictionary(r => r.Key, r => new RegionLedgerTotals(enrollments[r.Key], r.Value), StringComparer.Ordinal);

@@ -26,7 +26,7 @@ internal sealed class SqliteLedgerStore(string connectionString, string fundId) 
         await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellation);
         var inserted = new HashSet<string>(StringComparer.Ordinal);
 
-        var payouts = entries.OfType<PayoutPosting>().OrderBy(p => p.PayoutId, StringComparer.Ordinal).ToList();
+        var payouts = JournalTables.Payouts.Rows(entries);
         // This transaction holds the single write lock: a dividend seal is either committed (and seen here) or waits.
         var stale = new HashSet<string>(StringComparer.Ordinal);
         if (payouts.Any(p => p.Enrollment))
@@ -40,21 +40,18 @@ internal sealed class SqliteLedgerStore(string connectionString, string fundId) 
         }
         if (payouts.Count > 0)
         {
-            var added = await InsertRowsAsync(connection, tx, "floorpay_payouts", LedgerColumns.Insert, "payout_id", payouts, p =>
-                [p.PayoutId, p.CitizenId, LedgerColumns.Kind(p.Kind), p.Slot, p.Period, p.Amount, p.Currency, p.ReasonCode, p.RegionId,
-                 p.BankId, p.AccountToken, p.IdempotencyKey, p.Fingerprint, p.Enrollment ? 1 : 0, p.PaidAt.UtcTicks, LedgerColumns.Bucket(p)], cancellation);
-            var legs = payouts.Where(p => added.Contains(p.PayoutId))
-                .SelectMany(p => LedgerColumns.Legs(fundId, p).Select((leg, i) => (p.PayoutId, Leg: i + 1, leg.Account, leg.Amount)))
+            var added = await InsertRowsAsync(connection, tx, JournalTables.Payouts, payouts, cancellation);
+            // The two legs of a payout: the fund pays, the citizen's payable account receives. They sum to zero.
+            var legs = added.Cast<PayoutPosting>()
+                .SelectMany(p => new (string PayoutId, int Leg, string Account, long Amount)[] { (p.PayoutId, 1, $"fund:{fundId}", -p.Amount), (p.PayoutId, 2, $"payable:{p.CitizenId}", p.Amount) })
                 .ToList();
-            if (legs.Count > 0)
-                await InsertRowsAsync(connection, tx, "floorpay_journal", "posting_id, leg, account, amount", null, legs,
-                    l => [l.PayoutId, l.Leg, l.Account, l.Amount], cancellation);
-            inserted.UnionWith(added);
+            await InsertLegsAsync(connection, tx, legs, cancellation);
+            inserted.UnionWith(added.Select(p => p.JournalId));
         }
         // The outbox: an instruction for every payout inserted, plus explicit ones not yet recorded, numbered per bank.
         // SQLite has one writer, so reading the bank's last sequence inside this transaction cannot race.
         var fresh = payouts.Where(p => inserted.Contains(p.PayoutId)).Select(p => p.Instruction()).ToList();
-        foreach (var i in entries.OfType<InstructionEntry>())
+        foreach (var i in JournalTables.Instructions.Rows(entries))
             if (!await InstructionExistsAsync(connection, tx, i, cancellation)) fresh.Add(i);
         var banks = new HashSet<string>(StringComparer.Ordinal);
         if (fresh.Count > 0)
@@ -74,56 +71,14 @@ internal sealed class SqliteLedgerStore(string connectionString, string fundId) 
                 await upsert.ExecuteNonQueryAsync(cancellation);
                 banks.Add(group.Key);
             }
-            await InsertRowsAsync(connection, tx, "floorpay_instructions", RailColumns.Instruction, null, rows, r =>
-                [r.Entry.InstructionId, r.Entry.BankId, r.Sequence, RailColumns.Kind(r.Entry.Kind), r.Entry.PayoutId, r.Entry.CitizenId,
-                 r.Entry.AccountToken, r.Entry.Amount, r.Entry.Currency, r.Entry.Period, r.Entry.ReasonCode, r.Entry.ReissueOf,
-                 r.Entry.IssuedAt.UtcTicks], cancellation);
+            await InsertInstructionsAsync(connection, tx, rows, cancellation);
             inserted.UnionWith(rows.Select(r => r.Entry.InstructionId));
         }
-        var outcomes = entries.OfType<InstructionOutcomeEntry>().Select(x => x.Record).ToList();
-        if (outcomes.Count > 0)
-            inserted.UnionWith((await InsertRowsAsync(connection, tx, "floorpay_instruction_outcomes", RailColumns.Outcomes, "instruction_id", outcomes, o =>
-                [o.InstructionId, o.BankId, o.CitizenId, RailColumns.Outcome(o.Outcome), o.Reason, o.Amount, o.RecordedAt.UtcTicks], cancellation))
-                .Select(id => $"outcome/{id}"));
-        var changes = entries.OfType<AccountChangeEntry>().ToList();
-        if (changes.Count > 0)
-            inserted.UnionWith(await InsertRowsAsync(connection, tx, "floorpay_account_changes", RailColumns.AccountChange, "change_id", changes, c =>
-                [c.ChangeId, c.CitizenId, c.BankId, c.AccountToken, c.PreviousBankId, c.PreviousAccountToken, c.RequestedBy, c.RequestedAt.UtcTicks,
-                 c.EffectiveAt.UtcTicks, c.IdempotencyKey, c.Fingerprint], cancellation));
-        var contributions = entries.OfType<ContributionEntry>().ToList();
-        if (contributions.Count > 0)
-            inserted.UnionWith(await InsertRowsAsync(connection, tx, "floorpay_contributions", CivicColumns.Contribution, "contribution_id", contributions, c =>
-                [c.ContributionId, c.CitizenId, c.Category, c.Minutes, c.Period, c.PlatformId, c.ReasonCode, c.IdempotencyKey, c.Fingerprint,
-                 c.RecordedAt.UtcTicks], cancellation));
-        var exemptions = entries.OfType<ExemptionEntry>().ToList();
-        if (exemptions.Count > 0)
-            inserted.UnionWith(await InsertRowsAsync(connection, tx, "floorpay_exemptions", CivicColumns.Exemption, "exemption_id", exemptions, e =>
-                [e.ExemptionId, e.CitizenId, e.Category, e.EvidenceReference, e.GrantedAt.UtcTicks, e.ExpiresAt.UtcTicks, e.ReviewerId,
-                 e.ReasonCode, e.IdempotencyKey, e.Fingerprint], cancellation));
-
-        var appeals = entries.OfType<AppealEntry>().ToList();
-        if (appeals.Count > 0)
-            inserted.UnionWith(await InsertRowsAsync(connection, tx, "floorpay_appeals", CivicColumns.Appeal, "appeal_id", appeals, a =>
-                [a.AppealId, a.CitizenId, a.DecisionId, a.Ground, (object?)a.EvidenceReference ?? DBNull.Value, a.FiledBy, a.FiledAt.UtcTicks,
-                 a.IdempotencyKey, a.Fingerprint], cancellation));
-        var resolutions = entries.OfType<AppealResolutionEntry>().ToList();
-        if (resolutions.Count > 0)
-            inserted.UnionWith((await InsertRowsAsync(connection, tx, "floorpay_appeal_resolutions", CivicColumns.Resolution, "appeal_id", resolutions, r =>
-                [r.AppealId, r.CitizenId, CivicColumns.Outcome(r.Outcome), r.Reason, r.CorrectiveAmount, r.ReviewerId, r.ResolvedAt.UtcTicks,
-                 r.ReasonCode, r.IdempotencyKey, r.Fingerprint, r.CorrectionLimit], cancellation)).Select(id => $"resolution/{id}"));
-        var releases = entries.OfType<AccountReleaseEntry>().ToList();
-        if (releases.Count > 0)
-            inserted.UnionWith(await InsertRowsAsync(connection, tx, "floorpay_account_releases", RailColumns.Release, "release_id", releases, r =>
-                [r.ReleaseId, r.CitizenId, r.FromBankId, r.ToBankId, r.ReleasedAt.UtcTicks, r.ExpiresAt.UtcTicks, r.IdempotencyKey, r.Fingerprint],
-                cancellation));
-        var keys = entries.OfType<IdempotencyKeyEntry>().ToList();
-        if (keys.Count > 0)
-            inserted.UnionWith((await InsertRowsAsync(connection, tx, "floorpay_idempotency_keys", CivicColumns.Key, "scope || '/' || idempotency_key", keys, k =>
-                [k.Scope, k.Key, k.CitizenId, k.EntryId, k.Fingerprint, k.RecordedAt.UtcTicks], cancellation)).Select(id => $"key/{id}"));
-        var approvals = entries.OfType<CorrectionApprovalEntry>().ToList();
-        if (approvals.Count > 0)
-            inserted.UnionWith((await InsertRowsAsync(connection, tx, "floorpay_correction_approvals", CivicColumns.Approval, "appeal_id", approvals, a =>
-                [a.AppealId, a.CitizenId, a.ReviewerId, a.ApprovedAt.UtcTicks, a.IdempotencyKey, a.Fingerprint], cancellation)).Select(id => $"approval/{id}"));
+        foreach (var table in JournalTables.Appended)
+        {
+            var rows = table.Of(entries);
+            if (rows.Count > 0) inserted.UnionWith((await InsertRowsAsync(connection, tx, table, rows, cancellation)).Select(e => e.JournalId));
+        }
 
         var commit = new BatchCommit(inserted, banks, stale);
         if (!approve(commit))
@@ -155,29 +110,61 @@ internal sealed class SqliteLedgerStore(string connectionString, string fundId) 
     }
 
     /// <summary>
-    /// Inserts the rows with one prepared single-row statement that skips a row conflicting with a unique key; returns
-    /// the ids of the rows inserted. (One multi-row INSERT binds its thousands of named parameters in quadratic time.)
+    /// Inserts the rows with the table's prepared single-row statement, which skips a row conflicting with a unique key;
+    /// returns the entries inserted. (One multi-row INSERT binds its thousands of named parameters in quadratic time.)
     /// </summary>
-    private static async Task<HashSet<string>> InsertRowsAsync<T>(SqliteConnection connection, SqliteTransaction tx, string table, string columns,
-        string? idColumn, IReadOnlyList<T> rows, Func<T, object?[]> values, CancellationToken cancellation)
+    private static async Task<List<JournalEntry>> InsertRowsAsync(SqliteConnection connection, SqliteTransaction tx, JournalTable table,
+        IReadOnlyList<JournalEntry> rows, CancellationToken cancellation)
     {
-        var inserted = new HashSet<string>(StringComparer.Ordinal);
-        if (rows.Count == 0) return inserted;
-        await using var command = connection.CreateCommand();
-        command.Transaction = tx;
-        var width = values(rows[0]).Length;
-        var parameters = Enumerable.Range(0, width).Select(c => command.Parameters.Add(new SqliteParameter { ParameterName = $"@c{c}" })).ToArray();
-        command.CommandText = $"INSERT INTO {table} ({columns}) VALUES ({string.Join(',', parameters.Select(p => p.ParameterName))})" +
-                              (idColumn is null ? ";" : $" ON CONFLICT DO NOTHING RETURNING {idColumn};");
-        command.Prepare();
+        var inserted = new List<JournalEntry>();
+        await using var command = Prepared(connection, tx, table.SqliteInsert, table.ColumnNames.Count, out var parameters);
         foreach (var row in rows)
         {
-            var v = values(row);
-            for (var c = 0; c < width; c++) parameters[c].Value = v[c] ?? DBNull.Value;
-            if (idColumn is null) await command.ExecuteNonQueryAsync(cancellation);
-            else if (await command.ExecuteScalarAsync(cancellation) is string id) inserted.Add(id);
+            var values = table.SqliteValues(row);
+            for (var c = 0; c < values.Length; c++) parameters[c].Value = values[c];
+            if (await command.ExecuteScalarAsync(cancellation) is not null) inserted.Add(row);
         }
         return inserted;
+    }
+
+    /// <summary>The outbox rows, with the sequence this transaction gave each (the store's column after the entry's).</summary>
+    private static async Task InsertInstructionsAsync(SqliteConnection connection, SqliteTransaction tx, List<(InstructionEntry Entry, long Sequence)> rows,
+        CancellationToken cancellation)
+    {
+        var table = JournalTables.Instructions;
+        var width = table.ColumnNames.Count;
+        await using var command = Prepared(connection, tx,
+            $"INSERT INTO {table.Name} ({table.Columns}, sequence) VALUES ({string.Join(", ", Enumerable.Range(0, width + 1).Select(i => $"@c{i}"))});",
+            width + 1, out var parameters);
+        foreach (var (entry, sequence) in rows)
+        {
+            var values = table.SqliteValues(entry);
+            for (var c = 0; c < width; c++) parameters[c].Value = values[c];
+            parameters[width].Value = sequence;
+            await command.ExecuteNonQueryAsync(cancellation);
+        }
+    }
+
+    private static async Task InsertLegsAsync(SqliteConnection connection, SqliteTransaction tx,
+        List<(string PayoutId, int Leg, string Account, long Amount)> legs, CancellationToken cancellation)
+    {
+        await using var command = Prepared(connection, tx, "INSERT INTO floorpay_journal (posting_id, leg, account, amount) VALUES (@c0, @c1, @c2, @c3);",
+            4, out var parameters);
+        foreach (var leg in legs)
+        {
+            (parameters[0].Value, parameters[1].Value, parameters[2].Value, parameters[3].Value) = (leg.PayoutId, leg.Leg, leg.Account, leg.Amount);
+            await command.ExecuteNonQueryAsync(cancellation);
+        }
+    }
+
+    private static SqliteCommand Prepared(SqliteConnection connection, SqliteTransaction tx, string sql, int width, out SqliteParameter[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = tx;
+        parameters = Enumerable.Range(0, width).Select(c => command.Parameters.Add(new SqliteParameter { ParameterName = $"@c{c}" })).ToArray();
+        command.CommandText = sql;
+        command.Prepare();
+        return command;
     }
 
     public async Task<string?> CitizenHoldingKeyAsync(string scope, string key, CancellationToken cancellation)
@@ -196,7 +183,8 @@ internal sealed class SqliteLedgerStore(string connectionString, string fundId) 
         await connection.OpenAsync(cancellation);
         // One read transaction, so every table is read at the same snapshot (a return never without its instruction).
         await using var tx = connection.BeginTransaction(deferred: true);
-        async Task<List<T>> Read<T>(string columns, string table, string order, Func<Microsoft.Data.Sqlite.SqliteDataReader, T> read)
+        var histories = new CitizenHistories(ids);
+        foreach (var table in JournalTables.All)
         {
             await using var command = connection.CreateCommand();
             command.Transaction = tx;
@@ -205,24 +193,11 @@ internal sealed class SqliteLedgerStore(string connectionString, string fundId) 
                 command.Parameters.AddWithValue($"@c{i}", id);
                 return $"@c{i}";
             }).ToList();
-            command.CommandText = $"SELECT {columns} FROM {table} WHERE citizen_id IN ({string.Join(",", names)}) ORDER BY citizen_id, {order};";
-            var rows = new List<T>();
+            command.CommandText = $"SELECT {table.Selected} FROM {table.Name} WHERE citizen_id IN ({string.Join(",", names)}) ORDER BY citizen_id, {table.HistoryOrder};";
             await using var reader = await command.ExecuteReaderAsync(cancellation);
-            while (await reader.ReadAsync(cancellation)) rows.Add(read(reader));
-            return rows;
+            while (await reader.ReadAsync(cancellation)) histories.Add(table, reader);
         }
-        var payouts = await Read(LedgerColumns.Select, "floorpay_payouts", "paid_at_ticks, payout_id", LedgerColumns.Read);
-        var contributions = await Read(CivicColumns.Contribution, "floorpay_contributions", "recorded_at_ticks, contribution_id", CivicColumns.ReadContribution);
-        var exemptions = await Read(CivicColumns.Exemption, "floorpay_exemptions", "granted_at_ticks, exemption_id", CivicColumns.ReadExemption);
-        var appeals = await Read(CivicColumns.Appeal, "floorpay_appeals", "filed_at_ticks, appeal_id", CivicColumns.ReadAppeal);
-        var resolutions = await Read(CivicColumns.Resolution, "floorpay_appeal_resolutions", "resolved_at_ticks, appeal_id", CivicColumns.ReadResolution);
-        var instructions = await Read(RailColumns.Instruction, "floorpay_instructions", "issued_at_ticks, instruction_id", r => RailColumns.ReadInstruction(r));
-        var outcomes = await Read(RailColumns.Outcomes, "floorpay_instruction_outcomes", "recorded_at_ticks, instruction_id", r => RailColumns.ReadOutcome(r));
-        var changes = await Read(RailColumns.AccountChange, "floorpay_account_changes", "requested_at_ticks, change_id", RailColumns.ReadAccountChange);
-        var approvals = await Read(CivicColumns.Approval, "floorpay_correction_approvals", "approved_at_ticks, appeal_id", CivicColumns.ReadApproval);
-        var releases = await Read(RailColumns.Release, "floorpay_account_releases", "released_at_ticks, release_id", RailColumns.ReadRelease);
-        var keys = await Read(CivicColumns.Key, "floorpay_idempotency_keys", "recorded_at_ticks, entry_id", CivicColumns.ReadKey);
         await tx.CommitAsync(cancellation);
-        return CitizenHistories.Group(ids, payouts, contributions, exemptions, appeals, resolutions, instructions, outcomes, changes, approvals, releases, keys);
+        return histories.ByCitizen();
     }
 }
