@@ -1,5 +1,4 @@
 using Npgsql;
-using NpgsqlTypes;
 
 namespace FloorPay.Silo.Storage;
 
@@ -26,8 +25,8 @@ internal abstract class JournalTable
     /// <summary>The entries of this kind in a batch, in key order: every writer inserts in that order, so two never deadlock.</summary>
     public abstract IReadOnlyList<JournalEntry> Of(IReadOnlyList<JournalEntry> entries);
 
-    /// <summary>One array parameter per column (named as the column, after <paramref name="prefix"/>), a row per entry.</summary>
-    public abstract IEnumerable<NpgsqlParameter> PostgresArrays(IReadOnlyList<JournalEntry> rows, string prefix = "");
+    /// <summary>One positional array parameter per column, in column order, a row per entry.</summary>
+    public abstract NpgsqlParameter[] PostgresArrays(IReadOnlyList<JournalEntry> rows);
 
     /// <summary>One row's values in column order (null as DBNull).</summary>
     public abstract object[] SqliteValues(JournalEntry row);
@@ -37,7 +36,7 @@ internal abstract class JournalTable
 
     /// <summary>The plain insert of an appended kind: rows that conflict with a unique key are skipped.</summary>
     public string PostgresInsert => field ??=
-        $"INSERT INTO {Name} ({Columns}) SELECT * FROM unnest({string.Join(", ", ColumnNames.Select(c => "@" + c))}) " +
+        $"INSERT INTO {Name} ({Columns}) SELECT * FROM unnest({string.Join(", ", ColumnNames.Select((_, i) => $"${i + 1}"))}) " +
         $"ON CONFLICT DO NOTHING RETURNING {Selected}";
 
     public string SqliteInsert => field ??=
@@ -67,14 +66,15 @@ internal sealed class JournalTable<T>(string name, string historyOrder, Comparis
         return rows;
     }
 
-    public override IEnumerable<NpgsqlParameter> PostgresArrays(IReadOnlyList<JournalEntry> rows, string prefix = "")
-    {
-        var typed = rows as IReadOnlyList<T> ?? rows.Cast<T>().ToList();
-        return columns.Select(c => c.PostgresArray(prefix + c.Name, typed));
-    }
+    public override NpgsqlParameter[] PostgresArrays(IReadOnlyList<JournalEntry> rows) =>
+        PostgresArrays(rows as IReadOnlyList<T> ?? rows.Cast<T>().ToList());
 
-    public NpgsqlParameter[] PostgresArrays(IReadOnlyList<T> rows, string prefix = "") =>
-        columns.Select(c => c.PostgresArray(prefix + c.Name, rows)).ToArray();
+    public NpgsqlParameter[] PostgresArrays(IReadOnlyList<T> rows)
+    {
+        var parameters = new NpgsqlParameter[columns.Count];
+        for (var i = 0; i < parameters.Length; i++) parameters[i] = columns[i].PostgresArray(rows);
+        return parameters;
+    }
 
     public override object[] SqliteValues(JournalEntry row)
     {
@@ -88,51 +88,40 @@ internal sealed class JournalTable<T>(string name, string historyOrder, Comparis
     public T ReadRow(DbDataReader reader) => read(reader);
 }
 
-/// <summary>A journal table's columns, each with its name, its type and the entry's value for it.</summary>
+/// <summary>A journal table's columns, each with its name and the entry's value for it.</summary>
 internal sealed class JournalColumns<T> : List<JournalColumn<T>>
 {
-    public JournalColumns<T> Text(string name, Func<T, string> value) => With(new(name, NpgsqlDbType.Text,
-        rows => Array(rows, value), row => value(row)));
+    public JournalColumns<T> Text(string name, Func<T, string> value) => With(name, value, row => value(row));
 
-    public JournalColumns<T> TextOrNull(string name, Func<T, string?> value) => With(new(name, NpgsqlDbType.Text,
-        rows => Array(rows, value), row => (object?)value(row) ?? DBNull.Value));
+    public JournalColumns<T> TextOrNull(string name, Func<T, string?> value) => With(name, value, row => (object?)value(row) ?? DBNull.Value);
 
-    public JournalColumns<T> Long(string name, Func<T, long> value) => With(new(name, NpgsqlDbType.Bigint,
-        rows => Array(rows, value), row => value(row)));
+    public JournalColumns<T> Long(string name, Func<T, long> value) => With(name, value, row => value(row));
 
-    public JournalColumns<T> LongOrNull(string name, Func<T, long?> value) => With(new(name, NpgsqlDbType.Bigint,
-        rows => Array(rows, value), row => (object?)value(row) ?? DBNull.Value));
+    public JournalColumns<T> LongOrNull(string name, Func<T, long?> value) => With(name, value, row => (object?)value(row) ?? DBNull.Value);
 
-    public JournalColumns<T> Short(string name, Func<T, short> value) => With(new(name, NpgsqlDbType.Smallint,
-        rows => Array(rows, value), row => value(row)));
+    public JournalColumns<T> Short(string name, Func<T, short> value) => With(name, value, row => value(row));
 
-    public JournalColumns<T> Int(string name, Func<T, int> value) => With(new(name, NpgsqlDbType.Integer,
-        rows => Array(rows, value), row => value(row)));
+    public JournalColumns<T> Int(string name, Func<T, int> value) => With(name, value, row => value(row));
 
     /// <summary>A boolean: PostgreSQL boolean, SQLite 0 or 1.</summary>
-    public JournalColumns<T> Flag(string name, Func<T, bool> value) => With(new(name, NpgsqlDbType.Boolean,
-        rows => Array(rows, value), row => value(row) ? 1 : 0));
+    public JournalColumns<T> Flag(string name, Func<T, bool> value) => With(name, value, row => value(row) ? 1 : 0);
 
     /// <summary>An instant, stored as UTC ticks (the column is named *_ticks).</summary>
-    public JournalColumns<T> Instant(string name, Func<T, DateTimeOffset> value) => With(new(name, NpgsqlDbType.Bigint,
-        rows => Array(rows, r => value(r).UtcTicks), row => value(row).UtcTicks));
+    public JournalColumns<T> Instant(string name, Func<T, DateTimeOffset> value) =>
+        With(name, row => value(row).UtcTicks, row => value(row).UtcTicks);
 
-    private JournalColumns<T> With(JournalColumn<T> column)
+    // PostgreSQL gets one array per column, typed by its CLR type (string[] is text[], long[] bigint[], long?[] a
+    // bigint[] with NULLs): no type names to resolve per parameter.
+    private JournalColumns<T> With<TValue>(string name, Func<T, TValue> value, Func<T, object> sqlite)
     {
-        Add(column);
+        Add(new JournalColumn<T>(name, rows =>
+        {
+            var values = new TValue[rows.Count];
+            for (var i = 0; i < values.Length; i++) values[i] = value(rows[i]);
+            return new NpgsqlParameter<TValue[]> { TypedValue = values };
+        }, sqlite));
         return this;
     }
-
-    private static TValue[] Array<TValue>(IReadOnlyList<T> rows, Func<T, TValue> value)
-    {
-        var values = new TValue[rows.Count];
-        for (var i = 0; i < values.Length; i++) values[i] = value(rows[i]);
-        return values;
-    }
 }
 
-internal sealed record JournalColumn<T>(string Name, NpgsqlDbType Type, Func<IReadOnlyList<T>, System.Array> Values, Func<T, object> SqliteValue)
-{
-    public NpgsqlParameter PostgresArray(string parameter, IReadOnlyList<T> rows) =>
-        new(parameter, NpgsqlDbType.Array | Type) { Value = Values(rows) };
-}
+internal sealed record JournalColumn<T>(string Name, Func<IReadOnlyList<T>, NpgsqlParameter> PostgresArray, Func<T, object> SqliteValue);

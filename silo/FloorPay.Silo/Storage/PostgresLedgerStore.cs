@@ -1,5 +1,4 @@
 using Npgsql;
-using NpgsqlTypes;
 
 namespace FloorPay.Silo.Storage;
 
@@ -40,9 +39,9 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
             SELECT {(enrollments ? "COALESCE(MAX(eligible_before_ticks), 0)" : "0::bigint")} AS cutoff
             {(enrollments ? "FROM floorpay_enrollment_seals" : "")}
         ), input AS (
-            SELECT * FROM unnest({Parameters(JournalTables.Payouts)}) AS t({JournalTables.Payouts.Columns})
+            SELECT * FROM unnest({Placeholders(PayoutsAt, JournalTables.Payouts)}) AS t({JournalTables.Payouts.Columns})
         ), keys_in AS (
-            SELECT * FROM unnest({Parameters(JournalTables.Keys, "k_")}) AS k({JournalTables.Keys.Columns})
+            SELECT * FROM unnest({Placeholders(KeysAt, JournalTables.Keys)}) AS k({JournalTables.Keys.Columns})
         ), inserted AS (
             INSERT INTO floorpay_payouts ({JournalTables.Payouts.Columns})
             SELECT {Qualified("input", JournalTables.Payouts)} FROM input, sealed
@@ -64,11 +63,11 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
             """ : "SELECT NULL::text AS scope WHERE false")}
         ), legs AS (
             INSERT INTO floorpay_journal (posting_id, leg, account, amount)
-            SELECT payout_id, 1, 'fund:' || @fund_id, -amount FROM inserted
+            SELECT payout_id, 1, 'fund:' || ${FundAt}::text, -amount FROM inserted
             UNION ALL
             SELECT payout_id, 2, 'payable:' || citizen_id, amount FROM inserted
         ), explicit AS (
-            SELECT * FROM unnest({Parameters(JournalTables.Instructions, "i_")}) AS e({JournalTables.Instructions.Columns})
+            SELECT * FROM unnest({Placeholders(InstructionsAt, JournalTables.Instructions)}) AS e({JournalTables.Instructions.Columns})
             WHERE NOT EXISTS (SELECT 1 FROM floorpay_instructions x WHERE x.instruction_id = e.instruction_id OR x.reissue_of = e.reissue_of)
         ), fresh AS (
             -- A payout's own instruction, in the instruction table's column order: same id, the payout's bank and account.
@@ -102,7 +101,14 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
         """ : "")};
         """;
 
-    private static string Parameters(JournalTable table, string prefix = "") => string.Join(", ", table.ColumnNames.Select(c => $"@{prefix}{c}"));
+    // The payout statement's parameters by position: payouts' columns, then keys', then instructions', then the fund.
+    // (Positional placeholders with unnamed parameters are sent as written: Npgsql does not parse and rewrite the SQL.)
+    private const int PayoutsAt = 1;
+    private static int KeysAt => PayoutsAt + JournalTables.Payouts.ColumnNames.Count;
+    private static int InstructionsAt => KeysAt + JournalTables.Keys.ColumnNames.Count;
+    private static int FundAt => InstructionsAt + JournalTables.Instructions.ColumnNames.Count;
+
+    private static string Placeholders(int first, JournalTable table) => string.Join(", ", table.ColumnNames.Select((_, i) => $"${first + i}"));
 
     private static string Qualified(string alias, JournalTable table) => string.Join(", ", table.ColumnNames.Select(c => $"{alias}.{c}"));
 
@@ -136,9 +142,9 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
         {
             var c = new NpgsqlBatchCommand(PayoutsSqlVariants[(payouts.Any(p => p.Enrollment) ? 2 : 0) + (payoutKeys.Count > 0 ? 1 : 0)]);
             c.Parameters.AddRange(JournalTables.Payouts.PostgresArrays(payouts));
-            c.Parameters.AddRange(JournalTables.Keys.PostgresArrays(payoutKeys, "k_"));
-            c.Parameters.AddRange(JournalTables.Instructions.PostgresArrays(instructions, "i_"));
-            c.Parameters.Add(new NpgsqlParameter("fund_id", NpgsqlDbType.Text) { Value = fundId });
+            c.Parameters.AddRange(JournalTables.Keys.PostgresArrays(payoutKeys));
+            c.Parameters.AddRange(JournalTables.Instructions.PostgresArrays(instructions));
+            c.Parameters.Add(new NpgsqlParameter<string> { TypedValue = fundId });
             batch.BatchCommands.Add(c);
             results.Add(r =>
             {
@@ -163,7 +169,7 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
             var rows = table == JournalTables.Keys ? keys.Where(k => !payoutIds.Contains(k.EntryId)).ToList<JournalEntry>() : table.Of(entries);
             if (rows.Count == 0) continue;
             var c = new NpgsqlBatchCommand(table.PostgresInsert);
-            c.Parameters.AddRange(table.PostgresArrays(rows).ToArray());
+            c.Parameters.AddRange(table.PostgresArrays(rows));
             batch.BatchCommands.Add(c);
             results.Add(r => inserted.Add(table.Read(r).JournalId));
         }
@@ -213,7 +219,7 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
 
     // Built once: every activation sends them, and a prepared statement is found by its text.
     private static readonly string[] HistorySql = JournalTables.All
-        .Select(t => $"SELECT {t.Selected} FROM {t.Name} WHERE citizen_id = ANY(@ids) ORDER BY citizen_id, {t.HistoryOrder}").ToArray();
+        .Select(t => $"SELECT {t.Selected} FROM {t.Name} WHERE citizen_id = ANY($1) ORDER BY citizen_id, {t.HistoryOrder}").ToArray();
 
     public async Task<IReadOnlyDictionary<string, CitizenHistory>> ReadCitizensAsync(IReadOnlyCollection<string> citizenIds, CancellationToken cancellation)
     {
@@ -227,7 +233,7 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
         foreach (var sql in HistorySql)
         {
             var c = new NpgsqlBatchCommand(sql);
-            c.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = ids });
+            c.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = ids });
             batch.BatchCommands.Add(c);
         }
         batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
