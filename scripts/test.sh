@@ -17,6 +17,12 @@ if [ -z "${FLOORPAY_TEST_POSTGRES:-}" ]; then
 fi
 echo "test PostgreSQL: ${FLOORPAY_TEST_POSTGRES}"
 
+# The Kubernetes manifest tests render k8s/ with kubectl and validate it offline with Node.js (k8s/validate).
+command -v kubectl >/dev/null || { apt-get update -qq && apt-get install -y -qq kubectl >/dev/null; } \
+  || echo "kubectl is not installed and apt has no kubectl package: the manifest tests will fail" >&2
+command -v node >/dev/null || { apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null; }
+(cd k8s/validate && npm ci --no-audit --no-fund --loglevel=error)
+
 log=$(mktemp)
 status=0
 dotnet test FloorPay.sln --logger "console;verbosity=minimal" "$@" 2>&1 | tee "$log" || status=$?

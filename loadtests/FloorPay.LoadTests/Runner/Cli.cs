@@ -7,6 +7,8 @@ public static class Cli
         usage: FloorPay.LoadTests run SCENARIO [options]
           SCENARIO             self-test | enrollment-surge | retry-storm | hot-region | payday | crisis-replay
           --address URL        gRPC address of a FloorPay gateway (default http://127.0.0.1:5080)
+          --endpoints FILE     instead: the gateways listed in FILE (host:port per line, re-read every second), called
+                               round robin, as a Kubernetes Service spreads calls over its ready pods
           --local              start a single FloorPay node on this machine for the run (embedded SQLite storage)
           --local-arg A        repeatable: configuration for that node, e.g. --local-arg --FloorPay:Admission:MaxWritesInFlight=256
           --local-log FILE     append that node's output to FILE

@@ -16,10 +16,13 @@ public static class FloorPayScenarios
         if (name == "self-test") return (SelfTestScenario.Create(parameters), null);
         if (!Names.Contains(name)) throw new ArgumentException($"unknown scenario '{name}'; known: self-test, {string.Join(", ", Names)}");
         var local = line.Has("--local") ? await LocalNode.StartAsync(line.All("--local-arg"), line.ValueOrNull("--local-log"), line.ValueOrNull("--local-cpus")) : null;
-        var channel = GrpcChannel.ForAddress(local?.Address ?? line.Value("--address", "http://127.0.0.1:5080"), new GrpcChannelOptions
+        var options = new GrpcChannelOptions
         {
             HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan },
-        });
+        };
+        var channel = line.ValueOrNull("--endpoints") is { } endpoints && local is null
+            ? EndpointsFile.Channel(endpoints, options)
+            : GrpcChannel.ForAddress(local?.Address ?? line.Value("--address", "http://127.0.0.1:5080"), options);
         var target = new FloorPayTarget(channel, line.Value("--api-key", "dev-bank-a"), line.Value("--bank", "bank-a"),
             line.Value("--auditor-key", "dev-auditor"), line.Value("--treasury-key", "dev-treasury")) { Local = local };
         return (Create(name, target, parameters), local);
