@@ -39,6 +39,8 @@ public static class GatewayExtensions
             o.Interceptors.Add<Observability.MetricsInterceptor>();
             o.Interceptors.Add<AuthenticationInterceptor>();
             o.Interceptors.Add<AdmissionInterceptor>();
+            // Innermost, so that a call waiting out a lost silo keeps its admission slot and is measured once.
+            o.Interceptors.Add<SiloLossRetryInterceptor>();
             o.EnableDetailedErrors = false;
             o.MaxReceiveMessageSize = limits.MaxGrpcMessageBytes;
         }).AddJsonTranscoding();

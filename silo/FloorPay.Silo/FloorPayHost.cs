@@ -126,6 +126,11 @@ public static class FloorPayHost
                 var advertised = IPAddress.Parse(config["FloorPay:Orleans:AdvertisedAddress"] ?? "127.0.0.1");
                 silo.ConfigureEndpoints(advertised, siloPort, gatewayPort, listenOnAnyHostAddress: config.GetValue<bool>("FloorPay:Orleans:ListenOnAnyAddress"));
                 silo.UseAdoNetClustering(o => { o.Invariant = storage.Invariant; o.ConnectionString = storage.EffectiveConnectionString; });
+                // How long a silo waits for a probe's answer before counting it missed: a killed silo is declared dead
+                // after a few missed probes, and its grains are unreachable until then. Shorter detects a dead pod
+                // sooner; too short declares a merely busy silo dead. Orleans' default (5 s) unless configured.
+                if (config.GetValue<TimeSpan?>("FloorPay:Orleans:ProbeTimeout") is { } probeTimeout)
+                    silo.Configure<ClusterMembershipOptions>(o => o.ProbeTimeout = probeTimeout);
                 silo.UseAdoNetReminderService(o => { o.Invariant = storage.Invariant; o.ConnectionString = storage.EffectiveConnectionString; });
             }
             else

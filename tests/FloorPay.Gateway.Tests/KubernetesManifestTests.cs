@@ -162,7 +162,7 @@ public sealed class KubernetesManifestTests
         "FloorPay:Listen:Address", "FloorPay:Listen:GrpcPort", "FloorPay:Listen:HttpPort", "FloorPay:Listen:MaxStreamsPerConnection",
         "FloorPay:Listen:KeepAlivePingDelay", "FloorPay:Listen:KeepAlivePingTimeout", "FloorPay:Management:Address", "FloorPay:Management:Port",
         "FloorPay:Orleans:ServiceId", "FloorPay:Orleans:ClusterId", "FloorPay:Orleans:SiloPort", "FloorPay:Orleans:GatewayPort",
-        "FloorPay:Orleans:AdvertisedAddress", "FloorPay:Orleans:ListenOnAnyAddress", "FloorPay:Runtime:MinThreads", "FloorPay:Policy:RefreshInterval",
+        "FloorPay:Orleans:AdvertisedAddress", "FloorPay:Orleans:ListenOnAnyAddress", "FloorPay:Orleans:ProbeTimeout", "FloorPay:Runtime:MinThreads", "FloorPay:Policy:RefreshInterval",
         "FloorPay:Clock:Offset",
     ];
 

@@ -49,6 +49,8 @@ public sealed class AuthenticationInterceptor(ILogger<AuthenticationInterceptor>
         CallerContext.Set(context, participant);
     }
 
+    private static Metadata RetryHint => new() { { "grpc-retry-pushback-ms", "500" }, { "floorpay-retry-after-ms", "500" } };
+
     private RpcException Translate(Exception e, ServerCallContext context)
     {
         if (e is OperationCanceledException && context.CancellationToken.IsCancellationRequested)
@@ -61,7 +63,8 @@ public sealed class AuthenticationInterceptor(ILogger<AuthenticationInterceptor>
             return new RpcException(new Status(StatusCode.Internal, "internal error"));
         }
         log.LogWarning(e, "{Method} failed transiently", context.Method);
+        // The same hints as an admission refusal, so that clients back off alike.
         return new RpcException(new Status(StatusCode.Unavailable,
-            "temporarily unavailable; nothing was acknowledged, retry with the same idempotency key"));
+            "temporarily unavailable; nothing was acknowledged, retry with the same idempotency key"), RetryHint);
     }
 }
