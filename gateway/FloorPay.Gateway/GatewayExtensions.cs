@@ -12,6 +12,8 @@ public static class GatewayExtensions
     /// <summary>gRPC services, JSON transcoding, reflection, health and authentication. Needs an IGrainFactory.</summary>
     public static IServiceCollection AddFloorPayGateway(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
+        // The gateway's instruments exist from the start, not from the first call: the autoscaler reads one of them.
+        System.Runtime.CompilerServices.RuntimeHelpers.RunClassConstructor(typeof(Observability.GatewayMeters).TypeHandle);
         var topology = configuration.GetSection(FloorPayTopology.Section).Get<FloorPayTopology>() ?? new FloorPayTopology();
         if (topology.Regions.Count == 0) throw new InvalidOperationException("configure at least one region in FloorPay:Regions");
         if (topology.Funds.Count == 0) topology.Funds.Add(Grains.IFundGrain.National);
@@ -27,6 +29,8 @@ public static class GatewayExtensions
         services.AddSingleton(configuration.GetSection("FloorPay:Admission").Get<AdmissionOptions>() ?? new AdmissionOptions());
         services.AddSingleton<AdmissionGate>();
         services.AddSingleton<AdmissionInterceptor>();
+        // One table of running writes per node: interceptors are otherwise made per call.
+        services.AddSingleton<ResendJoinInterceptor>();
         var streams = configuration.GetSection("FloorPay:Instructions").Get<InstructionStreamOptions>() ?? new InstructionStreamOptions();
         if (streams.MaxStreamsPerBank < 1 || streams.MaxStreams < 1 || streams.PollInterval <= TimeSpan.Zero || streams.HeartbeatInterval <= TimeSpan.Zero)
             throw new InvalidOperationException(
@@ -39,6 +43,8 @@ public static class GatewayExtensions
             o.Interceptors.Add<Observability.MetricsInterceptor>();
             o.Interceptors.Add<AuthenticationInterceptor>();
             o.Interceptors.Add<AdmissionInterceptor>();
+            // After admission (a refusal stays cheap and the joined attempt is counted once), before the silo-loss retry.
+            o.Interceptors.Add<ResendJoinInterceptor>();
             // Innermost, so that a call waiting out a lost silo keeps its admission slot and is measured once.
             o.Interceptors.Add<SiloLossRetryInterceptor>();
             o.EnableDetailedErrors = false;

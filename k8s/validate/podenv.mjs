@@ -11,6 +11,7 @@
 //   command ARG...         the container's command and args
 //   probe KIND PATH PORT   each HTTP probe (KIND is startup, readiness or liveness; PORT resolved to a number)
 //   grace SECONDS          terminationGracePeriodSeconds
+//   cpu MILLICORES         the container's CPU limit (the kubelet enforces it as a CFS quota)
 //   init NAME ARG...       each init container's command and args (they run before the silo, in order)
 import { parseAllDocuments } from "yaml";
 
@@ -69,5 +70,7 @@ for (const kind of ["startup", "readiness", "liveness"]) {
   if (probe) out.push(`probe ${kind} ${probe.path} ${ports[probe.port] ?? probe.port}`);
 }
 out.push(`grace ${spec.terminationGracePeriodSeconds ?? 30}`);
+const cpu = container.resources?.limits?.cpu;
+if (cpu !== undefined) out.push(`cpu ${String(cpu).endsWith("m") ? parseInt(cpu, 10) : Math.round(parseFloat(cpu) * 1000)}`);
 for (const init of spec.initContainers ?? []) out.push(`init ${init.name} ${[...(init.command ?? []), ...(init.args ?? [])].join(" ")}`);
 console.log([...new Set(out)].join("\n"));

@@ -131,6 +131,10 @@ public static class FloorPayHost
                 // sooner; too short declares a merely busy silo dead. Orleans' default (5 s) unless configured.
                 if (config.GetValue<TimeSpan?>("FloorPay:Orleans:ProbeTimeout") is { } probeTimeout)
                     silo.Configure<ClusterMembershipOptions>(o => o.ProbeTimeout = probeTimeout);
+                // Orleans ignores votes against a silo that sent a message within MaxProbeTimeout x missed-probe limit
+                // (default 4 x ProbeTimeout x 3): a silo cut off by a partition is declared dead no sooner than that.
+                if (config.GetValue<TimeSpan?>("FloorPay:Orleans:MaxProbeTimeout") is { } maxProbeTimeout)
+                    silo.Configure<ClusterMembershipOptions>(o => o.MaxProbeTimeout = maxProbeTimeout);
                 silo.UseAdoNetReminderService(o => { o.Invariant = storage.Invariant; o.ConnectionString = storage.EffectiveConnectionString; });
             }
             else

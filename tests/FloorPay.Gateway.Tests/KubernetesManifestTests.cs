@@ -152,7 +152,14 @@ public sealed class KubernetesManifestTests
                 await Task.Delay(500);
             Assert.True(status == HttpStatusCode.OK, $"{probe.Kind} probe {probe.Path} answered {status}");
         }
-        Assert.Equal(HttpStatusCode.OK, (await server.Management.GetAsync("/metrics")).StatusCode);
+        // Every per-pod metric the production HorizontalPodAutoscaler scales on (dev has none) is a series the node
+        // exports, from the start.
+        var scrape = await server.Management.GetStringAsync("/metrics");
+        var podMetrics = (await RenderAsync("production")).OfKind("HorizontalPodAutoscaler").SelectMany(h => h.Sequence("spec", "metrics"))
+            .Where(m => m.Text("type") == "Pods").Select(m => m.Text("pods", "metric", "name")!).ToList();
+        Assert.NotEmpty(podMetrics);
+        foreach (var name in podMetrics)
+            Assert.Matches($"(?m)^{name}(\\{{.*\\}})? [0-9.e+-]+$", scrape);
         Assert.Equal(HttpStatusCode.NotFound, (await server.Management.GetAsync("/health/nothing")).StatusCode); // a wrong path is seen
     }
 
@@ -162,7 +169,7 @@ public sealed class KubernetesManifestTests
         "FloorPay:Listen:Address", "FloorPay:Listen:GrpcPort", "FloorPay:Listen:HttpPort", "FloorPay:Listen:MaxStreamsPerConnection",
         "FloorPay:Listen:KeepAlivePingDelay", "FloorPay:Listen:KeepAlivePingTimeout", "FloorPay:Management:Address", "FloorPay:Management:Port",
         "FloorPay:Orleans:ServiceId", "FloorPay:Orleans:ClusterId", "FloorPay:Orleans:SiloPort", "FloorPay:Orleans:GatewayPort",
-        "FloorPay:Orleans:AdvertisedAddress", "FloorPay:Orleans:ListenOnAnyAddress", "FloorPay:Orleans:ProbeTimeout", "FloorPay:Runtime:MinThreads", "FloorPay:Policy:RefreshInterval",
+        "FloorPay:Orleans:AdvertisedAddress", "FloorPay:Orleans:ListenOnAnyAddress", "FloorPay:Orleans:ProbeTimeout", "FloorPay:Orleans:MaxProbeTimeout", "FloorPay:Runtime:MinThreads", "FloorPay:Policy:RefreshInterval",
         "FloorPay:Clock:Offset",
     ];
 

@@ -135,7 +135,7 @@ public sealed class SiloProcess : IAsyncDisposable
     // be taken by another process's outgoing connection (a silo's PostgreSQL pool) before the silo binds it.
     private static int _nextPort = Random.Shared.Next(0, 10_000);
 
-    private static int[] FreePorts(int count)
+    internal static int[] FreePorts(int count)
     {
         var ports = new List<int>(count);
         while (ports.Count < count)

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.RateLimiting;
+using FloorPay.Gateway.Observability;
 
 namespace FloorPay.Gateway.Auth;
 
@@ -48,13 +49,14 @@ public sealed class AdmissionGate(AdmissionOptions options)
             Interlocked.Decrement(ref global.Value);
             return (null, Refuse("participant_in_flight", "this participant has too many calls in flight", options.RetryAfterMilliseconds));
         }
-        return (new Lease(global, mine), null);
+        if (!read) GatewayMeters.WriteAdmitted();
+        return (new Lease(global, mine, write: !read), null);
     }
 
     private static Refusal Refuse(string reason, string why, int retryAfter) =>
         new(reason, $"{why}; nothing was done, retry after {retryAfter} ms with the same idempotency key", retryAfter);
 
-    private sealed class Lease(Counter global, Counter mine) : IDisposable
+    private sealed class Lease(Counter global, Counter mine, bool write) : IDisposable
     {
         private int _released;
 
@@ -63,6 +65,7 @@ public sealed class AdmissionGate(AdmissionOptions options)
             if (Interlocked.Exchange(ref _released, 1) != 0) return;
             Interlocked.Decrement(ref mine.Value);
             Interlocked.Decrement(ref global.Value);
+            if (write) GatewayMeters.WriteAnswered();
         }
     }
 

@@ -16,4 +16,20 @@ public static class GatewayMeters
     public static readonly Counter<long> Refusals =
         Meter.CreateCounter<long>("admission.refusals",
             description: "Calls refused at admission with RESOURCE_EXHAUSTED, by reason (capacity, participant_in_flight, rate_limit)");
+
+    public static readonly Counter<long> ResendsJoined =
+        Meter.CreateCounter<long>("grpc.resends_joined", description: "Writes that joined an identical attempt still running instead of running again");
+
+    private static long _writesInFlight;
+
+    // The saturation signal the HorizontalPodAutoscaler scales on (k8s/base/hpa.yaml): writes admitted and not yet
+    // answered. It nears FloorPay:Admission:MaxWritesInFlight as the silo falls behind, before refusals start. Observed
+    // at each scrape, so the series exists from the start (an HPA metric that is missing never scales down).
+    public static readonly ObservableGauge<long> WritesInFlight =
+        Meter.CreateObservableGauge("admission.writes_in_flight", () => Volatile.Read(ref _writesInFlight),
+            description: "Writes admitted and not yet answered");
+
+    public static void WriteAdmitted() => Interlocked.Increment(ref _writesInFlight);
+
+    public static void WriteAnswered() => Interlocked.Decrement(ref _writesInFlight);
 }

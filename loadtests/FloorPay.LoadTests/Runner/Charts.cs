@@ -5,6 +5,7 @@ internal static class Charts
 {
     public static void Write(RunResult r, string directory)
     {
+        ChartFont.Use();
         var seconds = r.Timeline.Select(s => (double)s.Second).ToArray();
         if (seconds.Length == 0) seconds = [0];
         var samples = r.Timeline.Count == 0 ? [new SecondSample(0, 0, 0, 0, 0, 0)] : r.Timeline;

@@ -1,0 +1,60 @@
+using System.Collections.Concurrent;
+using Google.Protobuf;
+using Grpc.Core.Interceptors;
+
+namespace FloorPay.Gateway.Auth;
+
+/// <summary>
+/// One execution per write, however many attempts: a resend whose first attempt is still running (the same
+/// participant, method and request, idempotency key included) waits for that attempt's answer instead of starting the
+/// work again. Clients resend on timeout, and during a surge every abandoned attempt redone in full is what collapses
+/// goodput. The first attempt does not depend on its caller: it finishes once, and a later resend replays it.
+/// </summary>
+public sealed class ResendJoinInterceptor : Interceptor
+{
+    // Protobuf messages compare by value, so an identical resend finds its attempt; a different request under the
+    // same key does not, and goes on to the grain, which refuses the reuse.
+    private sealed record Attempt(string Participant, string Method, IMessage Request);
+
+    private readonly ConcurrentDictionary<Attempt, Task> _running = new();
+
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        if (request is not IMessage message || AdmissionGate.Reads.Contains(context.Method) || context.Method.StartsWith("/grpc.", StringComparison.Ordinal))
+            return await continuation(request, context);
+
+        var attempt = new Attempt(context.Caller().Id, context.Method, message);
+        var mine = new TaskCompletionSource<TResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (_running.GetOrAdd(attempt, mine.Task) is Task<TResponse> running && running != mine.Task)
+        {
+            GatewayMeters.ResendsJoined.Add(1);
+            try
+            {
+                return await running.WaitAsync(context.CancellationToken);
+            }
+            catch (OperationCanceledException) when (!context.CancellationToken.IsCancellationRequested)
+            {
+                // The first attempt's caller cancelled work that followed its cancellation (an envelope): do it here.
+                return await continuation(request, context);
+            }
+        }
+
+        try
+        {
+            var response = await continuation(request, context);
+            mine.SetResult(response);
+            return response;
+        }
+        catch (Exception e)
+        {
+            mine.SetException(e);
+            _ = mine.Task.Exception; // observed: a failure nobody joined is not an unobserved task exception
+            throw;
+        }
+        finally
+        {
+            _running.TryRemove(new KeyValuePair<Attempt, Task>(attempt, mine.Task));
+        }
+    }
+}
