@@ -240,7 +240,7 @@ load() {
   shift 3
   for t in "$@"; do thresholds+=(--threshold "$t"); done
   ip netns exec fpd-client dotnet "$runner" run enrollment-surge --endpoints "$endpoints" --api-key "$bank_key" \
-    --auditor-key "$auditor_key" --treasury-key "$treasury_key" --phase "inject:$rate/s:${seconds}s" "${thresholds[@]}" \
+    --auditor-key "$auditor_key" --treasury-key "$treasury_key" --phase "inject:$rate/s:${seconds}s" ${warmup:+--warmup "$warmup"} "${thresholds[@]}" \
     --plain --out "$work/$name" > "$work/$name.out" 2>&1 &
   load_pid=$!
 }
@@ -340,8 +340,9 @@ scale_out() {
 pod_kill() {
   for i in 1 2 3; do start_pod "$i"; done
   for i in 1 2 3; do wait_ready "$i"; done
-  # The issue's target: at most 1% of calls fail, and the stall is bounded (no call waits 5 s or more).
-  load "$(seconds 40 60)" "$(seconds 40 200)" pod-kill "${always[@]}" $(strict "errors<1%" "max<5s")
+  # The issue's target: at most 1% of calls fail, and the stall is bounded (no call waits 5 s or more). The first
+  # 5 s (fresh pods compiling their code paths under load) are a warm-up, outside the measurement.
+  warmup=5 load "$(seconds 40 60)" "$(seconds 40 200)" pod-kill "${always[@]}" $(strict "errors<1%" "max<5s")
   sleep "$(seconds 15 20)"
   kill_pod 2
   finish_load pod-kill

@@ -135,6 +135,9 @@ public static class FloorPayHost
                 // (default 4 x ProbeTimeout x 3): a silo cut off by a partition is declared dead no sooner than that.
                 if (config.GetValue<TimeSpan?>("FloorPay:Orleans:MaxProbeTimeout") is { } maxProbeTimeout)
                     silo.Configure<ClusterMembershipOptions>(o => o.MaxProbeTimeout = maxProbeTimeout);
+                // Missed probes in a row before a silo votes another dead (Orleans' default 3).
+                if (config.GetValue<int?>("FloorPay:Orleans:MissedProbesLimit") is { } missed)
+                    silo.Configure<ClusterMembershipOptions>(o => o.NumMissedProbesLimit = missed);
                 silo.UseAdoNetReminderService(o => { o.Invariant = storage.Invariant; o.ConnectionString = storage.EffectiveConnectionString; });
             }
             else

@@ -169,14 +169,14 @@ public sealed class KubernetesManifestTests
         "FloorPay:Listen:Address", "FloorPay:Listen:GrpcPort", "FloorPay:Listen:HttpPort", "FloorPay:Listen:MaxStreamsPerConnection",
         "FloorPay:Listen:KeepAlivePingDelay", "FloorPay:Listen:KeepAlivePingTimeout", "FloorPay:Management:Address", "FloorPay:Management:Port",
         "FloorPay:Orleans:ServiceId", "FloorPay:Orleans:ClusterId", "FloorPay:Orleans:SiloPort", "FloorPay:Orleans:GatewayPort",
-        "FloorPay:Orleans:AdvertisedAddress", "FloorPay:Orleans:ListenOnAnyAddress", "FloorPay:Orleans:ProbeTimeout", "FloorPay:Orleans:MaxProbeTimeout", "FloorPay:Runtime:MinThreads", "FloorPay:Policy:RefreshInterval",
+        "FloorPay:Orleans:AdvertisedAddress", "FloorPay:Orleans:ListenOnAnyAddress", "FloorPay:Orleans:ProbeTimeout", "FloorPay:Orleans:MaxProbeTimeout", "FloorPay:Orleans:MissedProbesLimit", "FloorPay:Runtime:MinThreads", "FloorPay:Policy:RefreshInterval",
         "FloorPay:Clock:Offset",
     ];
 
     private static readonly string[] IntegerKeys =
     [
         "FloorPay:Listen:GrpcPort", "FloorPay:Listen:HttpPort", "FloorPay:Management:Port", "FloorPay:Orleans:SiloPort", "FloorPay:Orleans:GatewayPort",
-        "FloorPay:Runtime:MinThreads",
+        "FloorPay:Runtime:MinThreads", "FloorPay:Orleans:MissedProbesLimit",
     ];
 
     private static readonly (string Section, Type Type)[] BoundSections =

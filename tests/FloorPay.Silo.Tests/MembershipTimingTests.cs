@@ -11,10 +11,12 @@ public sealed class MembershipTimingTests
     [Fact]
     public async Task Configured_probe_timeouts_reach_Orleans_membership()
     {
-        await using var app = await BuildClusterSiloAsync("--FloorPay:Orleans:ProbeTimeout=00:00:02", "--FloorPay:Orleans:MaxProbeTimeout=00:00:03");
+        await using var app = await BuildClusterSiloAsync(
+            "--FloorPay:Orleans:ProbeTimeout=00:00:02", "--FloorPay:Orleans:MaxProbeTimeout=00:00:03", "--FloorPay:Orleans:MissedProbesLimit=2");
         var options = app.Services.GetRequiredService<IOptions<ClusterMembershipOptions>>().Value;
         Assert.Equal(TimeSpan.FromSeconds(2), options.ProbeTimeout);
         Assert.Equal(TimeSpan.FromSeconds(3), options.MaxProbeTimeout);
+        Assert.Equal(2, options.NumMissedProbesLimit);
     }
 
     [Fact]
@@ -24,6 +26,7 @@ public sealed class MembershipTimingTests
         var options = app.Services.GetRequiredService<IOptions<ClusterMembershipOptions>>().Value;
         Assert.Equal(TimeSpan.FromSeconds(5), options.ProbeTimeout);
         Assert.Equal(4 * options.ProbeTimeout, options.MaxProbeTimeout);
+        Assert.Equal(3, options.NumMissedProbesLimit);
     }
 
     private static async Task<Microsoft.AspNetCore.Builder.WebApplication> BuildClusterSiloAsync(params string[] extra)
