@@ -4,11 +4,22 @@ namespace FloorPay.Gateway;
 public sealed class AdmissionOptions
 {
     /// <summary>
-    /// Mutating calls in flight on this gateway; beyond it, RESOURCE_EXHAUSTED at once. Keep it near capacity × the
-    /// latency you accept (e.g. 2,500/s × 0.1 s): a deeper queue only makes every admitted call slower, and under a surge
-    /// enrollments outlive the ledger's age limit and fail (measured in docs/benchmarks.md).
+    /// Mutating calls in flight on this gateway; beyond it, RESOURCE_EXHAUSTED at once. With <see cref="AdaptiveWrites"/>
+    /// this is the ceiling of the adaptive limit (envelopes are bounded by it alone). Keep it near capacity × the latency
+    /// you accept (e.g. 2,500/s × 0.1 s): a deeper queue only makes every admitted call slower.
     /// </summary>
     public int MaxWritesInFlight { get; set; } = 256;
+
+    /// <summary>
+    /// Whether single writes are bounded by a limit that follows their measured latency (<see cref="Auth.WriteLimit"/>),
+    /// between <see cref="MinWritesInFlight"/> and <see cref="MaxWritesInFlight"/>, instead of the ceiling alone. Off by
+    /// default until it is measured on dedicated cores (docs/benchmarks.md, issue 14): it refuses bursts that the fixed
+    /// bound would queue, so clients must retry RESOURCE_EXHAUSTED as the API asks.
+    /// </summary>
+    public bool AdaptiveWrites { get; set; }
+
+    /// <summary>The adaptive limit's floor: enough writes in flight to fill the ledger's group commits on every core.</summary>
+    public int MinWritesInFlight { get; set; } = Math.Max(8, 4 * Environment.ProcessorCount);
 
     /// <summary>Read calls (statements, policy, funds, regions) in flight, bounded separately so reads stay cheap.</summary>
     public int MaxReadsInFlight { get; set; } = 1024;

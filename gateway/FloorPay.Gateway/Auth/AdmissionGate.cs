@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Threading.RateLimiting;
 using FloorPay.Gateway.Observability;
 
@@ -18,7 +19,16 @@ public sealed class AdmissionGate(AdmissionOptions options)
         "/floorpay.v1.PaydayRuns/GetPaydayRun",
     ];
 
-    private sealed class Counter { public int Value; }
+    /// <summary>Writes that carry many items each: bounded by the fixed ceiling only, and not latency samples.</summary>
+    public static readonly HashSet<string> Envelopes = ["/floorpay.v1.Bulk/EnrollBatch", "/floorpay.v1.Bulk/RequestFloorPayoutBatch"];
+
+    internal sealed class Counter { public int Value; }
+
+    /// <summary>The adaptive bound on single writes (null when FloorPay:Admission:AdaptiveWrites is off).</summary>
+    public WriteLimit? WriteLimit { get; } = options.AdaptiveWrites
+        ? new WriteLimit(Math.Min(options.MinWritesInFlight, options.MaxWritesInFlight), options.MaxWritesInFlight,
+            initial: options.MaxWritesInFlight)
+        : null;
 
     private readonly ConcurrentDictionary<string, Counter> _perParticipant = new();
     private readonly ConcurrentDictionary<(string Participant, bool Read), RateLimiter?> _rates = new();
@@ -28,10 +38,11 @@ public sealed class AdmissionGate(AdmissionOptions options)
     /// <summary>A refusal: why (for metrics), what to tell the caller, and when to come back.</summary>
     public sealed record Refusal(string Reason, string Message, int RetryAfterMilliseconds);
 
-    /// <summary>Admits the call (dispose the returned lease when it ends) or refuses it.</summary>
-    public (IDisposable? Lease, Refusal? Refused) TryAdmit(string method, Participant caller)
+    /// <summary>Admits the call (dispose the returned lease when it ends; call Succeeded first if it did) or refuses it.</summary>
+    public (Lease? Lease, Refusal? Refused) TryAdmit(string method, Participant caller)
     {
         var read = Reads.Contains(method);
+        var sampled = !read && WriteLimit is not null && !Envelopes.Contains(method);
         if (RateOf(caller, read) is { } rate)
         {
             using var token = rate.AttemptAcquire();
@@ -41,7 +52,7 @@ public sealed class AdmissionGate(AdmissionOptions options)
                 return (null, Refuse("rate_limit", $"this participant is over its {(read ? "read" : "write")} rate limit", Math.Max(after, 1)));
             }
         }
-        var (global, limit) = read ? (_reads, options.MaxReadsInFlight) : (_writes, options.MaxWritesInFlight);
+        var (global, limit) = read ? (_reads, options.MaxReadsInFlight) : (_writes, sampled ? WriteLimit!.Current : options.MaxWritesInFlight);
         var mine = _perParticipant.GetOrAdd(caller.Id, _ => new Counter());
         if (!TryEnter(global, limit)) return (null, Refuse("capacity", "FloorPay is at capacity", options.RetryAfterMilliseconds));
         if (!TryEnter(mine, options.MaxInFlightPerParticipant))
@@ -50,22 +61,38 @@ public sealed class AdmissionGate(AdmissionOptions options)
             return (null, Refuse("participant_in_flight", "this participant has too many calls in flight", options.RetryAfterMilliseconds));
         }
         if (!read) GatewayMeters.WriteAdmitted();
-        return (new Lease(global, mine, write: !read), null);
+        return (new Lease(global, mine, write: !read, sampled ? WriteLimit : null), null);
     }
 
     private static Refusal Refuse(string reason, string why, int retryAfter) =>
         new(reason, $"{why}; nothing was done, retry after {retryAfter} ms with the same idempotency key", retryAfter);
 
-    private sealed class Lease(Counter global, Counter mine, bool write) : IDisposable
+    /// <summary>An admitted call's slot. A single write that succeeded is a latency sample for the adaptive limit
+    /// (failures and refusals deeper down are not: their latency says nothing about the queue).</summary>
+    public sealed class Lease : IDisposable
     {
+        private readonly Counter _global;
+        private readonly Counter _mine;
+        private readonly bool _write;
+        private readonly WriteLimit? _limit;
+        private readonly long _admitted = Stopwatch.GetTimestamp();
+        private readonly int _inFlight;
         private int _released;
+
+        internal Lease(Counter global, Counter mine, bool write, WriteLimit? limit)
+        {
+            (_global, _mine, _write, _limit) = (global, mine, write, limit);
+            _inFlight = Volatile.Read(ref global.Value);
+        }
+
+        public void Succeeded() => _limit?.Record(Stopwatch.GetElapsedTime(_admitted), _inFlight);
 
         public void Dispose()
         {
             if (Interlocked.Exchange(ref _released, 1) != 0) return;
-            Interlocked.Decrement(ref mine.Value);
-            Interlocked.Decrement(ref global.Value);
-            if (write) GatewayMeters.WriteAnswered();
+            Interlocked.Decrement(ref _mine.Value);
+            Interlocked.Decrement(ref _global.Value);
+            if (_write) GatewayMeters.WriteAnswered();
         }
     }
 

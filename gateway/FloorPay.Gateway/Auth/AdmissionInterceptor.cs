@@ -22,6 +22,11 @@ public sealed class AdmissionInterceptor(AdmissionGate gate) : Interceptor
             throw new RpcException(new Status(StatusCode.ResourceExhausted, refused.Message),
                 new Metadata { { "grpc-retry-pushback-ms", retry }, { "floorpay-retry-after-ms", retry } });
         }
-        using (lease) return await continuation(request, context);
+        using (lease)
+        {
+            var response = await continuation(request, context);
+            lease!.Succeeded();
+            return response;
+        }
     }
 }

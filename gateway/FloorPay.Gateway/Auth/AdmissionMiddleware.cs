@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace FloorPay.Gateway.Auth;
 
@@ -44,7 +45,14 @@ public sealed class AdmissionMiddleware(RequestDelegate next, AdmissionGate gate
             return;
         }
         context.Items[Admitted] = true;
-        try { await next(context); }
+        try
+        {
+            await next(context);
+            // gRPC's status is a trailer (or a header, for a trailers-only answer).
+            var status = context.Features.Get<IHttpResponseTrailersFeature>()?.Trailers["grpc-status"].ToString() is { Length: > 0 } trailer
+                ? trailer : context.Response.Headers["grpc-status"].ToString();
+            if (status == "0") lease!.Succeeded();
+        }
         finally { lease!.Dispose(); }
     }
 }

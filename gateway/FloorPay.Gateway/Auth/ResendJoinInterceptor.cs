@@ -31,7 +31,7 @@ public sealed class ResendJoinInterceptor : Interceptor
             GatewayMeters.ResendsJoined.Add(1);
             try
             {
-                return await running.WaitAsync(context.CancellationToken);
+                return AsReplay(await running.WaitAsync(context.CancellationToken));
             }
             catch (OperationCanceledException) when (!context.CancellationToken.IsCancellationRequested)
             {
@@ -55,6 +55,28 @@ public sealed class ResendJoinInterceptor : Interceptor
         finally
         {
             _running.TryRemove(new KeyValuePair<Attempt, Task>(attempt, mine.Task));
+        }
+    }
+
+    /// <summary>
+    /// The attempt's answer as the API answers any repeated key: a copy with every "replayed" flag set, in the response
+    /// and in the records it carries, exactly as the grain's own replay would; the first caller keeps the original.
+    /// </summary>
+    private static TResponse AsReplay<TResponse>(TResponse response)
+    {
+        if (response is not IMessage message) return response;
+        var copy = message.Descriptor.Parser.ParseFrom(message.ToByteString());
+        MarkReplayed(copy);
+        return (TResponse)copy;
+    }
+
+    private static void MarkReplayed(IMessage message)
+    {
+        foreach (var field in message.Descriptor.Fields.InDeclarationOrder())
+        {
+            if (field.IsRepeated || field.IsMap) continue;
+            if (field.FieldType == Google.Protobuf.Reflection.FieldType.Bool && field.Name == "replayed") field.Accessor.SetValue(message, true);
+            else if (field.FieldType == Google.Protobuf.Reflection.FieldType.Message && field.Accessor.GetValue(message) is IMessage inner) MarkReplayed(inner);
         }
     }
 }

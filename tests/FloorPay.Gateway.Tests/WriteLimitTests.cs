@@ -1,0 +1,78 @@
+using FloorPay.Gateway.Auth;
+
+namespace FloorPay.Gateway.Tests;
+
+/// <summary>The adaptive bound on single writes: it follows their latency between its floor and ceiling.</summary>
+public sealed class WriteLimitTests
+{
+    private static readonly TimeSpan Unqueued = TimeSpan.FromMilliseconds(2);
+    private static readonly TimeSpan Queued = TimeSpan.FromMilliseconds(20);
+
+    [Fact]
+    public void Writes_that_take_their_least_time_raise_a_used_limit_to_the_ceiling()
+    {
+        var limit = new WriteLimit(floor: 8, ceiling: 256, initial: 32);
+        for (var i = 0; i < 2_000; i++) limit.Record(Unqueued, inFlight: limit.Current);
+        Assert.Equal(256, limit.Current);
+    }
+
+    [Fact]
+    public void Writes_that_queue_lower_the_limit_to_the_floor_and_no_further()
+    {
+        var limit = new WriteLimit(floor: 8, ceiling: 256, initial: 200);
+        limit.Record(Unqueued, inFlight: 200);
+        for (var i = 0; i < 2_000; i++) limit.Record(Queued, inFlight: limit.Current);
+        Assert.Equal(8, limit.Current);
+    }
+
+    [Fact]
+    public void A_limit_that_is_not_used_does_not_grow()
+    {
+        var limit = new WriteLimit(floor: 8, ceiling: 256, initial: 32);
+        for (var i = 0; i < 2_000; i++) limit.Record(Unqueued, inFlight: 3);
+        Assert.Equal(32, limit.Current);
+    }
+
+    [Fact]
+    public void When_the_queue_drains_the_limit_grows_again()
+    {
+        var limit = new WriteLimit(floor: 8, ceiling: 256, initial: 64);
+        limit.Record(Unqueued, inFlight: 64);
+        for (var i = 0; i < 500; i++) limit.Record(Queued, inFlight: limit.Current);
+        var low = limit.Current;
+        for (var i = 0; i < 500; i++) limit.Record(Unqueued, inFlight: limit.Current);
+        Assert.True(limit.Current > low * 2, $"{low} -> {limit.Current}");
+    }
+
+    [Fact]
+    public void The_gate_refuses_single_writes_over_the_adaptive_limit_but_not_reads_or_envelopes()
+    {
+        var gate = new AdmissionGate(new AdmissionOptions { AdaptiveWrites = true, MinWritesInFlight = 8, MaxWritesInFlight = 256, MaxInFlightPerParticipant = 1_000 });
+        gate.WriteLimit!.Record(Unqueued, inFlight: 32);
+        for (var i = 0; i < 2_000; i++) gate.WriteLimit.Record(Queued, inFlight: gate.WriteLimit.Current);
+        Assert.Equal(8, gate.WriteLimit.Current);
+        var bank = new Participant("bank-a", ParticipantRole.Bank, "bank-a");
+
+        var admitted = Enumerable.Range(0, 8).Select(_ => gate.TryAdmit("/floorpay.v1.Citizens/Enroll", bank)).ToList();
+        Assert.All(admitted, a => Assert.NotNull(a.Lease));
+        var refused = gate.TryAdmit("/floorpay.v1.Citizens/Enroll", bank);
+        Assert.Null(refused.Lease);
+        Assert.Equal("capacity", refused.Refused!.Reason);
+        using (var read = gate.TryAdmit("/floorpay.v1.Citizens/GetStatement", bank).Lease) Assert.NotNull(read);
+        using (var envelope = gate.TryAdmit("/floorpay.v1.Bulk/EnrollBatch", bank).Lease) Assert.NotNull(envelope);
+
+        // A slot given back is a slot for the next write.
+        admitted[0].Lease!.Dispose();
+        Assert.NotNull(gate.TryAdmit("/floorpay.v1.Citizens/Enroll", bank).Lease);
+    }
+
+    [Fact]
+    public void Switched_off_the_gate_bounds_writes_by_the_ceiling_alone()
+    {
+        var gate = new AdmissionGate(new AdmissionOptions { AdaptiveWrites = false, MaxWritesInFlight = 20, MaxInFlightPerParticipant = 1_000 });
+        Assert.Null(gate.WriteLimit);
+        var bank = new Participant("bank-a", ParticipantRole.Bank, "bank-a");
+        Assert.All(Enumerable.Range(0, 20), _ => Assert.NotNull(gate.TryAdmit("/floorpay.v1.Citizens/Enroll", bank).Lease));
+        Assert.Equal("capacity", gate.TryAdmit("/floorpay.v1.Citizens/Enroll", bank).Refused!.Reason);
+    }
+}
