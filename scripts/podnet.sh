@@ -216,20 +216,23 @@ stop_pod() {
   done
   wait "${pod_pid[$i]}" 2>/dev/null || true
   log "pod $i stopped after ${n} s"
-  unset "pod_pid[$i]"
-  ip netns del "fpd-pod$i"
-  [ -n "$cgroup_root" ] && rmdir "$cgroup_root/fpd-pod$i" 2>/dev/null; true
+  remove_pod "$i"
+}
+
+# remove_pod I: what is left of a pod whose process has ended: its namespace and its cgroup.
+remove_pod() {
+  unset "pod_pid[$1]"
+  ip netns del "fpd-pod$1"
+  [ -n "$cgroup_root" ] && rmdir "$cgroup_root/fpd-pod$1" 2>/dev/null; true
 }
 
 kill_pod() {
   log "pod $1: SIGKILL"
   kill -KILL "${pod_pid[$1]}"
   wait "${pod_pid[$1]}" 2>/dev/null || true
-  unset "pod_pid[$1]"
   # The endpoints controller drops the pod once the kubelet reports it gone (here: at once; in a cluster, seconds).
   unlist "$1"
-  ip netns del "fpd-pod$1"
-  [ -n "$cgroup_root" ] && rmdir "$cgroup_root/fpd-pod$1" 2>/dev/null; true
+  remove_pod "$1"
 }
 
 # load SECONDS RATE NAME [THRESHOLD...]: the enrollment surge at RATE/s through the endpoints, from the client
@@ -365,7 +368,7 @@ partition() {
   # kubelet restarts its container (restartPolicy Always) as a new silo at the same address: do the same.
   if ! kill -0 "${pod_pid[1]}" 2>/dev/null; then
     log "pod 1 exited after the partition (declared dead while cut off): its container restarts"
-    unserve 1; unset "pod_pid[1]"; ip netns del fpd-pod1
+    unserve 1; remove_pod 1
     start_pod 1 && wait_ready 1 || { log "DRILL FAILED: partition (pod 1 did not come back)"; failed=1; }
   fi
   for i in 1 2 3; do kill -0 "${pod_pid[$i]:-0}" 2>/dev/null && stop_pod "$i"; done

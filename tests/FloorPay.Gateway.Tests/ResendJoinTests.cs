@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Grpc.AspNetCore.Server;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
@@ -7,12 +8,12 @@ namespace FloorPay.Gateway.Tests;
 
 /// <summary>
 /// A resend of a write whose first attempt is still running waits for that attempt instead of running the work again,
-/// also when the first attempt's caller has gone. Executions are counted below the gateway's interceptors, where each
-/// enrollment is made to take a while (a slow commit), so that resends arrive while it runs.
+/// also when the first attempt's caller has gone. An outermost test interceptor counts the requests that arrive, an
+/// innermost one counts the enrollments that reach the service and holds each there (a stalled commit) until the test
+/// has seen every request it sent arrive: the overlap does not depend on the machine's speed.
 /// </summary>
 public sealed class ResendJoinTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Slow = TimeSpan.FromMilliseconds(800);
     private readonly Executions _executions = new();
     private FloorPayServer _server = null!;
 
@@ -20,8 +21,15 @@ public sealed class ResendJoinTests : IAsyncLifetime
         _server = await FloorPayServer.StartAsync(configure: b =>
         {
             b.Services.AddSingleton(_executions);
-            // PostConfigure: after the gateway's own interceptors, so this one is innermost, next to the service.
-            b.Services.PostConfigure<GrpcServiceOptions>(o => o.Interceptors.Add<SlowEnrollment>());
+            // PostConfigure: after the gateway's own interceptors, so Arrival is first and HeldEnrollment last.
+            b.Services.PostConfigure<GrpcServiceOptions>(o =>
+            {
+                o.Interceptors.Add<Arrival>();
+                var arrival = o.Interceptors[^1];
+                o.Interceptors.RemoveAt(o.Interceptors.Count - 1);
+                o.Interceptors.Insert(0, arrival);
+                o.Interceptors.Add<HeldEnrollment>();
+            });
         });
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
@@ -32,7 +40,9 @@ public sealed class ResendJoinTests : IAsyncLifetime
         var request = Requests.Enroll(Ids.Citizen());
         var bank = _server.As(ApiKeys.BankA).Citizens;
 
-        var answers = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => EnrollAsync(bank, request)));
+        var calls = Enumerable.Range(0, 5).Select(_ => EnrollAsync(bank, request)).ToList();
+        await _executions.ReleaseWhenArrived(request.CitizenId, 5);
+        var answers = await Task.WhenAll(calls);
 
         Assert.Equal(1, _executions.Of(request.CitizenId));
         // One original answer; the joined resends get it as the API answers any repeated key: marked replayed.
@@ -52,7 +62,10 @@ public sealed class ResendJoinTests : IAsyncLifetime
         var bank = _server.As(ApiKeys.BankA).Citizens;
 
         await Expect.Status(StatusCode.DeadlineExceeded, () => bank.EnrollAsync(request, deadline: DateTime.UtcNow.AddMilliseconds(150)).ResponseAsync);
-        var resent = await EnrollAsync(bank, request);
+        Assert.Equal(1, _executions.Of(request.CitizenId)); // still held: the attempt outlives its caller
+        var resend = EnrollAsync(bank, request);
+        await _executions.ReleaseWhenArrived(request.CitizenId, 2);
+        var resent = await resend;
         Assert.Equal(1, _executions.Of(request.CitizenId));
         Assert.Equal(request.CitizenId, resent.CitizenId);
 
@@ -77,7 +90,9 @@ public sealed class ResendJoinTests : IAsyncLifetime
         }
 
         // Both run (neither joins the other); whichever reaches the citizen first is enrolled, the other is refused.
-        var outcomes = await Task.WhenAll(Attempt("R-NORTH"), Attempt("R-SOUTH"));
+        var attempts = new[] { Attempt("R-NORTH"), Attempt("R-SOUTH") };
+        await _executions.ReleaseWhenExecuted(citizen, 2);
+        var outcomes = await Task.WhenAll(attempts);
         Assert.Equal(2, _executions.Of(citizen));
         var enrolled = Assert.Single(outcomes, o => o.Status == StatusCode.OK);
         Assert.Equal(enrolled.Region, enrolled.Detail);
@@ -91,10 +106,12 @@ public sealed class ResendJoinTests : IAsyncLifetime
     {
         var request = Requests.Enroll(Ids.Citizen(), bankId: "bank-b");
         var mine = EnrollAsync(_server.As(ApiKeys.BankB).Citizens, request);
-        await Task.Delay(100);
+        await _executions.WaitUntilExecuted(request.CitizenId, 1);
 
         // bank-a may not enroll to bank-b's account: it gets its own refusal, not bank-b's answer.
-        await Expect.Status(StatusCode.PermissionDenied, () => _server.As(ApiKeys.BankA).Citizens.EnrollAsync(request).ResponseAsync);
+        var theirs = Expect.Status(StatusCode.PermissionDenied, () => _server.As(ApiKeys.BankA).Citizens.EnrollAsync(request).ResponseAsync);
+        await _executions.ReleaseWhenExecuted(request.CitizenId, 2);
+        await theirs;
         Assert.Equal(request.CitizenId, (await mine).CitizenId);
     }
 
@@ -105,7 +122,7 @@ public sealed class ResendJoinTests : IAsyncLifetime
         {
             try
             {
-                return await bank.EnrollAsync(request, deadline: DateTime.UtcNow.AddSeconds(30));
+                return await bank.EnrollAsync(request, deadline: DateTime.UtcNow.AddSeconds(60));
             }
             catch (RpcException e) when (e.StatusCode is StatusCode.ResourceExhausted or StatusCode.Unavailable && attempt < 20)
             {
@@ -114,26 +131,71 @@ public sealed class ResendJoinTests : IAsyncLifetime
         }
     }
 
+    /// <summary>Per citizen: enrollments that arrived at the gateway, those that reached the service, and the hold.</summary>
     public sealed class Executions
     {
-        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _byCitizen = new();
+        private readonly ConcurrentDictionary<string, int> _arrived = new();
+        private readonly ConcurrentDictionary<string, int> _executed = new();
+        private readonly ConcurrentDictionary<string, TaskCompletionSource> _holds = new();
 
-        public void Add(string citizen) => _byCitizen.AddOrUpdate(citizen, 1, (_, n) => n + 1);
+        public void Arrived(string citizen) => _arrived.AddOrUpdate(citizen, 1, (_, n) => n + 1);
 
-        public int Of(string citizen) => _byCitizen.GetValueOrDefault(citizen);
+        public Task Executed(string citizen)
+        {
+            _executed.AddOrUpdate(citizen, 1, (_, n) => n + 1);
+            // Bounded, so that a test that failed before releasing does not hang the server's calls for ever.
+            return Hold(citizen).Task.WaitAsync(TimeSpan.FromSeconds(60));
+        }
+
+        public int Of(string citizen) => _executed.GetValueOrDefault(citizen);
+
+        public async Task ReleaseWhenArrived(string citizen, int count)
+        {
+            await Until(() => _arrived.GetValueOrDefault(citizen) >= count, $"{count} requests for {citizen} to arrive");
+            Hold(citizen).TrySetResult();
+        }
+
+        public async Task ReleaseWhenExecuted(string citizen, int count)
+        {
+            await WaitUntilExecuted(citizen, count);
+            Hold(citizen).TrySetResult();
+        }
+
+        public Task WaitUntilExecuted(string citizen, int count) =>
+            Until(() => Of(citizen) >= count, $"{count} enrollments of {citizen} to reach the service");
+
+        private TaskCompletionSource Hold(string citizen) =>
+            _holds.GetOrAdd(citizen, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+
+        private static async Task Until(Func<bool> condition, string what)
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (!condition())
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"gave up waiting for {what}");
+                await Task.Delay(10);
+            }
+        }
     }
 
-    /// <summary>Counts each enrollment that reaches the service, after a pause like a slow ledger commit.</summary>
-    public sealed class SlowEnrollment(Executions executions) : Interceptor
+    /// <summary>Counts every enrollment that arrives, before the gateway's own interceptors.</summary>
+    public sealed class Arrival(Executions executions) : Interceptor
+    {
+        public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+            TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+        {
+            if (request is EnrollRequest enroll) executions.Arrived(enroll.CitizenId);
+            return continuation(request, context);
+        }
+    }
+
+    /// <summary>Counts each enrollment that reaches the service and holds it there, like a stalled ledger commit.</summary>
+    public sealed class HeldEnrollment(Executions executions) : Interceptor
     {
         public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
             TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
         {
-            if (request is EnrollRequest enroll)
-            {
-                executions.Add(enroll.CitizenId);
-                await Task.Delay(Slow);
-            }
+            if (request is EnrollRequest enroll) await executions.Executed(enroll.CitizenId);
             return await continuation(request, context);
         }
     }

@@ -85,6 +85,9 @@ public sealed class AdmissionGate(AdmissionOptions options)
             _inFlight = Volatile.Read(ref global.Value);
         }
 
+        /// <summary>Whether this call's outcome is a latency sample (a single write, with the adaptive limit on).</summary>
+        public bool Samples => _limit is not null;
+
         public void Succeeded() => _limit?.Record(Stopwatch.GetElapsedTime(_admitted), _inFlight);
 
         public void Dispose()

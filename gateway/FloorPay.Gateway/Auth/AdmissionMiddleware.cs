@@ -48,10 +48,11 @@ public sealed class AdmissionMiddleware(RequestDelegate next, AdmissionGate gate
         try
         {
             await next(context);
+            if (!lease!.Samples) return;
             // gRPC's status is a trailer (or a header, for a trailers-only answer).
             var status = context.Features.Get<IHttpResponseTrailersFeature>()?.Trailers["grpc-status"].ToString() is { Length: > 0 } trailer
                 ? trailer : context.Response.Headers["grpc-status"].ToString();
-            if (status == "0") lease!.Succeeded();
+            if (status == "0") lease.Succeeded();
         }
         finally { lease!.Dispose(); }
     }

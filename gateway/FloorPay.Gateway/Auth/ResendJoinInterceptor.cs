@@ -40,22 +40,23 @@ public sealed class ResendJoinInterceptor : Interceptor
             }
         }
 
+        // Out of the table before the answer is given, so a resend after the answer goes to the grain (a replay) and
+        // never finds a finished attempt.
+        TResponse response;
         try
         {
-            var response = await continuation(request, context);
-            mine.SetResult(response);
-            return response;
+            response = await continuation(request, context);
         }
         catch (Exception e)
         {
+            _running.TryRemove(new KeyValuePair<Attempt, Task>(attempt, mine.Task));
             mine.SetException(e);
             _ = mine.Task.Exception; // observed: a failure nobody joined is not an unobserved task exception
             throw;
         }
-        finally
-        {
-            _running.TryRemove(new KeyValuePair<Attempt, Task>(attempt, mine.Task));
-        }
+        _running.TryRemove(new KeyValuePair<Attempt, Task>(attempt, mine.Task));
+        mine.SetResult(response);
+        return response;
     }
 
     /// <summary>
