@@ -42,10 +42,10 @@ public static class EndpointsFile
     /// <summary>Reads the file at start and every second after, and reports its addresses whenever they change.</summary>
     private sealed class FileResolver(string path) : Resolver
     {
-        private readonly Lock _lock = new();
         private Action<ResolverResult>? _listener;
         private Timer? _poll;
         private string? _last;
+        private int _polling;
 
         public override void Start(Action<ResolverResult> listener)
         {
@@ -53,11 +53,16 @@ public static class EndpointsFile
             _poll = new Timer(_ => Poll(), null, TimeSpan.Zero, TimeSpan.FromSeconds(1));
         }
 
-        public override void Refresh() => Poll();
+        // Never on the caller's thread: the channel calls Refresh while it holds its own lock, and the listener takes
+        // that lock; polling here, under a lock of ours, deadlocked the two (seen in a test run that hung).
+        public override void Refresh() => ThreadPool.QueueUserWorkItem(_ => Poll());
 
         private void Poll()
         {
-            lock (_lock)
+            // One poll at a time, so results reach the listener in the order the file was read; a poll skipped here is
+            // made by the timer within a second.
+            if (Interlocked.Exchange(ref _polling, 1) != 0) return;
+            try
             {
                 ResolverResult result;
                 string text;
@@ -78,6 +83,10 @@ public static class EndpointsFile
                 if (text == _last) return;
                 _last = text;
                 _listener?.Invoke(result);
+            }
+            finally
+            {
+                Volatile.Write(ref _polling, 0);
             }
         }
 
