@@ -32,9 +32,10 @@ public static class GatewayExtensions
         // One table of running writes per node: interceptors are otherwise made per call.
         services.AddSingleton<ResendJoinInterceptor>();
         var streams = configuration.GetSection("FloorPay:Instructions").Get<InstructionStreamOptions>() ?? new InstructionStreamOptions();
-        if (streams.MaxStreamsPerBank < 1 || streams.MaxStreams < 1 || streams.PollInterval <= TimeSpan.Zero || streams.HeartbeatInterval <= TimeSpan.Zero)
-            throw new InvalidOperationException(
-                "FloorPay:Instructions: MaxStreamsPerBank and MaxStreams must be at least 1, PollInterval and HeartbeatInterval positive");
+        if (streams.MaxStreamsPerBank < 1 || streams.MaxStreams < 1 || streams.NoticeQueues < 1 || streams.NoticeQueuePeriod <= TimeSpan.Zero ||
+            streams.NoticeCheckInterval <= TimeSpan.Zero || streams.HeartbeatInterval <= TimeSpan.Zero)
+            throw new InvalidOperationException("FloorPay:Instructions: MaxStreamsPerBank, MaxStreams and NoticeQueues must be at least 1; " +
+                                                "NoticeQueuePeriod, NoticeCheckInterval and HeartbeatInterval positive");
         services.AddSingleton(streams);
         services.AddSingleton<InstructionStreams>();
         services.AddHostedService(sp => sp.GetRequiredService<InstructionStreams>());

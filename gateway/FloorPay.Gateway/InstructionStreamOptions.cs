@@ -4,11 +4,16 @@ namespace FloorPay.Gateway;
 public sealed class InstructionStreamOptions
 {
     /// <summary>
-    /// How often this silo reads every bank's latest instruction sequence (one query for all banks, only while a stream
-    /// is open) to wake the streams of banks that advanced on other silos; this silo's own commits wake them at once.
-    /// Bounds the delivery delay across a cluster.
+    /// How often each silo reads the in-memory queues of the banks' instruction notices (Orleans memory streams' pulling
+    /// period; no database query): bounds how soon a stream sees instructions committed on another silo.
     /// </summary>
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+    public TimeSpan NoticeQueuePeriod { get; set; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>In-memory queues that carry the notices, across the cluster (each is read by one silo per period).</summary>
+    public int NoticeQueues { get; set; } = 4;
+
+    /// <summary>How often each bank's notice subscription on this silo is checked (a grain call) and renewed if lost.</summary>
+    public TimeSpan NoticeCheckInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// A heartbeat (with the bank's latest committed sequence) on every stream at this interval, so that a bank can tell a

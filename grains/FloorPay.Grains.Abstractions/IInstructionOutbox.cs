@@ -12,15 +12,9 @@ public interface IInstructionOutbox
 
     /// <summary>
     /// Completes when this silo next commits instructions for the bank. Take it before listing, then await it when the
-    /// list came back empty; commits on other silos are not signalled here, so also poll.
+    /// list came back empty; commits on other silos are not signalled here but by <see cref="InstructionNotice"/>s.
     /// </summary>
     Task NextCommit(string bankId);
-
-    /// <summary>
-    /// Every bank's latest instruction sequence, as committed by any silo: one small row per bank, so that one query a
-    /// tick tells a silo which banks' streams have something new.
-    /// </summary>
-    Task<IReadOnlyDictionary<string, long>> LatestSequencesAsync(CancellationToken cancellation = default);
 
     /// <summary>The instructions among <paramref name="instructionIds"/> that exist, each with its outcome if any.</summary>
     Task<IReadOnlyDictionary<string, (PayoutInstruction Instruction, InstructionOutcomeRecord? Outcome)>> FindAsync(

@@ -145,7 +145,18 @@ public static class FloorPayHost
                 silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: config["FloorPay:Orleans:ServiceId"]!, clusterId: config["FloorPay:Orleans:ClusterId"]!);
             }
             silo.AddFloorPayStorage(storage);
+            // Instruction notices to banks' streams on every silo: in memory (a lost notice delays, the outbox is the truth),
+            // subscriptions too (each silo checks and renews its own).
+            var notices = config.GetSection("FloorPay:Instructions").Get<InstructionStreamOptions>() ?? new InstructionStreamOptions();
+            silo.AddMemoryGrainStorage("PubSubStore");
+            silo.AddMemoryStreams(InstructionNotice.Provider, s =>
+            {
+                s.ConfigurePartitioning(notices.NoticeQueues);
+                s.ConfigurePullingAgent(o => o.Configure(a => a.GetQueueMsgsTimerPeriod = notices.NoticeQueuePeriod));
+            });
         });
+        builder.Services.AddSingleton<InstructionNoticePublisher>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<InstructionNoticePublisher>());
 
         var app = builder.Build();
         try

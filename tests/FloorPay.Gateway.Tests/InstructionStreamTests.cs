@@ -4,6 +4,8 @@ using System.Net.Http.Headers;
 using FloorPay.Grains;
 using FloorPay.Silo.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using FloorPay.Silo;
+using Orleans.Streams;
 
 namespace FloorPay.Gateway.Tests;
 
@@ -16,7 +18,7 @@ public sealed class InstructionStreamTests : IAsyncLifetime
 {
     private const int PerBank = 6;
     private const int Overall = 8;
-    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan NoticeCheck = TimeSpan.FromMilliseconds(300);
 
     private static readonly TimeSpan Heartbeat = TimeSpan.FromMilliseconds(300);
 
@@ -31,7 +33,7 @@ public sealed class InstructionStreamTests : IAsyncLifetime
             ["FloorPay:Admission:MaxWritesInFlight"] = "4",
             ["FloorPay:Instructions:MaxStreamsPerBank"] = PerBank.ToString(),
             ["FloorPay:Instructions:MaxStreams"] = Overall.ToString(),
-            ["FloorPay:Instructions:PollInterval"] = Poll.ToString(),
+            ["FloorPay:Instructions:NoticeCheckInterval"] = NoticeCheck.ToString(),
             ["FloorPay:Instructions:HeartbeatInterval"] = Heartbeat.ToString(),
             ["FloorPay:Payday:Enabled"] = "false",
         }));
@@ -140,11 +142,34 @@ public sealed class InstructionStreamTests : IAsyncLifetime
         var outbox = (SqlInstructionOutbox)_server.Services.GetRequiredService<IInstructionOutbox>();
 
         var before = outbox.Lists;
-        await Task.Delay(Poll * 20); // twenty poll intervals at least, with nothing committed
+        await Task.Delay(NoticeCheck * 10); // ten subscription checks at least, with nothing committed
         var lists = outbox.Lists - before;
 
-        // Polling per stream would list at least once a stream per interval (160 here); nothing new means no list.
-        Assert.True(lists < Overall, $"{lists} outbox lists by {Overall} idle streams over 20 poll intervals");
+        // Polling per stream would list at least once a stream per interval; nothing new means no list at all.
+        Assert.Equal(0, lists);
+    }
+
+    [Fact]
+    public async Task A_lost_notice_subscription_is_renewed_and_the_stream_receives_what_committed_elsewhere_meanwhile()
+    {
+        await EnrollWithRetriesAsync(ApiKeys.BankA, "bank-a");
+        var head = await _server.InstructionHeadAsync(ApiKeys.BankA);
+        using var call = _server.As(ApiKeys.BankA).Instructions.SubscribeInstructions(new SubscribeInstructionsRequest { AfterSequence = head },
+            cancellationToken: _closeStreams.Token);
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        Assert.True(await call.ResponseStream.MoveNext(patience.Token)); // the first heartbeat: open and caught up
+
+        // The cluster forgets this silo's subscription (as when the silo keeping it dies), then another silo commits.
+        var notices = _server.Services.GetRequiredService<IClusterClient>().GetStreamProvider(InstructionNotice.Provider)
+            .GetStream<InstructionNotice>(StreamId.Create(InstructionNotice.Namespace, "bank-a"));
+        var lost = await notices.GetAllSubscriptionHandles();
+        Assert.NotEmpty(lost);
+        foreach (var handle in lost) await handle.UnsubscribeAsync();
+        var elsewhere = await PostElsewhereAsync("bank-a");
+
+        Assert.True(await call.ResponseStream.MoveNextInstruction(patience.Token));
+        Assert.Equal((elsewhere, head + 1), (call.ResponseStream.Current.Instruction.InstructionId, call.ResponseStream.Current.Instruction.Sequence));
+        Assert.NotEmpty(await notices.GetAllSubscriptionHandles());
     }
 
     /// <summary>Opens <paramref name="count"/> streams for the bank, each established by receiving one instruction.</summary>
@@ -202,6 +227,10 @@ public sealed class InstructionStreamTests : IAsyncLifetime
     {
         var storage = new StorageSettings { Provider = StorageProvider.Sqlite, DataDirectory = _server.DataDirectory, MigrateOnStart = false };
         await using var ledger = GroupCommitLedger.Create(storage, new LedgerOptions());
+        // That silo announces its commits on the banks' Orleans streams, through this cluster.
+        var publisher = new InstructionNoticePublisher(_server.Services.GetRequiredService<IClusterClient>(), ledger,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<InstructionNoticePublisher>.Instance);
+        await publisher.StartAsync(CancellationToken.None);
         var citizen = Ids.Citizen();
         var period = DateTime.UtcNow.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
         var posting = new PayoutPosting($"{citizen}:floor:{period}", citizen, FloorPay.Domain.PayoutKind.Floor, period, period, 120_000, "EUR",

@@ -17,8 +17,8 @@ public sealed class InstructionsService(IInstructionOutbox outbox, ISettlements 
     {
         var bank = context.Require(ParticipantRole.Bank).BankId!;
         var cursor = Cursor(request.AfterSequence);
-        using var subscription = streams.Open(bank);
         var cancellation = context.CancellationToken;
+        using var subscription = await streams.OpenAsync(bank, cancellation);
         var mustList = true;
         var started = TimeProvider.System.GetTimestamp();
         var heartbeatDue = TimeSpan.Zero; // the first one after the first page
@@ -53,15 +53,16 @@ public sealed class InstructionsService(IInstructionOutbox outbox, ISettlements 
                 heartbeatDue = Elapsed() + options.HeartbeatInterval;
             }
             if (more) continue;
-            // This silo's commits wake the stream at once; the silo's watcher wakes it for commits elsewhere.
+            // This silo's commits wake the stream at once; the bank's notices (Orleans Streaming) wake it for commits elsewhere.
             try
             {
                 var heartbeat = Task.Delay(heartbeatDue - Elapsed() + TimeSpan.FromMilliseconds(1), cancellation);
                 await Task.WhenAny(committedHere, advancedAnywhere, heartbeat).WaitAsync(cancellation);
             }
             catch (OperationCanceledException) { break; }
-            // The watcher wakes every stream of the bank: list only when the bank is past what this one has sent.
-            mustList = committedHere.IsCompleted || subscription.LatestSeen > cursor;
+            // A notice wakes every stream of the bank: list only when the bank is past what this one has sent, or when
+            // notices may have been missed (the subscription was renewed).
+            mustList = committedHere.IsCompleted || subscription.LatestSeen > cursor || subscription.TakeResync();
         }
 
         TimeSpan Elapsed() => TimeProvider.System.GetElapsedTime(started);

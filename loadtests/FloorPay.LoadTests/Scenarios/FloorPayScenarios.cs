@@ -5,7 +5,7 @@ namespace FloorPay.LoadTests.Scenarios;
 /// <summary>The surge scenarios, each ending with the ledger integrity check.</summary>
 public static class FloorPayScenarios
 {
-    public static readonly string[] Names = ["enrollment-surge", "retry-storm", "hot-region", "payday", "crisis-replay"];
+    public static readonly string[] Names = ["enrollment-surge", "retry-storm", "hot-region", "payday", "crisis-replay", "bank-stream"];
 
     /// <summary>
     /// The scenario a command line names, against --address or a node started for it (--local); the node is returned
@@ -35,6 +35,7 @@ public static class FloorPayScenarios
         "retry-storm" => RetryStorm(target, p),
         "crisis-replay" => CrisisReplay(target, p),
         "payday" => PaydayScenario.Create(target, p),
+        "bank-stream" => BankStreamScenario.Create(target, p),
         _ => throw new ArgumentException($"unknown scenario '{name}'; known: self-test, {string.Join(", ", Names)}"),
     };
 

@@ -73,8 +73,8 @@ public sealed class GroupCommitLedger : IPayoutLedger, IAsyncDisposable
         return await pending.Done.Task;
     }
 
-    /// <summary>Raised after a commit that gave these banks new instructions (live push to subscribers on this silo).</summary>
-    public event Action<IReadOnlyCollection<string>>? InstructionsCommitted;
+    /// <summary>Raised after a commit that gave these banks new instructions, with each bank's latest sequence (live push to subscribers).</summary>
+    public event Action<IReadOnlyDictionary<string, long>>? InstructionsCommitted;
 
     public async Task<string?> CitizenHoldingKeyAsync(string scope, string key)
     {

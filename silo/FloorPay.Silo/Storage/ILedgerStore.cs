@@ -21,10 +21,10 @@ internal interface ILedgerStore : IAsyncDisposable
 }
 
 /// <summary>
-/// What a committed batch inserted (by entry id), which banks got new instructions, and which enrollments it refused
+/// What a committed batch inserted (by entry id), which banks got new instructions (with each one's latest sequence), and which enrollments it refused
 /// because a dividend cutoff after their stamp was already sealed (retryable: a new stamp is after the cutoff).
 /// </summary>
-internal sealed record BatchCommit(HashSet<string> Inserted, HashSet<string> Banks, HashSet<string>? Stale = null)
+internal sealed record BatchCommit(HashSet<string> Inserted, Dictionary<string, long> Banks, HashSet<string>? Stale = null)
 {
     public bool IsStale(string id) => Stale?.Contains(id) == true;
 }

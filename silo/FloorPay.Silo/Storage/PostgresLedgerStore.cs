@@ -87,16 +87,16 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
             INSERT INTO floorpay_instructions ({JournalTables.Instructions.Columns}, sequence)
             SELECT f.*, q.last_sequence - c.n + row_number() OVER (PARTITION BY f.bank_id ORDER BY f.instruction_id)
             FROM fresh f JOIN counts c ON c.bank_id = f.bank_id JOIN numbered q ON q.bank_id = f.bank_id
-            RETURNING instruction_id, bank_id
+            RETURNING instruction_id, bank_id, sequence
         )
-        SELECT 'payout' AS row_kind, payout_id AS id, NULL::text AS bank_id FROM inserted
+        SELECT 'payout' AS row_kind, payout_id AS id, NULL::text AS bank_id, NULL::bigint AS sequence FROM inserted
         UNION ALL
-        SELECT 'instruction', instruction_id, bank_id FROM issued
+        SELECT 'instruction', instruction_id, bank_id, sequence FROM issued
         UNION ALL
-        SELECT 'stale', input.payout_id, NULL::text FROM input, sealed WHERE input.enrollment AND input.paid_at_ticks < sealed.cutoff
+        SELECT 'stale', input.payout_id, NULL::text, NULL::bigint FROM input, sealed WHERE input.enrollment AND input.paid_at_ticks < sealed.cutoff
         {(keys ? """
         UNION ALL
-        SELECT 'abort', floorpay_abort('a payout would commit without its idempotency key'), NULL::text
+        SELECT 'abort', floorpay_abort('a payout would commit without its idempotency key'), NULL::text, NULL::bigint
         WHERE (SELECT count(*) FROM keyed) <> (SELECT count(*) FROM wanted)
         """ : "")};
         """;
@@ -131,7 +131,7 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
         var keys = JournalTables.Keys.Rows(entries);
         var payoutKeys = keys.Where(k => payoutIds.Contains(k.EntryId)).ToList();
         var inserted = new HashSet<string>(StringComparer.Ordinal);
-        var banks = new HashSet<string>(StringComparer.Ordinal);
+        var banks = new Dictionary<string, long>(StringComparer.Ordinal);
         var stale = new HashSet<string>(StringComparer.Ordinal);
         // What each statement that returns rows reports, in the order of the statements (BEGIN, LOCK and COMMIT return none).
         var results = new List<Action<NpgsqlDataReader>>();
@@ -156,7 +156,8 @@ internal sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, string fu
                         break;
                     case "instruction":
                         inserted.Add(id);
-                        banks.Add(r.Text("bank_id"));
+                        var bank = r.Text("bank_id");
+                        banks[bank] = Math.Max(banks.GetValueOrDefault(bank), r.Long("sequence"));
                         break;
                     default:
                         inserted.Add(id);

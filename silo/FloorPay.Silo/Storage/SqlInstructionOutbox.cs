@@ -17,23 +17,13 @@ public sealed class SqlInstructionOutbox : IInstructionOutbox
         _storage = storage;
         ledger.InstructionsCommitted += banks =>
         {
-            foreach (var bank in banks)
+            foreach (var bank in banks.Keys)
                 if (_next.TryRemove(bank, out var waiting)) waiting.TrySetResult();
         };
     }
 
     public Task NextCommit(string bankId) =>
         _next.GetOrAdd(bankId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
-
-    public async Task<IReadOnlyDictionary<string, long>> LatestSequencesAsync(CancellationToken cancellation = default)
-    {
-        await using var connection = await OpenAsync(cancellation);
-        await using var command = SqlCommands.Create(connection, "SELECT bank_id, last_sequence FROM floorpay_bank_sequences");
-        var latest = new Dictionary<string, long>(StringComparer.Ordinal);
-        await using var reader = await command.ExecuteReaderAsync(cancellation);
-        while (await reader.ReadAsync(cancellation)) latest[reader.GetString(0)] = Convert.ToInt64(reader.GetValue(1));
-        return latest;
-    }
 
     public async Task<IReadOnlyList<PayoutInstruction>> ListAsync(string bankId, long afterSequence, int limit, CancellationToken cancellation = default)
     {

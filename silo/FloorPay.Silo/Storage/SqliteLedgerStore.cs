@@ -53,7 +53,7 @@ internal sealed class SqliteLedgerStore(string connectionString, string fundId) 
         var fresh = payouts.Where(p => inserted.Contains(p.PayoutId)).Select(p => p.Instruction()).ToList();
         foreach (var i in JournalTables.Instructions.Rows(entries))
             if (!await InstructionExistsAsync(connection, tx, i, cancellation)) fresh.Add(i);
-        var banks = new HashSet<string>(StringComparer.Ordinal);
+        var banks = new Dictionary<string, long>(StringComparer.Ordinal);
         if (fresh.Count > 0)
         {
             var rows = new List<(InstructionEntry Entry, long Sequence)>();
@@ -69,7 +69,7 @@ internal sealed class SqliteLedgerStore(string connectionString, string fundId) 
                 upsert.Parameters.AddWithValue("@b", group.Key);
                 upsert.Parameters.AddWithValue("@s", last + ordered.Count);
                 await upsert.ExecuteNonQueryAsync(cancellation);
-                banks.Add(group.Key);
+                banks[group.Key] = last + ordered.Count;
             }
             await InsertInstructionsAsync(connection, tx, rows, cancellation);
             inserted.UnionWith(rows.Select(r => r.Entry.InstructionId));
