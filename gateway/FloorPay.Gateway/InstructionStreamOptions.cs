@@ -4,13 +4,19 @@ namespace FloorPay.Gateway;
 public sealed class InstructionStreamOptions
 {
     /// <summary>
+    /// Whether commits are announced to every silo's streams through Orleans Streaming. Unset: on with PostgreSQL (a
+    /// cluster), off with SQLite (one node, whose own commits wake its streams directly, so it runs no notice queue).
+    /// </summary>
+    public bool? ClusterNotices { get; set; }
+
+    /// <summary>
     /// How often each silo reads the in-memory queues of the banks' instruction notices (Orleans memory streams' pulling
     /// period; no database query): bounds how soon a stream sees instructions committed on another silo.
     /// </summary>
     public TimeSpan NoticeQueuePeriod { get; set; } = TimeSpan.FromMilliseconds(20);
 
-    /// <summary>In-memory queues that carry the notices, across the cluster (each is read by one silo per period).</summary>
-    public int NoticeQueues { get; set; } = 4;
+    /// <summary>In-memory queues that carry the notices, across the cluster: each costs a read per period on the silo that owns it.</summary>
+    public int NoticeQueues { get; set; } = 1;
 
     /// <summary>How often each bank's notice subscription on this silo is checked (a grain call) and renewed if lost.</summary>
     public TimeSpan NoticeCheckInterval { get; set; } = TimeSpan.FromSeconds(10);

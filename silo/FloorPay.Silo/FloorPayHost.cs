@@ -111,6 +111,7 @@ public static class FloorPayHost
             k.Listen(IPAddress.Parse(config["FloorPay:Management:Address"]!), managementPort, o => o.Protocols = HttpProtocols.Http1);
         });
 
+        var notices = config.GetSection("FloorPay:Instructions").Get<InstructionStreamOptions>() ?? new InstructionStreamOptions();
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(o =>
@@ -147,16 +148,18 @@ public static class FloorPayHost
             silo.AddFloorPayStorage(storage);
             // Instruction notices to banks' streams on every silo: in memory (a lost notice delays, the outbox is the truth),
             // subscriptions too (each silo checks and renews its own).
-            var notices = config.GetSection("FloorPay:Instructions").Get<InstructionStreamOptions>() ?? new InstructionStreamOptions();
-            silo.AddMemoryGrainStorage("PubSubStore");
-            silo.AddMemoryStreams(InstructionNotice.Provider, s =>
+            if (notices.ClusterNotices ?? storage.Provider == StorageProvider.PostgreSql)
             {
-                s.ConfigurePartitioning(notices.NoticeQueues);
-                s.ConfigurePullingAgent(o => o.Configure(a => a.GetQueueMsgsTimerPeriod = notices.NoticeQueuePeriod));
-            });
+                silo.AddMemoryGrainStorage("PubSubStore");
+                silo.AddMemoryStreams(InstructionNotice.Provider, s =>
+                {
+                    s.ConfigurePartitioning(notices.NoticeQueues);
+                    s.ConfigurePullingAgent(o => o.Configure(a => a.GetQueueMsgsTimerPeriod = notices.NoticeQueuePeriod));
+                });
+                silo.Services.AddSingleton<InstructionNoticePublisher>();
+                silo.Services.AddHostedService(sp => sp.GetRequiredService<InstructionNoticePublisher>());
+            }
         });
-        builder.Services.AddSingleton<InstructionNoticePublisher>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<InstructionNoticePublisher>());
 
         var app = builder.Build();
         try

@@ -1,3 +1,4 @@
+using Orleans.Runtime;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Streams;
@@ -8,10 +9,11 @@ namespace FloorPay.Silo;
 /// After each of this silo's commits, publishes the banks' latest sequences on their Orleans streams, so that open
 /// instruction streams on every silo list at once instead of polling. Coalesced per bank: while a bank's notice is on its
 /// way, later commits only raise the sequence the next one carries, so a surge costs at most one publish in flight per
-/// bank, and the commit path never waits for one.
+/// bank, and the commit path never waits for one. A silo alone in its cluster publishes nothing (its own commits wake
+/// its streams directly) until another silo joins; then it announces every bank's latest sequence once.
 /// </summary>
-public sealed class InstructionNoticePublisher(IClusterClient cluster, GroupCommitLedger ledger, ILogger<InstructionNoticePublisher> log)
-    : IHostedService
+public sealed class InstructionNoticePublisher(IClusterClient cluster, GroupCommitLedger ledger, IClusterMembershipService? membership,
+    ILogger<InstructionNoticePublisher> log) : IHostedService
 {
     private sealed class Bank(IAsyncStream<InstructionNotice> stream)
     {
@@ -23,6 +25,8 @@ public sealed class InstructionNoticePublisher(IClusterClient cluster, GroupComm
 
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Bank> _banks = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _watching = Task.CompletedTask;
     private long _failures;
 
     /// <summary>Notices that could not be published (each is a delay for remote streams until the bank's next one, never a loss).</summary>
@@ -31,17 +35,20 @@ public sealed class InstructionNoticePublisher(IClusterClient cluster, GroupComm
     public Task StartAsync(CancellationToken cancellationToken)
     {
         ledger.InstructionsCommitted += Committed;
+        if (membership is not null) _watching = Task.Run(() => WatchMembershipAsync(membership, _stopping.Token));
         return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken)
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
         ledger.InstructionsCommitted -= Committed;
-        return Task.CompletedTask;
+        await _stopping.CancelAsync();
+        await _watching.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     private void Committed(IReadOnlyDictionary<string, long> latest)
     {
+        var alone = membership is not null && Peers(membership.CurrentSnapshot) <= 0;
         lock (_lock)
         {
             foreach (var (bankId, sequence) in latest)
@@ -50,11 +57,41 @@ public sealed class InstructionNoticePublisher(IClusterClient cluster, GroupComm
                     _banks[bankId] = bank = new Bank(cluster.GetStreamProvider(InstructionNotice.Provider)
                         .GetStream<InstructionNotice>(StreamId.Create(InstructionNotice.Namespace, bankId)));
                 bank.Latest = Math.Max(bank.Latest, sequence);
-                if (bank.Sending) continue;
-                bank.Sending = true;
-                _ = Task.Run(() => SendAsync(bankId, bank));
+                if (!alone) Send(bankId, bank);
             }
         }
+    }
+
+    private void Send(string bankId, Bank bank)
+    {
+        if (bank.Sending) return;
+        bank.Sending = true;
+        _ = Task.Run(() => SendAsync(bankId, bank));
+    }
+
+    private static int Peers(ClusterMembershipSnapshot snapshot) =>
+        snapshot.Members.Values.Count(m => m.Status is SiloStatus.Active or SiloStatus.Joining) - 1;
+
+    /// <summary>When silos join, announce every bank's latest sequence again: they may have missed what was not published.</summary>
+    private async Task WatchMembershipAsync(IClusterMembershipService members, CancellationToken stopping)
+    {
+        var peers = Peers(members.CurrentSnapshot);
+        try
+        {
+            await foreach (var snapshot in members.MembershipUpdates.WithCancellation(stopping))
+            {
+                var now = Peers(snapshot);
+                if (now > peers)
+                    lock (_lock)
+                        foreach (var (bankId, bank) in _banks)
+                        {
+                            bank.Published = 0;
+                            Send(bankId, bank);
+                        }
+                peers = now;
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested) { }
     }
 
     private async Task SendAsync(string bankId, Bank bank)

@@ -34,6 +34,8 @@ public sealed class InstructionStreamTests : IAsyncLifetime
             ["FloorPay:Instructions:MaxStreamsPerBank"] = PerBank.ToString(),
             ["FloorPay:Instructions:MaxStreams"] = Overall.ToString(),
             ["FloorPay:Instructions:NoticeCheckInterval"] = NoticeCheck.ToString(),
+            // Commits of "another silo" (a second ledger on this store) reach the streams as a cluster's would.
+            ["FloorPay:Instructions:ClusterNotices"] = "true",
             ["FloorPay:Instructions:HeartbeatInterval"] = Heartbeat.ToString(),
             ["FloorPay:Payday:Enabled"] = "false",
         }));
@@ -227,8 +229,9 @@ public sealed class InstructionStreamTests : IAsyncLifetime
     {
         var storage = new StorageSettings { Provider = StorageProvider.Sqlite, DataDirectory = _server.DataDirectory, MigrateOnStart = false };
         await using var ledger = GroupCommitLedger.Create(storage, new LedgerOptions());
-        // That silo announces its commits on the banks' Orleans streams, through this cluster.
-        var publisher = new InstructionNoticePublisher(_server.Services.GetRequiredService<IClusterClient>(), ledger,
+        // That silo announces its commits on the banks' Orleans streams, through this cluster (no membership: it is
+        // not alone, so it publishes every commit).
+        var publisher = new InstructionNoticePublisher(_server.Services.GetRequiredService<IClusterClient>(), ledger, membership: null,
             Microsoft.Extensions.Logging.Abstractions.NullLogger<InstructionNoticePublisher>.Instance);
         await publisher.StartAsync(CancellationToken.None);
         var citizen = Ids.Citizen();

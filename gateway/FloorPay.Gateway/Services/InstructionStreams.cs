@@ -1,4 +1,5 @@
 using FloorPay.Grains;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Streams;
@@ -8,14 +9,17 @@ namespace FloorPay.Gateway.Services;
 /// <summary>
 /// The open instruction streams of this gateway (native and JSON alike): their own bounds, per bank and overall, apart
 /// from the unary calls' admission, and one Orleans stream subscription per bank with open streams here, through which
-/// every silo's commits for that bank wake them (<see cref="InstructionNotice"/>). An idle stream costs no query.
+/// every silo's commits for that bank wake them (<see cref="InstructionNotice"/>). An idle stream costs no query. A
+/// single node runs without notices: its own commits wake its streams.
 /// </summary>
 public sealed class InstructionStreams(IClusterClient cluster, InstructionStreamOptions options, AdmissionOptions admission,
     ILogger<InstructionStreams> log) : BackgroundService
 {
-    internal sealed class Bank(IAsyncStream<InstructionNotice> notices)
+    private readonly IStreamProvider? _notices = cluster.ServiceProvider.GetKeyedService<IStreamProvider>(InstructionNotice.Provider);
+
+    internal sealed class Bank(IAsyncStream<InstructionNotice>? notices)
     {
-        public readonly IAsyncStream<InstructionNotice> Notices = notices;
+        public readonly IAsyncStream<InstructionNotice>? Notices = notices;
         public int Open;
         public long Seen = -1; // no notice yet
         public int Resyncs; // times the subscription was found lost and renewed: notices may have been missed
@@ -85,8 +89,7 @@ public sealed class InstructionStreams(IClusterClient cluster, InstructionStream
             if (refusal is not null) throw Refused(refusal);
             if (bank is null)
             {
-                _banks[bankId] = bank = new Bank(cluster.GetStreamProvider(InstructionNotice.Provider)
-                    .GetStream<InstructionNotice>(StreamId.Create(InstructionNotice.Namespace, bankId)));
+                _banks[bankId] = bank = new Bank(_notices?.GetStream<InstructionNotice>(StreamId.Create(InstructionNotice.Namespace, bankId)));
                 bank.Listening = ListenAsync(bankId, bank);
             }
             bank.Open++;
@@ -118,6 +121,7 @@ public sealed class InstructionStreams(IClusterClient cluster, InstructionStream
 
     private async Task<StreamSubscriptionHandle<InstructionNotice>?> ListenAsync(string bankId, Bank bank)
     {
+        if (bank.Notices is null) return null;
         try
         {
             return await bank.Notices.SubscribeAsync((notice, _) =>
@@ -181,6 +185,7 @@ public sealed class InstructionStreams(IClusterClient cluster, InstructionStream
     /// </summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (_notices is null) return;
         using var timer = new PeriodicTimer(options.NoticeCheckInterval);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
@@ -191,7 +196,7 @@ public sealed class InstructionStreams(IClusterClient cluster, InstructionStream
                 try
                 {
                     var handle = await bank.Listening;
-                    if (handle is not null && (await bank.Notices.GetAllSubscriptionHandles()).Any(h => h.HandleId == handle.HandleId)) continue;
+                    if (handle is not null && (await bank.Notices!.GetAllSubscriptionHandles()).Any(h => h.HandleId == handle.HandleId)) continue;
                     var renewed = ListenAsync(id, bank);
                     if (await renewed is null) continue;
                     bool current;
