@@ -1,4 +1,6 @@
 using Orleans.Runtime;
+using System.Diagnostics;
+using FloorPay.Gateway;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Streams;
@@ -9,12 +11,15 @@ namespace FloorPay.Silo;
 /// After each of this silo's commits, publishes the banks' latest sequences on their Orleans streams, so that open
 /// instruction streams on every silo list at once instead of polling. Coalesced per bank: while a bank's notice is on its
 /// way, later commits only raise the sequence the next one carries, so a surge costs at most one publish in flight per
-/// bank, and the commit path never waits for one. A silo alone in its cluster publishes nothing (its own commits wake
+/// bank, none sooner than half a notice-queue period after the last (the queues are read no more often), and the commit
+/// path never waits for one. A silo alone in its cluster publishes nothing (its own commits wake
 /// its streams directly) until another silo joins; then it announces every bank's latest sequence once.
 /// </summary>
 public sealed class InstructionNoticePublisher(IClusterClient cluster, GroupCommitLedger ledger, IClusterMembershipService? membership,
-    ILogger<InstructionNoticePublisher> log) : IHostedService
+    InstructionStreamOptions options, ILogger<InstructionNoticePublisher> log) : IHostedService
 {
+    private readonly TimeSpan _spacing = options.NoticeQueuePeriod / 2;
+
     private sealed class Bank(IAsyncStream<InstructionNotice> stream)
     {
         public readonly IAsyncStream<InstructionNotice> Stream = stream;
@@ -108,6 +113,7 @@ public sealed class InstructionNoticePublisher(IClusterClient cluster, GroupComm
                 }
                 sequence = bank.Latest;
             }
+            var started = Stopwatch.GetTimestamp();
             try
             {
                 await bank.Stream.OnNextAsync(new InstructionNotice(bankId, sequence));
@@ -118,7 +124,13 @@ public sealed class InstructionNoticePublisher(IClusterClient cluster, GroupComm
                 if (Interlocked.Increment(ref _failures) % 100 == 1)
                     log.LogWarning(e, "could not publish the instruction notice of bank {Bank} (sequence {Sequence})", bankId, sequence);
             }
-            lock (_lock) bank.Published = Math.Max(bank.Published, sequence);
+            bool more;
+            lock (_lock)
+            {
+                bank.Published = Math.Max(bank.Published, sequence);
+                more = bank.Latest > bank.Published;
+            }
+            if (more && _spacing - Stopwatch.GetElapsedTime(started) is { Ticks: > 0 } wait) await Task.Delay(wait);
         }
     }
 }

@@ -232,7 +232,7 @@ public sealed class InstructionStreamTests : IAsyncLifetime
         // That silo announces its commits on the banks' Orleans streams, through this cluster (no membership: it is
         // not alone, so it publishes every commit).
         var publisher = new InstructionNoticePublisher(_server.Services.GetRequiredService<IClusterClient>(), ledger, membership: null,
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<InstructionNoticePublisher>.Instance);
+            new InstructionStreamOptions(), Microsoft.Extensions.Logging.Abstractions.NullLogger<InstructionNoticePublisher>.Instance);
         await publisher.StartAsync(CancellationToken.None);
         var citizen = Ids.Citizen();
         var period = DateTime.UtcNow.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
