@@ -5,7 +5,7 @@ public static class Cli
 {
     public const string Usage = """
         usage: FloorPay.LoadTests run SCENARIO [options]
-          SCENARIO             self-test | enrollment-surge | retry-storm | hot-region | payday | crisis-replay
+          SCENARIO             self-test | enrollment-surge | retry-storm | hot-region | payday | crisis-replay | bank-stream
           --address URL        gRPC address of a FloorPay gateway (default http://127.0.0.1:5080)
           --endpoints FILE     instead: the gateways listed in FILE (host:port per line, re-read every second), called
                                round robin, as a Kubernetes Service spreads calls over its ready pods
