@@ -2,24 +2,25 @@ using FloorPay.Gateway.Auth;
 
 namespace FloorPay.Gateway.Tests;
 
-/// <summary>The adaptive bound on single writes: it follows their latency between its floor and ceiling.</summary>
+/// <summary>The adaptive bound on single writes: it follows their latency against a target, between its floor and ceiling.</summary>
 public sealed class WriteLimitTests
 {
+    private static readonly TimeSpan Target = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan Unqueued = TimeSpan.FromMilliseconds(2);
     private static readonly TimeSpan Queued = TimeSpan.FromMilliseconds(20);
 
     [Fact]
-    public void Writes_that_take_their_least_time_raise_a_used_limit_to_the_ceiling()
+    public void Writes_under_the_target_raise_a_used_limit_to_the_ceiling()
     {
-        var limit = new WriteLimit(floor: 8, ceiling: 256, initial: 32);
+        var limit = new WriteLimit(floor: 8, ceiling: 256, initial: 32, Target);
         for (var i = 0; i < 2_000; i++) limit.Record(Unqueued, inFlight: limit.Current);
         Assert.Equal(256, limit.Current);
     }
 
     [Fact]
-    public void Writes_that_queue_lower_the_limit_to_the_floor_and_no_further()
+    public void Writes_over_the_target_lower_the_limit_to_the_floor_and_no_further()
     {
-        var limit = new WriteLimit(floor: 8, ceiling: 256, initial: 200);
+        var limit = new WriteLimit(floor: 8, ceiling: 256, initial: 200, Target);
         limit.Record(Unqueued, inFlight: 200);
         for (var i = 0; i < 2_000; i++) limit.Record(Queued, inFlight: limit.Current);
         Assert.Equal(8, limit.Current);
@@ -28,7 +29,7 @@ public sealed class WriteLimitTests
     [Fact]
     public void A_limit_that_is_not_used_does_not_grow()
     {
-        var limit = new WriteLimit(floor: 8, ceiling: 256, initial: 32);
+        var limit = new WriteLimit(floor: 8, ceiling: 256, initial: 32, Target);
         for (var i = 0; i < 2_000; i++) limit.Record(Unqueued, inFlight: 3);
         Assert.Equal(32, limit.Current);
     }
@@ -36,7 +37,7 @@ public sealed class WriteLimitTests
     [Fact]
     public void When_the_queue_drains_the_limit_grows_again()
     {
-        var limit = new WriteLimit(floor: 8, ceiling: 256, initial: 64);
+        var limit = new WriteLimit(floor: 8, ceiling: 256, initial: 64, Target);
         limit.Record(Unqueued, inFlight: 64);
         for (var i = 0; i < 500; i++) limit.Record(Queued, inFlight: limit.Current);
         var low = limit.Current;
@@ -44,10 +45,31 @@ public sealed class WriteLimitTests
         Assert.True(limit.Current > low * 2, $"{low} -> {limit.Current}");
     }
 
+    [Theory]
+    [InlineData(1.0, 50)] // 1,000 writes/s, 50 ms target: about 50 in flight
+    [InlineData(4.0, 25)] // 4,000 writes/s, 25 ms target: about 100
+    public void Under_overload_the_limit_settles_near_capacity_times_the_target(double perMs, int targetMs)
+    {
+        // A saturated server by Little's law: a write takes the writes in flight ÷ capacity, and never under 2 ms.
+        var limit = new WriteLimit(floor: 8, ceiling: 1_000, initial: 1_000, TimeSpan.FromMilliseconds(targetMs));
+        var seen = new List<int>();
+        for (var i = 0; i < 50_000; i++)
+        {
+            limit.Record(TimeSpan.FromMilliseconds(Math.Max(2, limit.Current / perMs)), inFlight: limit.Current);
+            if (i >= 40_000) seen.Add(limit.Current);
+        }
+        var expected = perMs * targetMs;
+        Assert.InRange(seen.Min(), expected / 2, expected * 2);
+        Assert.InRange(seen.Max(), expected / 2, expected * 2);
+    }
+
     [Fact]
     public void The_gate_refuses_single_writes_over_the_adaptive_limit_but_not_reads_or_envelopes()
     {
-        var gate = new AdmissionGate(new AdmissionOptions { AdaptiveWrites = true, MinWritesInFlight = 8, MaxWritesInFlight = 256, MaxInFlightPerParticipant = 1_000 });
+        var gate = new AdmissionGate(new AdmissionOptions
+        {
+            AdaptiveWrites = true, WriteLatencyTarget = Target, MinWritesInFlight = 8, MaxWritesInFlight = 256, MaxInFlightPerParticipant = 1_000,
+        });
         gate.WriteLimit!.Record(Unqueued, inFlight: 32);
         for (var i = 0; i < 2_000; i++) gate.WriteLimit.Record(Queued, inFlight: gate.WriteLimit.Current);
         Assert.Equal(8, gate.WriteLimit.Current);

@@ -27,7 +27,7 @@ public sealed class AdmissionGate(AdmissionOptions options)
     /// <summary>The adaptive bound on single writes (null when FloorPay:Admission:AdaptiveWrites is off).</summary>
     public WriteLimit? WriteLimit { get; } = options.AdaptiveWrites
         ? new WriteLimit(Math.Min(options.MinWritesInFlight, options.MaxWritesInFlight), options.MaxWritesInFlight,
-            initial: options.MaxWritesInFlight)
+            initial: options.MaxWritesInFlight, options.WriteLatencyTarget)
         : null;
 
     private readonly ConcurrentDictionary<string, Counter> _perParticipant = new();

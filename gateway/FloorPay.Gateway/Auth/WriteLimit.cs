@@ -1,28 +1,29 @@
 namespace FloorPay.Gateway.Auth;
 
 /// <summary>
-/// How many single writes this gateway admits at once, following their measured latency (Vegas-style): while writes
-/// take about the least time seen (no queue in front of them) the limit grows; as they queue and take longer it
-/// shrinks. Admitted work keeps its latency, and the excess is refused at once instead of waiting into its callers'
-/// deadlines. FloorPay:Admission:MaxWritesInFlight stays the ceiling, MinWritesInFlight the floor.
+/// How many single writes this gateway admits at once, following their measured latency against a target: while the
+/// smoothed latency stays under it and the limit is in use, the limit grows; above it, the limit shrinks in proportion
+/// (at most by half a step). By Little's law the limit settles near capacity × target, so admitted work keeps about the
+/// target latency and the excess is refused at once instead of queueing into its callers' deadlines, while enough
+/// writes stay in flight to fill the ledger's group commits. FloorPay:Admission:MaxWritesInFlight stays the ceiling,
+/// MinWritesInFlight the floor.
 /// </summary>
 public sealed class WriteLimit
 {
     private readonly Lock _lock = new();
     private readonly int _floor;
     private readonly int _ceiling;
-    private readonly int _relearnEvery;
+    private readonly double _targetMs;
     private double _limit;
-    private double _minLatencyMs;
-    private long _samples;
+    private double _smoothedMs;
+    private int _sinceStep;
     private int _current;
 
-    /// <param name="relearnEvery">Samples after which the least latency is learnt again, so that a lasting change
-    /// (a slower disk, more citizens per commit) moves the baseline instead of shrinking the limit for ever.</param>
-    public WriteLimit(int floor, int ceiling, int initial, int relearnEvery = 10_000)
+    public WriteLimit(int floor, int ceiling, int initial, TimeSpan target)
     {
         if (floor < 1 || ceiling < floor) throw new ArgumentException("need 1 <= floor <= ceiling");
-        (_floor, _ceiling, _relearnEvery) = (floor, ceiling, relearnEvery);
+        if (target <= TimeSpan.Zero) throw new ArgumentException("the latency target must be positive", nameof(target));
+        (_floor, _ceiling, _targetMs) = (floor, ceiling, target.TotalMilliseconds);
         _limit = Math.Clamp(initial, floor, ceiling);
         _current = (int)_limit;
     }
@@ -36,14 +37,15 @@ public sealed class WriteLimit
         var ms = Math.Max(latency.TotalMilliseconds, 0.001);
         lock (_lock)
         {
-            if (++_samples % _relearnEvery == 0 || _minLatencyMs == 0 || ms < _minLatencyMs) _minLatencyMs = ms;
-            // Writes queued in front of the work itself: the part of the limit that only adds latency.
-            var queued = _limit * (1 - _minLatencyMs / ms);
-            var step = Math.Max(1, Math.Log10(_limit));
-            if (queued > 6 * step) _limit -= step;
+            _smoothedMs = _smoothedMs == 0 ? ms : _smoothedMs + (ms - _smoothedMs) / 16;
+            // One step per half window of answers: each step sees the effect of the last one.
+            if (++_sinceStep < Math.Max(4, (int)_limit / 2)) return;
+            if (_smoothedMs > _targetMs) _limit *= Math.Max(0.5, _targetMs / _smoothedMs);
             // Grow only while the limit is actually used: a quiet gateway must not drift to the ceiling and meet the
             // next surge with no protection.
-            else if (queued < 3 * step && inFlight * 2 >= _limit) _limit += step;
+            else if (inFlight * 2 >= _limit) _limit += Math.Max(1, _limit / 10);
+            else return;
+            _sinceStep = 0;
             _limit = Math.Clamp(_limit, _floor, _ceiling);
             Volatile.Write(ref _current, (int)_limit);
         }
