@@ -37,7 +37,7 @@ public sealed class AppealTests(SharedServerFixture fixture)
         Assert.Equal("bank-a", filed.FiledBy);
 
         var resolve = Resolve(citizenId, filed.AppealId, AppealOutcome.Upheld, amount: 5_000);
-        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => _server.As(ApiKeys.Reviewer).Appeals.ResolveAppealAsync(resolve).ResponseAsync));
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Steps.Retrying(() => _server.As(ApiKeys.Reviewer).Appeals.ResolveAppealAsync(resolve).ResponseAsync)));
         Assert.Single(results, r => !r.Replayed);
         var resolved = results.First(r => !r.Replayed);
         Assert.Equal(AppealOutcome.Upheld, resolved.Outcome);
@@ -145,7 +145,7 @@ public sealed class AppealTests(SharedServerFixture fixture)
         Assert.Single((await _server.Statement(citizenId)).Payouts);
 
         var approvals = await Task.WhenAll(Enumerable.Range(0, 10)
-            .Select(_ => _server.As(ApiKeys.SecondReviewer).Appeals.ApproveCorrectionAsync(approve).ResponseAsync));
+            .Select(_ => Steps.Retrying(() => _server.As(ApiKeys.SecondReviewer).Appeals.ApproveCorrectionAsync(approve).ResponseAsync)));
         Assert.Single(approvals, a => !a.Replayed);
         var approved = approvals.First(a => !a.Replayed);
         Assert.False(approved.CorrectionAwaitsApproval);

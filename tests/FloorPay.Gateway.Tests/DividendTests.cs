@@ -208,7 +208,7 @@ public sealed class DividendTests(TimeTravelServerFixture fixture)
 
         // 50 identical claims: one payout, one original answer, 49 replays of it.
         var claim = Requests.Claim(identical);
-        var receipts = await Task.WhenAll(Enumerable.Range(0, 50).Select(async _ => await bank.ClaimDividendsAsync(claim)));
+        var receipts = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Steps.Retrying(() => bank.ClaimDividendsAsync(claim).ResponseAsync)));
         Assert.Single(receipts.Select(r => r.PayoutId).Distinct());
         Assert.Single(receipts, r => !r.Replayed);
         Assert.All(receipts, r => Assert.Equal(declaration.PerCapita, r.Amount));
@@ -216,7 +216,7 @@ public sealed class DividendTests(TimeTravelServerFixture fixture)
         // 50 claims with different keys: one pays, the others find nothing accrued.
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 50).Select(async _ =>
         {
-            try { return (await bank.ClaimDividendsAsync(Requests.Claim(differentKeys))).Amount.MinorUnits; }
+            try { return (await Steps.Retrying(() => bank.ClaimDividendsAsync(Requests.Claim(differentKeys)).ResponseAsync)).Amount.MinorUnits; }
             catch (RpcException e) when (e.StatusCode == StatusCode.FailedPrecondition) { return -1L; }
         }));
         Assert.Equal(declaration.PerCapita.MinorUnits, Assert.Single(outcomes, o => o >= 0));

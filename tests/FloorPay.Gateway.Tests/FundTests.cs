@@ -45,7 +45,7 @@ public sealed class FundTests(SharedServerFixture fixture)
         var before = await _server.Fund();
         var request = Requests.Inflow(777);
 
-        var receipts = await Task.WhenAll(Enumerable.Range(0, 50).Select(async _ => await treasury.RecordInflowAsync(request)));
+        var receipts = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Steps.Retrying(() => treasury.RecordInflowAsync(request).ResponseAsync)));
 
         Assert.Single(receipts.Select(r => r.InflowId).Distinct());
         Assert.Single(receipts, r => !r.Replayed);

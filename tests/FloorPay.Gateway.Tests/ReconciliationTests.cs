@@ -31,7 +31,10 @@ public abstract class ReconciliationContract : IAsyncLifetime
     {
         var bank = _server.As(ApiKeys.BankA).Citizens;
         var receipts = await Task.WhenAll(Enumerable.Range(0, 25).Select(async i =>
-            (await bank.EnrollAsync(Requests.Enroll(Ids.Citizen(), region: i % 2 == 0 ? "R-NORTH" : "R-SOUTH"))).FirstPayout));
+        {
+            var enroll = Requests.Enroll(Ids.Citizen(), region: i % 2 == 0 ? "R-NORTH" : "R-SOUTH");
+            return (await Steps.Retrying(() => bank.EnrollAsync(enroll).ResponseAsync)).FirstPayout;
+        }));
 
         // An appeal upheld with a correction is a payout too: it must reconcile like the others.
         var appeal = await _server.As(ApiKeys.BankA).Appeals.FileAppealAsync(new FileAppealRequest
