@@ -16,7 +16,7 @@ public sealed class AdmissionOptions
     /// default until it is measured on dedicated cores (docs/benchmarks.md, issue 14): it refuses bursts that the fixed
     /// bound would queue, so clients must retry RESOURCE_EXHAUSTED as the API asks.
     /// </summary>
-    public bool AdaptiveWrites { get; set; } = true;
+    public bool AdaptiveWrites { get; set; }
 
     /// <summary>
     /// The smoothed latency of single writes the adaptive limit holds them to: it settles near capacity × this. Keep it
