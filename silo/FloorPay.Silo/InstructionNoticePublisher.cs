@@ -34,9 +34,6 @@ public sealed class InstructionNoticePublisher(IClusterClient cluster, GroupComm
     private Task _watching = Task.CompletedTask;
     private long _failures;
 
-    /// <summary>Notices that could not be published (each is a delay for remote streams until the bank's next one, never a loss).</summary>
-    public long Failures => Interlocked.Read(ref _failures);
-
     public Task StartAsync(CancellationToken cancellationToken)
     {
         ledger.InstructionsCommitted += Committed;

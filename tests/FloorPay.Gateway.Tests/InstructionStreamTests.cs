@@ -87,10 +87,8 @@ public sealed class InstructionStreamTests : IAsyncLifetime
     [Fact]
     public async Task A_stream_receives_what_commits_later_on_this_silo_and_on_another()
     {
-        await EnrollWithRetriesAsync(ApiKeys.BankA, "bank-a");
-        var head = await _server.InstructionHeadAsync(ApiKeys.BankA);
-        using var call = _server.As(ApiKeys.BankA).Instructions.SubscribeInstructions(new SubscribeInstructionsRequest { AfterSequence = head },
-            cancellationToken: _closeStreams.Token);
+        var (stream, head) = await SubscribeBehindHeadAsync(0);
+        using var call = stream;
         using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
 
         var here = await EnrollWithRetriesAsync(ApiKeys.BankA, "bank-a");
@@ -107,10 +105,8 @@ public sealed class InstructionStreamTests : IAsyncLifetime
     [Fact]
     public async Task A_quiet_stream_sends_heartbeats_with_the_bank_s_latest_sequence_so_silence_means_trouble()
     {
-        await EnrollWithRetriesAsync(ApiKeys.BankA, "bank-a");
-        var head = await _server.InstructionHeadAsync(ApiKeys.BankA);
-        using var call = _server.As(ApiKeys.BankA).Instructions.SubscribeInstructions(new SubscribeInstructionsRequest { AfterSequence = head - 1 },
-            cancellationToken: _closeStreams.Token);
+        var (stream, head) = await SubscribeBehindHeadAsync(1);
+        using var call = stream;
         using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
 
         // The backlog first, then a heartbeat saying the stream has caught up.
@@ -154,10 +150,8 @@ public sealed class InstructionStreamTests : IAsyncLifetime
     [Fact]
     public async Task A_lost_notice_subscription_is_renewed_and_the_stream_receives_what_committed_elsewhere_meanwhile()
     {
-        await EnrollWithRetriesAsync(ApiKeys.BankA, "bank-a");
-        var head = await _server.InstructionHeadAsync(ApiKeys.BankA);
-        using var call = _server.As(ApiKeys.BankA).Instructions.SubscribeInstructions(new SubscribeInstructionsRequest { AfterSequence = head },
-            cancellationToken: _closeStreams.Token);
+        var (stream, head) = await SubscribeBehindHeadAsync(0);
+        using var call = stream;
         using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         Assert.True(await call.ResponseStream.MoveNext(patience.Token)); // the first heartbeat: open and caught up
 
@@ -172,6 +166,16 @@ public sealed class InstructionStreamTests : IAsyncLifetime
         Assert.True(await call.ResponseStream.MoveNextInstruction(patience.Token));
         Assert.Equal((elsewhere, head + 1), (call.ResponseStream.Current.Instruction.InstructionId, call.ResponseStream.Current.Instruction.Sequence));
         Assert.NotEmpty(await notices.GetAllSubscriptionHandles());
+    }
+
+    /// <summary>Enrolls a bank-a citizen, then opens a bank-a stream <paramref name="behind"/> instructions before the head.</summary>
+    private async Task<(AsyncServerStreamingCall<InstructionStreamMessage> Call, long Head)> SubscribeBehindHeadAsync(long behind)
+    {
+        await EnrollWithRetriesAsync(ApiKeys.BankA, "bank-a");
+        var head = await _server.InstructionHeadAsync(ApiKeys.BankA);
+        var call = _server.As(ApiKeys.BankA).Instructions.SubscribeInstructions(new SubscribeInstructionsRequest { AfterSequence = head - behind },
+            cancellationToken: _closeStreams.Token);
+        return (call, head);
     }
 
     /// <summary>Opens <paramref name="count"/> streams for the bank, each established by receiving one instruction.</summary>

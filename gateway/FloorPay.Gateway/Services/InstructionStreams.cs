@@ -157,20 +157,22 @@ public sealed class InstructionStreams(IClusterClient cluster, InstructionStream
 
     private void Close(string bankId, Bank bank)
     {
+        Task<StreamSubscriptionHandle<InstructionNotice>?> listening;
         lock (_lock)
         {
             _open--;
             if (--bank.Open > 0) return;
             _banks.Remove(bankId);
+            listening = bank.Listening;
         }
-        _ = StopListeningAsync(bankId, bank);
+        _ = StopListeningAsync(bankId, listening);
     }
 
-    private async Task StopListeningAsync(string bankId, Bank bank)
+    private async Task StopListeningAsync(string bankId, Task<StreamSubscriptionHandle<InstructionNotice>?> listening)
     {
         try
         {
-            if (await bank.Listening is { } handle) await handle.UnsubscribeAsync();
+            if (await listening is { } handle) await handle.UnsubscribeAsync();
         }
         catch (Exception e)
         {
@@ -213,7 +215,7 @@ public sealed class InstructionStreams(IClusterClient cluster, InstructionStream
                     // The bank's last stream closed meanwhile: its old subscription is being dropped, drop this one too.
                     if (!current)
                     {
-                        await StopListeningAsync(id, new Bank(bank.Notices) { Listening = renewed });
+                        await StopListeningAsync(id, renewed);
                         continue;
                     }
                     log.LogInformation("renewed the instruction notice subscription of bank {Bank}", id);
@@ -231,7 +233,7 @@ public sealed class InstructionStreams(IClusterClient cluster, InstructionStream
         await base.StopAsync(cancellationToken);
         List<(string Id, Bank Bank)> banks;
         lock (_lock) banks = _banks.Select(b => (b.Key, b.Value)).ToList();
-        await Task.WhenAll(banks.Select(b => StopListeningAsync(b.Id, b.Bank)));
+        await Task.WhenAll(banks.Select(b => StopListeningAsync(b.Id, b.Bank.Listening)));
     }
 
     private static TaskCompletionSource Signal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
