@@ -27,7 +27,7 @@ public sealed class ReturnedPaymentSweep(IGrainFactory grains, IReturnedPayments
             foreach (var citizenId in due.Select(d => d.CitizenId).Distinct())
             {
                 cancellation.ThrowIfCancellationRequested();
-                try { reissued += await grains.GetGrain<ICitizenGrain>(citizenId).ReissueReturnedPayments(); }
+                try { reissued += await grains.Citizen(citizenId).ReissueReturnedPayments(); }
                 catch (Exception e) when (e is not OperationCanceledException) { log.LogWarning(e, "re-issue for citizen {CitizenId} failed; the next pass retries", citizenId); }
             }
             if (due.Count < page) return reissued;

@@ -195,6 +195,7 @@ public static class FloorPayHost
             app.MapFloorPayGateway();
             // prometheus-net starts listening to .NET meters at its first collection: collect once now, or every count made
             // before the first scrape would be lost.
+            Observability.ExportedMeters.Apply();
             await Metrics.DefaultRegistry.CollectAndExportAsTextAsync(Stream.Null);
             app.MapGet("/", () => "FloorPay gateway: gRPC (h2c) on the gRPC port, JSON under /v1 on this port; metrics and health on the management port. See README.md.");
             return app;

@@ -46,6 +46,20 @@ public sealed class ObservabilityTests(SharedServerFixture fixture)
     }
 
     [Fact]
+    public async Task Meters_that_record_on_every_request_or_buffer_are_not_exported_and_the_runtime_and_orleans_gauges_are()
+    {
+        foreach (var _ in Enumerable.Range(0, 3)) await _server.EnrollNewCitizen(); // activations: Polly's placement telemetry fires
+        var scrape = await ScrapeAsync();
+        var families = scrape.Split('\n').Where(l => l.Length > 0 && l[0] != '#').Select(l => l.Split('{', ' ')[0]).ToHashSet();
+        // ASP.NET Core's memory pool records on every buffer rented, routing on every match, Polly on every placement.
+        Assert.DoesNotContain(families, f => f.StartsWith("microsoft_aspnetcore_memorypool_", StringComparison.Ordinal));
+        Assert.DoesNotContain(families, f => f.StartsWith("microsoft_aspnetcore_routing_", StringComparison.Ordinal));
+        Assert.DoesNotContain(families, f => f.StartsWith("polly_", StringComparison.Ordinal));
+        Assert.Contains("microsoft_orleans_orleans_catalog_activations", families);
+        Assert.Contains("system_runtime_dotnet_gc_pause_time", families);
+    }
+
+    [Fact]
     public async Task Liveness_and_readiness_answer_without_a_key()
     {
         Assert.Equal(HttpStatusCode.OK, (await _server.Management.GetAsync("/health/live")).StatusCode);

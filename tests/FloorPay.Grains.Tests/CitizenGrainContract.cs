@@ -8,10 +8,22 @@ public abstract class CitizenGrainContract(ClusterFixture fixture)
 
     private static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
 
-    private ICitizenGrain Citizen(string id) => C.Grains.GetGrain<ICitizenGrain>(id);
+    private ICitizenGrain Citizen(string id) => C.Grains.Citizen(id);
 
     private static EnrollCommand Enroll(string key, string bank = "bank-a", string token = "tok-1", string region = "R-NORTH") =>
         new(key, region, new PayoutAccount(bank, token), bank);
+
+    [Fact]
+    public void A_citizen_reference_names_the_same_grain_and_interface_as_Orleans_own()
+    {
+        foreach (var id in new[] { NewId("c"), NewId("c"), $"c-ü-{Guid.NewGuid():N}" })
+        {
+            var ours = (GrainReference)C.Grains.Citizen(id);
+            var orleans = (GrainReference)C.Grains.GetGrain<ICitizenGrain>(id);
+            Assert.Equal(orleans.GrainId, ours.GrainId);
+            Assert.Equal(orleans.InterfaceType, ours.InterfaceType);
+        }
+    }
 
     [Fact]
     public async Task Enrollment_pays_the_current_period_at_once_pro_rated_by_policy()

@@ -47,24 +47,24 @@ public abstract class DividendClaimContract : IAsyncLifetime
     public async Task A_stale_activation_cannot_claim_an_overlapping_range_of_the_index_under_a_new_key()
     {
         var id = $"div-{Guid.NewGuid():N}";
-        await _a.Grains.GetGrain<ICitizenGrain>(id).Enroll(new EnrollCommand("enroll", "R-NORTH", new PayoutAccount("bank-a", "tok"), "bank-a"));
+        await _a.Grains.Citizen(id).Enroll(new EnrollCommand("enroll", "R-NORTH", new PayoutAccount("bank-a", "tok"), "bank-a"));
         _a.Time.Advance(TimeSpan.FromSeconds(2));
         // Cluster B activates the citizen now and never hears of what cluster A pays next.
-        Assert.Null((await _b.Grains.GetGrain<ICitizenGrain>(id).GetStatement(new StatementQuery(null))).Rejection);
+        Assert.Null((await _b.Grains.Citizen(id).GetStatement(new StatementQuery(null))).Rejection);
 
         var first = await DeclareAndFinalizeAsync(1_000_000);
-        var claimA = (await _a.Grains.GetGrain<ICitizenGrain>(id).ClaimDividends(new ClaimDividendsCommand("claim-a", "bank-a"))).Value!;
+        var claimA = (await _a.Grains.Citizen(id).ClaimDividends(new ClaimDividendsCommand("claim-a", "bank-a"))).Value!;
         Assert.Equal(first.PerCapita, claimA.Amount);
 
         _a.Time.Advance(TimeSpan.FromSeconds(2));
         var second = await DeclareAndFinalizeAsync(3_000_000);
         var entitled = first.PerCapita + second.PerCapita;
 
-        var claimB = await _b.Grains.GetGrain<ICitizenGrain>(id).ClaimDividends(new ClaimDividendsCommand("claim-b", "bank-a"));
+        var claimB = await _b.Grains.Citizen(id).ClaimDividends(new ClaimDividendsCommand("claim-b", "bank-a"));
         Assert.Null(claimB.Rejection);
         Assert.Equal(second.PerCapita, claimB.Value!.Amount);
         Assert.Equal(RejectionKind.FailedPrecondition,
-            (await _a.Grains.GetGrain<ICitizenGrain>(id).ClaimDividends(new ClaimDividendsCommand("claim-c", "bank-a"))).Rejection?.Kind);
+            (await _a.Grains.Citizen(id).ClaimDividends(new ClaimDividendsCommand("claim-c", "bank-a"))).Rejection?.Kind);
 
         var history = await _a.Cluster.Silos[0].ServiceProvider.GetRequiredService<IPayoutLedger>().ReadHistoryAsync(id);
         Assert.Equal(entitled, history.Of<PayoutPosting>().Where(p => p.Kind == PayoutKind.Dividend).Sum(p => p.Amount));

@@ -23,7 +23,7 @@ public abstract class DividendSealContract : IAsyncLifetime
 
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
-    private ICitizenGrain Citizen(string id) => _cluster.Grains.GetGrain<ICitizenGrain>(id);
+    private ICitizenGrain Citizen(string id) => _cluster.Grains.Citizen(id);
 
     private static EnrollCommand Enroll(string key) => new(key, "R-NORTH", new PayoutAccount("bank-a", "tok"), "bank-a");
 

@@ -32,8 +32,8 @@ public sealed class DuplicateActivationTests : IAsyncLifetime
         {
             var id = $"dup-{round}-{Guid.NewGuid():N}";
             var results = await Task.WhenAll(
-                _a.Grains.GetGrain<ICitizenGrain>(id).Enroll(Enroll($"from-a-{round}", "tok-a")),
-                _b.Grains.GetGrain<ICitizenGrain>(id).Enroll(Enroll($"from-b-{round}", "tok-b")));
+                _a.Grains.Citizen(id).Enroll(Enroll($"from-a-{round}", "tok-a")),
+                _b.Grains.Citizen(id).Enroll(Enroll($"from-b-{round}", "tok-b")));
 
             Assert.Single(results, r => r.Rejection is null);
             Assert.Single(results, r => r.Rejection?.Kind == RejectionKind.AlreadyExists);
@@ -42,7 +42,7 @@ public sealed class DuplicateActivationTests : IAsyncLifetime
             // Both activations now agree on the winner, whichever one each is.
             foreach (var cluster in new[] { _a, _b })
             {
-                var statement = (await cluster.Grains.GetGrain<ICitizenGrain>(id).GetStatement(new StatementQuery(null))).Value!;
+                var statement = (await cluster.Grains.Citizen(id).GetStatement(new StatementQuery(null))).Value!;
                 Assert.Equal(winner.FirstPayout.PayoutId, Assert.Single(statement.Payouts).PayoutId);
             }
         }
@@ -53,15 +53,15 @@ public sealed class DuplicateActivationTests : IAsyncLifetime
     {
         var id = $"stale-{Guid.NewGuid():N}";
         // Activate in both clusters before anything is paid, so cluster B's activation holds a stale (empty) view.
-        Assert.Equal(RejectionKind.NotFound, (await _b.Grains.GetGrain<ICitizenGrain>(id).GetStatement(new StatementQuery(null))).Rejection?.Kind);
-        var paid = (await _a.Grains.GetGrain<ICitizenGrain>(id).Enroll(Enroll("same-key", "tok"))).Value!;
+        Assert.Equal(RejectionKind.NotFound, (await _b.Grains.Citizen(id).GetStatement(new StatementQuery(null))).Rejection?.Kind);
+        var paid = (await _a.Grains.Citizen(id).Enroll(Enroll("same-key", "tok"))).Value!;
 
-        var replay = await _b.Grains.GetGrain<ICitizenGrain>(id).Enroll(Enroll("same-key", "tok"));
+        var replay = await _b.Grains.Citizen(id).Enroll(Enroll("same-key", "tok"));
         Assert.Null(replay.Rejection);
         Assert.True(replay.Value!.Replayed);
         Assert.Equal(paid.FirstPayout.PayoutId, replay.Value.FirstPayout.PayoutId);
 
-        var other = await _b.Grains.GetGrain<ICitizenGrain>(id).Enroll(Enroll("same-key", "tok-other"));
+        var other = await _b.Grains.Citizen(id).Enroll(Enroll("same-key", "tok-other"));
         Assert.Equal(RejectionKind.AlreadyExists, other.Rejection?.Kind);
     }
 }

@@ -10,7 +10,7 @@ public sealed class PeriodTransitionTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _c.DisposeAsync();
 
-    private ICitizenGrain Citizen(string id) => _c.Grains.GetGrain<ICitizenGrain>(id);
+    private ICitizenGrain Citizen(string id) => _c.Grains.Citizen(id);
 
     private async Task<EnrollResult> EnrollAsync(string id) =>
         (await Citizen(id).Enroll(new EnrollCommand($"enroll-{id}", "R-SOUTH", new PayoutAccount("bank-a", "tok"), "bank-a"))).Value!;
@@ -79,10 +79,10 @@ public sealed class PeriodTransitionTests : IAsyncLifetime
         await _c.Cluster.DisposeAsync();
 
         var restarted = _c = await GrainCluster.StartAsync(storage, silos: 1, serviceId);
-        var after = (await restarted.Grains.GetGrain<ICitizenGrain>("c5").GetStatement(new StatementQuery(null))).Value!;
+        var after = (await restarted.Grains.Citizen("c5").GetStatement(new StatementQuery(null))).Value!;
         Assert.Equal(before.Payouts.Select(p => (p.PayoutId, p.Amount)), after.Payouts.Select(p => (p.PayoutId, p.Amount)));
         Assert.Equal(90, after.Contributions.Single().TotalMinutes);
-        var replay = (await restarted.Grains.GetGrain<ICitizenGrain>("c5")
+        var replay = (await restarted.Grains.Citizen("c5")
             .Enroll(new EnrollCommand("enroll-c5", "R-SOUTH", new PayoutAccount("bank-a", "tok"), "bank-a"))).Value!;
         Assert.True(replay.Replayed);
     }

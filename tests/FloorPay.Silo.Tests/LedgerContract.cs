@@ -132,6 +132,30 @@ public abstract class LedgerContract(StorageProvider provider) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task After_a_failed_batch_the_ledger_commits_and_reads_again()
+    {
+        // The failed batch may leave its connection mid-transaction: the next batches must not inherit it.
+        Assert.IsType<LedgerUnavailableException>(await Capture(_ledger.AppendAsync([Floor("r1", enrollment: true, amount: -1)])));
+        Assert.Equal(PostingResult.Committed, await _ledger.AppendAsync([Floor("r2", enrollment: true)]));
+        Assert.Equal(PostingResult.Committed, await _ledger.AppendAsync([Floor("r2", "2026-12")]));
+        Assert.Equal(2, (await _ledger.ReadHistoryAsync("r2")).Of<PayoutPosting>().Count);
+        Assert.Empty((await _ledger.ReadHistoryAsync("r1")).Of<PayoutPosting>());
+    }
+
+    [Fact]
+    public async Task Histories_read_together_each_get_exactly_their_own_rows_whatever_the_ids_contain()
+    {
+        // Ids a list of ids could be confused by: quotes, backslashes, commas, brackets, non-ASCII, SQL.
+        string[] citizens = ["q\"1", "b\\2", "c,3", "[4]", "ü-5", "x') OR ('1'='1", "plain-6"];
+        await Task.WhenAll(citizens.Select(c => _ledger.AppendAsync([Floor(c, enrollment: true)])));
+        var histories = await Task.WhenAll(citizens.Concat(["absent-7"]).Select(c => _ledger.ReadHistoryAsync(c)));
+
+        for (var i = 0; i < citizens.Length; i++)
+            Assert.Equal(citizens[i], Assert.Single(histories[i].Of<PayoutPosting>()).CitizenId);
+        Assert.Empty(histories[^1].Of<PayoutPosting>());
+    }
+
+    [Fact]
     public async Task Every_posting_has_two_legs_that_balance_and_the_journal_sums_to_zero()
     {
         await Task.WhenAll(Enumerable.Range(0, 30).Select(i => _ledger.AppendAsync([Floor($"j-{i}", enrollment: true, amount: 1000 + i)])));

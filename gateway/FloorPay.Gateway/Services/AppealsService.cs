@@ -15,7 +15,7 @@ public sealed class AppealsService(IGrainFactory grains, PolicyBook policies) : 
         if (!AppealGrounds.All.Contains(request.Ground)) throw Check.Invalid($"ground must be one of: {string.Join(", ", AppealGrounds.All)}");
         var evidence = request.EvidenceReference.Length == 0 ? null : Check.Id(request.EvidenceReference, "evidence_reference");
 
-        var appeal = (await grains.GetGrain<ICitizenGrain>(citizenId)
+        var appeal = (await grains.Citizen(citizenId)
             .FileAppeal(new FileAppealCommand(key, request.DecisionId, request.Ground, evidence, caller.Id, caller.BankId))).Value();
         return ProtoMapping.Appeal(appeal, policies.Currency);
     }
@@ -38,7 +38,7 @@ public sealed class AppealsService(IGrainFactory grains, PolicyBook policies) : 
             ? 0
             : Check.Amount(request.CorrectiveAmount, policies.Currency, "corrective_amount");
 
-        var appeal = (await grains.GetGrain<ICitizenGrain>(citizenId)
+        var appeal = (await grains.Citizen(citizenId)
             .ResolveAppeal(new ResolveAppealCommand(key, request.AppealId, outcome, reason, amount, reviewer.Id))).Value();
         return ProtoMapping.Appeal(appeal, policies.Currency);
     }
@@ -50,7 +50,7 @@ public sealed class AppealsService(IGrainFactory grains, PolicyBook policies) : 
         var citizenId = Check.Id(request.CitizenId, "citizen_id");
         if (string.IsNullOrEmpty(request.AppealId) || request.AppealId.Length > 200) throw Check.Invalid("appeal_id must be 1-200 characters");
 
-        var appeal = (await grains.GetGrain<ICitizenGrain>(citizenId)
+        var appeal = (await grains.Citizen(citizenId)
             .ApproveCorrection(new ApproveCorrectionCommand(key, request.AppealId, reviewer.Id))).Value();
         return ProtoMapping.Appeal(appeal, policies.Currency);
     }

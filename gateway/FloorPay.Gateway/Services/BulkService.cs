@@ -25,7 +25,7 @@ public sealed class BulkService(IGrainFactory grains, FloorPayTopology topology,
         var bank = context.Require(ParticipantRole.Bank);
         var commands = Items(envelope.EnvelopeId, envelope.Items, item => Commands.Enroll(item, bank, topology), c => c.CitizenId);
         var citizen = (Func<(string CitizenId, EnrollCommand Command), Task<Grains.PayoutReceipt>>)(async c =>
-            (await grains.GetGrain<ICitizenGrain>(c.CitizenId).Enroll(c.Command)).Value().FirstPayout);
+            (await grains.Citizen(c.CitizenId).Enroll(c.Command)).Value().FirstPayout);
         return await RecordedAsync("enroll", envelope, envelope.EnvelopeId, bank, commands, c => c.CitizenId, citizen, async () =>
         {
             // What enrolling pays at this instant: the floor of its period, or the pro-rated part. Every item is priced at
@@ -51,7 +51,7 @@ public sealed class BulkService(IGrainFactory grains, FloorPayTopology topology,
         var commands = Items(envelope.EnvelopeId, envelope.Items, item => Commands.FloorPayout(item, bank, clock), c => $"{c.CitizenId}|{c.Command.Period ?? current.ToString()}")
             .Select(c => (c.CitizenId, Command: c.Command with { DefaultPeriod = current.ToString() })).ToList();
         var citizen = (Func<(string CitizenId, FloorPayoutCommand Command), Task<Grains.PayoutReceipt>>)(async c =>
-            (await grains.GetGrain<ICitizenGrain>(c.CitizenId).RequestFloorPayout(c.Command)).Value());
+            (await grains.Citizen(c.CitizenId).RequestFloorPayout(c.Command)).Value());
         return await RecordedAsync("floor-payout", envelope, envelope.EnvelopeId, bank, commands, c => c.CitizenId, citizen, () =>
         {
             var expected = commands.Sum(c => policies.For(c.Command.Period is { } p ? Period.Parse(p, clock.Length) : current).FloorAmount);

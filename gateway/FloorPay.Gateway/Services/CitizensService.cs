@@ -10,7 +10,7 @@ public sealed class CitizensService(IGrainFactory grains, FloorPayTopology topol
     {
         var bank = context.Require(ParticipantRole.Bank);
         var (citizenId, command) = Commands.Enroll(request, bank, topology);
-        var result = (await grains.GetGrain<ICitizenGrain>(citizenId).Enroll(command)).Value();
+        var result = (await grains.Citizen(citizenId).Enroll(command)).Value();
         return new EnrollResponse
         {
             CitizenId = result.CitizenId,
@@ -27,7 +27,7 @@ public sealed class CitizensService(IGrainFactory grains, FloorPayTopology topol
         var citizenId = Check.Id(request.CitizenId, "citizen_id");
         if (!System.Enum.IsDefined(request.PayoutKind)) throw Check.Invalid($"payout_kind {(int)request.PayoutKind} is not a known payout kind");
 
-        var s = (await grains.GetGrain<ICitizenGrain>(citizenId).GetStatement(new StatementQuery(caller.BankId))).Value();
+        var s = (await grains.Citizen(citizenId).GetStatement(new StatementQuery(caller.BankId))).Value();
         var statement = new Statement
         {
             CitizenId = s.CitizenId,
@@ -71,7 +71,7 @@ public sealed class CitizensService(IGrainFactory grains, FloorPayTopology topol
         var key = Check.Id(request.IdempotencyKey, "idempotency_key");
         if (account.BankId != bank.BankId)
             throw new RpcException(new Status(StatusCode.PermissionDenied, "a bank can move payouts only to an account it holds"));
-        var receipt = (await grains.GetGrain<ICitizenGrain>(citizenId).ChangePayoutAccount(new ChangeAccountCommand(account, key, bank.BankId!))).Value();
+        var receipt = (await grains.Citizen(citizenId).ChangePayoutAccount(new ChangeAccountCommand(account, key, bank.BankId!))).Value();
         return ProtoMapping.AccountChange(receipt);
     }
 
@@ -81,7 +81,7 @@ public sealed class CitizensService(IGrainFactory grains, FloorPayTopology topol
         var citizenId = Check.Id(request.CitizenId, "citizen_id");
         var toBank = Check.Id(request.ToBankId, "to_bank_id");
         var key = Check.Id(request.IdempotencyKey, "idempotency_key");
-        var r = (await grains.GetGrain<ICitizenGrain>(citizenId).ReleaseAccountHolder(new ReleaseAccountCommand(toBank, key, bank.BankId!))).Value();
+        var r = (await grains.Citizen(citizenId).ReleaseAccountHolder(new ReleaseAccountCommand(toBank, key, bank.BankId!))).Value();
         return new AccountRelease
         {
             ReleaseId = r.ReleaseId, CitizenId = r.CitizenId, FromBankId = r.FromBankId, ToBankId = r.ToBankId,

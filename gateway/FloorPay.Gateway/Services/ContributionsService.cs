@@ -15,7 +15,7 @@ public sealed class ContributionsService(IGrainFactory grains, PeriodClock clock
         if (!policy.ContributionCategories.Contains(request.Category))
             throw Check.Invalid($"category must be one of: {string.Join(", ", policy.ContributionCategories)}");
         if (request.Minutes <= 0) throw Check.Invalid("minutes must be positive");
-        var receipt = (await grains.GetGrain<ICitizenGrain>(citizenId)
+        var receipt = (await grains.Citizen(citizenId)
             .RecordContribution(new ContributionCommand(key, request.Category, request.Minutes, period, platform.Id))).Value();
         return ProtoMapping.Receipt(receipt);
     }
@@ -35,7 +35,7 @@ public sealed class ContributionsService(IGrainFactory grains, PeriodClock clock
         catch (InvalidOperationException) { throw Check.Invalid("expires_at is not a valid timestamp"); }
         if (expires <= clock.Now) throw Check.Invalid("expires_at must be in the future");
 
-        var receipt = (await grains.GetGrain<ICitizenGrain>(citizenId)
+        var receipt = (await grains.Citizen(citizenId)
             .GrantExemption(new ExemptionCommand(key, request.Category, evidence, expires, reviewer.Id))).Value();
         return ProtoMapping.Receipt(receipt);
     }

@@ -122,7 +122,7 @@ public sealed class InstructionsService(IInstructionOutbox outbox, ISettlements 
         var found = await outbox.FindAsync([id], context.CancellationToken);
         if (!found.TryGetValue(id, out var f) || f.Instruction.BankId != bank)
             throw new RpcException(new Status(StatusCode.NotFound, $"instruction {id} does not exist for this bank"));
-        var receipt = (await grains.GetGrain<ICitizenGrain>(f.Instruction.CitizenId).ReturnPayment(new ReturnCommand(id, request.Reason, bank))).Value();
+        var receipt = (await grains.Citizen(f.Instruction.CitizenId).ReturnPayment(new ReturnCommand(id, request.Reason, bank))).Value();
         return new ReturnPaymentResponse
         {
             InstructionId = receipt.InstructionId,

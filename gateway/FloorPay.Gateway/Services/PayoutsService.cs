@@ -9,7 +9,7 @@ public sealed class PayoutsService(IGrainFactory grains, PeriodClock clock) : Pa
     {
         var bank = context.Require(ParticipantRole.Bank);
         var (citizenId, command) = Commands.FloorPayout(request, bank, clock);
-        var receipt = (await grains.GetGrain<ICitizenGrain>(citizenId).RequestFloorPayout(command)).Value();
+        var receipt = (await grains.Citizen(citizenId).RequestFloorPayout(command)).Value();
         return ProtoMapping.Receipt(receipt);
     }
 
@@ -18,7 +18,7 @@ public sealed class PayoutsService(IGrainFactory grains, PeriodClock clock) : Pa
         var bank = context.Require(ParticipantRole.Bank);
         var key = Check.Id(request.IdempotencyKey, "idempotency_key");
         var citizenId = Check.Id(request.CitizenId, "citizen_id");
-        var receipt = (await grains.GetGrain<ICitizenGrain>(citizenId)
+        var receipt = (await grains.Citizen(citizenId)
             .ClaimDividends(new ClaimDividendsCommand(key, bank.BankId!))).Value();
         return ProtoMapping.Receipt(receipt);
     }

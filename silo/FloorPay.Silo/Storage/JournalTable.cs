@@ -39,6 +39,10 @@ internal abstract class JournalTable
         $"INSERT INTO {Name} ({Columns}) SELECT * FROM unnest({string.Join(", ", ColumnNames.Select((_, i) => $"${i + 1}"))}) " +
         $"ON CONFLICT DO NOTHING RETURNING {Selected}";
 
+    /// <summary>The rows of the citizens listed in the JSON array @c0, per citizen oldest first.</summary>
+    public string SqliteHistories => field ??=
+        $"SELECT {Selected} FROM {Name} WHERE citizen_id IN (SELECT value FROM json_each(@c0)) ORDER BY citizen_id, {HistoryOrder};";
+
     public string SqliteInsert => field ??=
         $"INSERT INTO {Name} ({Columns}) VALUES ({string.Join(", ", ColumnNames.Select((_, i) => $"@c{i}"))}) ON CONFLICT DO NOTHING RETURNING 1;";
 }
