@@ -311,7 +311,8 @@ scale_out() {
   cpu_percent=${PODNET_SCALE_OUT_CPU_PERCENT:-15}
   for i in 1 2; do start_pod "$i"; done
   for i in 1 2; do wait_ready "$i"; done
-  local length; length=$(seconds 75 150)
+  # The short run is long enough for two pods started on 0.3 core to become ready (25-45 s here) and take load.
+  local length; length=$(seconds 120 150)
   load "$length" "$(seconds 300 400)" scale-out "${always[@]}"
   local started=$SECONDS
   sleep "$(seconds 25 50)"
