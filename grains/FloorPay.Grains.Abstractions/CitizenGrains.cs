@@ -7,14 +7,17 @@ namespace FloorPay.Grains;
 /// </summary>
 public static class CitizenGrains
 {
-    private static (GrainType Type, GrainInterfaceType Interface)? _names;
+    // A reference, so that a thread reading it while another publishes it sees both names or none (a struct could tear).
+    private sealed record Names(GrainType Type, GrainInterfaceType Interface);
+
+    private static Names? _names;
 
     public static ICitizenGrain Citizen(this IGrainFactory grains, string citizenId)
     {
-        if (_names is { } names) return (ICitizenGrain)grains.GetGrain(GrainId.Create(names.Type, citizenId), names.Interface);
+        if (Volatile.Read(ref _names) is { } names) return (ICitizenGrain)grains.GetGrain(GrainId.Create(names.Type, citizenId), names.Interface);
         var first = grains.GetGrain<ICitizenGrain>(citizenId);
         var reference = (GrainReference)first;
-        _names = (reference.GrainId.Type, reference.InterfaceType);
+        Volatile.Write(ref _names, new Names(reference.GrainId.Type, reference.InterfaceType));
         return first;
     }
 }

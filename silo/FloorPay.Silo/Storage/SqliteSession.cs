@@ -53,13 +53,21 @@ internal sealed class SqliteSession(string connectionString) : IAsyncDisposable
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellation)
     {
         var connection = new SqliteConnection(connectionString);
-        await connection.OpenAsync(cancellation);
-        // Grain state shares this file's single write lock. Without a busy timeout, Microsoft.Data.Sqlite answers a
-        // held lock by sleeping 150 ms at a time; SQLite's own busy handler retries within milliseconds.
-        await using var wait = connection.CreateCommand();
-        wait.CommandText = "PRAGMA busy_timeout = 10000;";
-        await wait.ExecuteNonQueryAsync(cancellation);
-        return connection;
+        try
+        {
+            await connection.OpenAsync(cancellation);
+            // Grain state shares this file's single write lock. Without a busy timeout, Microsoft.Data.Sqlite answers a
+            // held lock by sleeping 150 ms at a time; SQLite's own busy handler retries within milliseconds.
+            await using var wait = connection.CreateCommand();
+            wait.CommandText = "PRAGMA busy_timeout = 10000;";
+            await wait.ExecuteNonQueryAsync(cancellation);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync(); // not the session's yet: nothing else would close it
+            throw;
+        }
     }
 
     private async Task CloseAsync()
