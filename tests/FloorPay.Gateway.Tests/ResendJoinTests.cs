@@ -78,6 +78,24 @@ public sealed class ResendJoinTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_write_whose_deadline_passed_before_it_ran_is_still_done_once_and_a_resend_replays_it()
+    {
+        // Under a storm the node's queue outlasts short client deadlines: if an attempt dropped for its deadline were
+        // never run, every resend would meet the same fate and nothing would ever be done.
+        var request = Requests.Enroll(Ids.Citizen());
+        using var wire = WireClients.Grpc(_server);
+        using var late = WireClients.GrpcRequest("/floorpay.v1.Citizens/Enroll", WireClients.Frame(request), ApiKeys.BankA);
+        late.Headers.TryAddWithoutValidation("grpc-timeout", "1u"); // over before the service can be reached
+        using var response = await wire.SendAsync(late, HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal("4", await WireClients.GrpcStatusAsync(response, CancellationToken.None)); // DEADLINE_EXCEEDED
+
+        await _executions.ReleaseWhenExecuted(request.CitizenId, 1);
+        var resent = await EnrollAsync(_server.As(ApiKeys.BankA).Citizens, request);
+        Assert.True(resent.Replayed && resent.FirstPayout.Replayed);
+        Assert.Equal(request.CitizenId, resent.CitizenId);
+    }
+
+    [Fact]
     public async Task A_different_request_under_the_same_key_is_not_joined_and_is_refused_as_a_reused_key()
     {
         var citizen = Ids.Citizen();

@@ -1,4 +1,7 @@
+using System.Buffers;
+using System.Buffers.Binary;
 using System.Diagnostics;
+using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -9,10 +12,18 @@ namespace FloorPay.Gateway.Auth;
 /// (RESOURCE_EXHAUSTED with the retry-after hints), with no deserialization, no interceptors and no exception, so that
 /// refusing stays cheap under a surge and the capacity goes to the calls that were admitted.
 /// It runs after <see cref="ApiKeyMiddleware"/>, so every FloorPay call that reaches it has an authenticated caller.
+/// A call takes its slot only once its message has arrived: a client that sends headers and holds back the message
+/// (slow, lagging or hostile) would otherwise hold slots that calls ready to run need.
 /// </summary>
-public sealed class AdmissionMiddleware(RequestDelegate next, AdmissionGate gate)
+public sealed class AdmissionMiddleware(RequestDelegate next, AdmissionGate gate, RequestLimits limits)
 {
     public const string Admitted = "floorpay.admitted";
+
+    /// <summary>
+    /// How much of a message is waited for before admission: all of a usual one, and the start of a large envelope,
+    /// well inside HTTP/2's flow-control window so the client can always send it without the server reading.
+    /// </summary>
+    private const int MessageBytesAwaited = 64 * 1024;
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -25,6 +36,7 @@ public sealed class AdmissionMiddleware(RequestDelegate next, AdmissionGate gate
             await next(context);
             return;
         }
+        if (!await MessageArrivedAsync(context.Request.BodyReader, context.RequestAborted)) return;
         var started = Stopwatch.GetTimestamp();
         var (lease, refused) = gate.TryAdmit(path, caller);
         if (refused is not null)
@@ -55,5 +67,47 @@ public sealed class AdmissionMiddleware(RequestDelegate next, AdmissionGate gate
             if (status == "0") lease.Succeeded();
         }
         finally { lease!.Dispose(); }
+    }
+
+    /// <summary>
+    /// Waits until the call's first message has arrived (up to <see cref="MessageBytesAwaited"/> of it), consuming
+    /// nothing, so gRPC then reads it from the start; false when the caller went away first. A message announced over
+    /// the size limit is not waited for: gRPC refuses it from its header.
+    /// </summary>
+    private async ValueTask<bool> MessageArrivedAsync(PipeReader body, CancellationToken aborted)
+    {
+        try
+        {
+            while (true)
+            {
+                var read = await body.ReadAsync(aborted);
+                var buffer = read.Buffer;
+                var awaited = 5L;
+                if (buffer.Length >= 5 && Announced(buffer) is var announced && announced <= (uint)limits.MaxGrpcMessageBytes)
+                    awaited = 5 + Math.Min(announced, MessageBytesAwaited);
+                if (buffer.Length >= awaited || read.IsCompleted || read.IsCanceled)
+                {
+                    body.AdvanceTo(buffer.Start);
+                    return true;
+                }
+                body.AdvanceTo(buffer.Start, buffer.End); // all of it examined: the next read waits for more
+            }
+        }
+        catch (Exception) when (aborted.IsCancellationRequested)
+        {
+            return false;
+        }
+        catch (Exception)
+        {
+            return true; // a body Kestrel refuses (too large, malformed): gRPC's own read meets it and answers as usual
+        }
+    }
+
+    /// <summary>The message length a gRPC frame header announces (bytes 1 to 4, big-endian).</summary>
+    private static uint Announced(ReadOnlySequence<byte> buffer)
+    {
+        Span<byte> header = stackalloc byte[5];
+        buffer.Slice(0, 5).CopyTo(header);
+        return BinaryPrimitives.ReadUInt32BigEndian(header[1..]);
     }
 }
