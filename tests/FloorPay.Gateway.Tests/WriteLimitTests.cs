@@ -97,4 +97,23 @@ public sealed class WriteLimitTests
         Assert.All(Enumerable.Range(0, 20), _ => Assert.NotNull(gate.TryAdmit("/floorpay.v1.Citizens/Enroll", bank).Lease));
         Assert.Equal("capacity", gate.TryAdmit("/floorpay.v1.Citizens/Enroll", bank).Refused!.Reason);
     }
+
+    [Fact]
+    public void The_early_refusal_answers_as_admission_would_and_takes_no_slot()
+    {
+        var gate = new AdmissionGate(new AdmissionOptions { MaxWritesInFlight = 2, MaxInFlightPerParticipant = 1 });
+        var (a, b) = (new Participant("bank-a", ParticipantRole.Bank, "bank-a"), new Participant("bank-b", ParticipantRole.Bank, "bank-b"));
+        const string enroll = "/floorpay.v1.Citizens/Enroll";
+
+        for (var i = 0; i < 5; i++) Assert.Null(gate.RefusalWhenFull(enroll, a)); // asking takes nothing
+        using var first = gate.TryAdmit(enroll, a).Lease;
+        Assert.Equal("participant_in_flight", gate.RefusalWhenFull(enroll, a)!.Reason);
+        Assert.Null(gate.RefusalWhenFull(enroll, b));
+        var second = gate.TryAdmit(enroll, b).Lease!;
+        Assert.Equal("capacity", gate.RefusalWhenFull(enroll, b)!.Reason);
+        var auditor = new Participant("auditor", ParticipantRole.Auditor, null);
+        Assert.Null(gate.RefusalWhenFull("/floorpay.v1.Policies/GetPolicy", auditor)); // reads have their own bound
+        second.Dispose();
+        Assert.Null(gate.RefusalWhenFull(enroll, b));
+    }
 }

@@ -64,6 +64,21 @@ public sealed class AdmissionGate(AdmissionOptions options)
         return (new Lease(global, mine, write: !read, sampled ? WriteLimit : null), null);
     }
 
+    /// <summary>
+    /// The refusal TryAdmit would give now for want of a slot, taking nothing: lets a call be refused at once, before
+    /// its message is waited for, while the slot itself is only taken once the message is there.
+    /// </summary>
+    public Refusal? RefusalWhenFull(string method, Participant caller)
+    {
+        var read = Reads.Contains(method);
+        var sampled = !read && WriteLimit is not null && !Envelopes.Contains(method);
+        var (global, limit) = read ? (_reads, options.MaxReadsInFlight) : (_writes, sampled ? WriteLimit!.Current : options.MaxWritesInFlight);
+        if (Volatile.Read(ref global.Value) >= limit) return Refuse("capacity", "FloorPay is at capacity", options.RetryAfterMilliseconds);
+        if (_perParticipant.TryGetValue(caller.Id, out var mine) && Volatile.Read(ref mine.Value) >= options.MaxInFlightPerParticipant)
+            return Refuse("participant_in_flight", "this participant has too many calls in flight", options.RetryAfterMilliseconds);
+        return null;
+    }
+
     private static Refusal Refuse(string reason, string why, int retryAfter) =>
         new(reason, $"{why}; nothing was done, retry after {retryAfter} ms with the same idempotency key", retryAfter);
 

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using static FloorPay.Gateway.Auth.AdmissionGate;
 
 namespace FloorPay.Gateway.Auth;
 
@@ -36,9 +37,15 @@ public sealed class AdmissionMiddleware(RequestDelegate next, AdmissionGate gate
             await next(context);
             return;
         }
-        if (!await MessageArrivedAsync(context.Request.BodyReader, context.RequestAborted)) return;
         var started = Stopwatch.GetTimestamp();
-        var (lease, refused) = gate.TryAdmit(path, caller);
+        // Refused at once when full (no wait for the message); otherwise the slot is taken once the message is here.
+        Lease? lease = null;
+        var refused = gate.RefusalWhenFull(path, caller);
+        if (refused is null)
+        {
+            if (!await MessageArrivedAsync(context.Request.BodyReader, context.RequestAborted)) return;
+            (lease, refused) = gate.TryAdmit(path, caller);
+        }
         if (refused is not null)
         {
             var retry = refused.RetryAfterMilliseconds.ToString(CultureInfo.InvariantCulture);
@@ -80,7 +87,8 @@ public sealed class AdmissionMiddleware(RequestDelegate next, AdmissionGate gate
         {
             while (true)
             {
-                var read = await body.ReadAsync(aborted);
+                // Usually the message came with the headers: taken at once, without a hop through the thread pool.
+                var read = body.TryRead(out var ready) ? ready : await body.ReadAsync(aborted);
                 var buffer = read.Buffer;
                 var awaited = 5L;
                 if (buffer.Length >= 5 && Announced(buffer) is var announced && announced <= (uint)limits.MaxGrpcMessageBytes)
