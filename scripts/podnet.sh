@@ -332,7 +332,7 @@ scale_out() {
   # Which pods took the load: each pod's own count of enrollment calls it answered.
   for i in 1 2 3 4; do
     ip netns exec fpd-client curl -s "http://$(pod_ip "$i"):5082/metrics" \
-      | awk '/^floorpay_gateway_grpc_requests/ && /Enroll"/ && !/EnrollMany/ {s += $2} END {print s + 0}' > "$work/served$i"
+      | awk '/^floorpay_gateway_grpc_requests_total/ && /Enroll"/ && !/EnrollMany/ {s += $2} END {print s + 0}' > "$work/served$i"
     log "pod $i answered $(cat "$work/served$i") Enroll calls"
   done
   for i in 3 4; do [ "$(cat "$work/served$i")" -gt 0 ] || { log "DRILL FAILED: scale-out (pod $i took no load)"; failed=1; }; done

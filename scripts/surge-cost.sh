@@ -24,17 +24,17 @@ for _ in $(seq 1 240); do curl -sf -o /dev/null http://127.0.0.1:5382/health/rea
 
 cpu_of() { awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$1/stat"; }
 metric() { curl -sf http://127.0.0.1:5382/metrics | awk -v m="$1" '$1 == m && v == "" {v = $2} END {print v + 0}'; }
-enrolled() { curl -sf http://127.0.0.1:5382/metrics | awk '$1 ~ /^floorpay_enrollments/ {s += $2} END {print s + 0}'; }
+enrolled() { curl -sf http://127.0.0.1:5382/metrics | awk '$1 ~ /^floorpay_enrollments_total/ {s += $2} END {print s + 0}'; }
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(date -u +%Y-%m-%d); rate ${rate}/s for ${seconds}s"
 # A warm-up run first (JIT, connection pools, caches), not counted.
 dotnet loadtests/FloorPay.LoadTests/bin/Release/net10.0/FloorPay.LoadTests.dll run enrollment-surge --address http://127.0.0.1:5380 --plain \
   --phase "inject:${rate}/s:${warmup:-10}s" --out "$out/warmup" > /dev/null 2>&1 || true
-cpu0=$(cpu_of "$silo_pid"); alloc0=$(metric system_runtime_dotnet_gc_heap_total_allocated); pause0=$(metric system_runtime_dotnet_gc_pause_time)
+cpu0=$(cpu_of "$silo_pid"); alloc0=$(metric dotnet_gc_heap_total_allocated_bytes_total); pause0=$(metric dotnet_gc_pause_time_seconds_total)
 n0=$(enrolled); t0=$(date +%s.%N)
 dotnet loadtests/FloorPay.LoadTests/bin/Release/net10.0/FloorPay.LoadTests.dll run enrollment-surge --address http://127.0.0.1:5380 --plain \
   --phase "inject:${rate}/s:${seconds}s" --out "$out" > "$out/run.log" 2>&1 || true; [ -n "${keep:-}" ] && cp "$out/run.log" "$keep"; [ -n "${keep:-}" ] && cp "$log" "$keep.silo"
-t1=$(date +%s.%N); cpu1=$(cpu_of "$silo_pid"); alloc1=$(metric system_runtime_dotnet_gc_heap_total_allocated)
-pause1=$(metric system_runtime_dotnet_gc_pause_time); n1=$(enrolled)
+t1=$(date +%s.%N); cpu1=$(cpu_of "$silo_pid"); alloc1=$(metric dotnet_gc_heap_total_allocated_bytes_total)
+pause1=$(metric dotnet_gc_pause_time_seconds_total); n1=$(enrolled)
 grep -E '^\| (enroll|step) ' "$out/run.log"
 grep -E '^Integrity check' "$out/run.log" || true
 awk -v c0="$cpu0" -v c1="$cpu1" -v a0="$alloc0" -v a1="$alloc1" -v p0="$pause0" -v p1="$pause1" -v n0="$n0" -v n1="$n1" -v t0="$t0" -v t1="$t1" 'BEGIN {

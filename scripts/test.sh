@@ -22,6 +22,13 @@ command -v kubectl >/dev/null || { apt-get update -qq && apt-get install -y -qq 
   || echo "kubectl is not installed and apt has no kubectl package: the manifest tests will fail" >&2
 command -v node >/dev/null || { apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null; }
 (cd k8s/validate && npm ci --no-audit --no-fund --loglevel=error)
+# promtool (in Debian's prometheus package) checks a live scrape of /metrics. The package starts a Prometheus server
+# where it can: the tests do not need that one.
+if ! command -v promtool >/dev/null; then
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null; } \
+    || echo "promtool is not installed and apt could not install prometheus: the metrics test will fail" >&2
+  pkill -x prometheus || true
+fi
 
 log=$(mktemp)
 status=0

@@ -193,10 +193,8 @@ public static class FloorPayHost
             app.UseRouting();
             app.UseFloorPayAdmission();
             app.MapFloorPayGateway();
-            // prometheus-net starts listening to .NET meters at its first collection: collect once now, or every count made
-            // before the first scrape would be lost.
-            Observability.ExportedMeters.Apply();
-            await Metrics.DefaultRegistry.CollectAndExportAsTextAsync(Stream.Null);
+            // Listening to the meters starts now, not at the first scrape, or every count made before it would be lost.
+            Observability.MetricExposition.Start();
             app.MapGet("/", () => "FloorPay gateway: gRPC (h2c) on the gRPC port, JSON under /v1 on this port; metrics and health on the management port. See README.md.");
             return app;
         }

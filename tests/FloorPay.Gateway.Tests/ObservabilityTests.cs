@@ -34,15 +34,15 @@ public sealed class ObservabilityTests(SharedServerFixture fixture)
         var after = await ScrapeAsync();
         // Meters are process-wide and other test servers run in this process too: this test's calls are a lower bound.
         double Increase(string metric, params (string, string)[] labels) => Value(after, metric, labels) - Value(before, metric, labels);
-        Assert.True(Increase("floorpay_gateway_grpc_requests", ("method", enroll), ("status", "OK")) >= 3, "enrollments counted as OK");
-        Assert.True(Increase("floorpay_gateway_grpc_requests", ("method", enroll), ("status", "InvalidArgument")) >= 1, "the bad one counted");
-        Assert.True(Increase("floorpay_payouts", ("kind", "floor"), ("region", "R-EAST")) >= 3, "payouts by kind and region");
-        Assert.True(Increase("floorpay_enrollments", ("region", "R-EAST")) >= 3, "enrollments by region");
-        Assert.True(Value(after, "floorpay_gateway_grpc_request_duration_count", ("method", enroll), ("status", "OK")) >= 3, "latency histogram");
+        Assert.True(Increase("floorpay_gateway_grpc_requests_total", ("method", enroll), ("status", "OK")) >= 3, "enrollments counted as OK");
+        Assert.True(Increase("floorpay_gateway_grpc_requests_total", ("method", enroll), ("status", "InvalidArgument")) >= 1, "the bad one counted");
+        Assert.True(Increase("floorpay_payouts_total", ("kind", "floor"), ("region", "R-EAST")) >= 3, "payouts by kind and region");
+        Assert.True(Increase("floorpay_enrollments_total", ("region", "R-EAST")) >= 3, "enrollments by region");
+        Assert.True(Value(after, "floorpay_gateway_grpc_request_duration_seconds_count", ("method", enroll), ("status", "OK")) >= 3, "latency histogram");
         Assert.True(Value(after, "floorpay_ledger_batch_size_count") > Value(before, "floorpay_ledger_batch_size_count"), "ledger batches");
-        Assert.Contains("floorpay_ledger_commit_duration_bucket", after);
-        Assert.Matches(new Regex("^microsoft_orleans_orleans_catalog_activations", RegexOptions.Multiline), after); // Orleans' own meters
-        await Eventually.Satisfies(ScrapeAsync, m => m.Contains("floorpay_fund_balance", StringComparison.Ordinal), "the fund balance gauge");
+        Assert.Contains("floorpay_ledger_commit_duration_seconds_bucket", after);
+        Assert.Matches(new Regex("^orleans_catalog_activations", RegexOptions.Multiline), after); // Orleans' own meters
+        await Eventually.Satisfies(ScrapeAsync, m => m.Contains("floorpay_fund_balance_minor_units", StringComparison.Ordinal), "the fund balance gauge");
     }
 
     [Fact]
@@ -55,8 +55,48 @@ public sealed class ObservabilityTests(SharedServerFixture fixture)
         Assert.DoesNotContain(families, f => f.StartsWith("microsoft_aspnetcore_memorypool_", StringComparison.Ordinal));
         Assert.DoesNotContain(families, f => f.StartsWith("microsoft_aspnetcore_routing_", StringComparison.Ordinal));
         Assert.DoesNotContain(families, f => f.StartsWith("polly_", StringComparison.Ordinal));
-        Assert.Contains("microsoft_orleans_orleans_catalog_activations", families);
-        Assert.Contains("system_runtime_dotnet_gc_pause_time", families);
+        Assert.Contains("orleans_catalog_activations", families);
+        Assert.Contains("dotnet_gc_pause_time_seconds_total", families);
+    }
+
+    [Fact]
+    public async Task A_live_scrape_follows_prometheus_conventions_and_passes_promtool()
+    {
+        foreach (var _ in Enumerable.Range(0, 3)) await _server.EnrollNewCitizen();
+        await Expect.Status(StatusCode.InvalidArgument, _server.As(ApiKeys.BankA).Citizens.EnrollAsync(new EnrollRequest()));
+        var scrape = await ScrapeAsync();
+
+        // rate() needs counters, histogram_quantile() seconds: the kinds and units the dashboards and alerts rely on.
+        foreach (var (family, type) in new[]
+                 {
+                     ("floorpay_gateway_grpc_requests_total", "counter"), ("floorpay_payouts_total", "counter"),
+                     ("floorpay_enrollments_total", "counter"),
+                     ("floorpay_gateway_grpc_request_duration_seconds", "histogram"), ("floorpay_ledger_commit_duration_seconds", "histogram"),
+                     ("orleans_catalog_activations", "gauge"),
+                     ("dotnet_gc_pause_time_seconds_total", "counter"), ("dotnet_thread_pool_threads", "gauge"),
+                 })
+            Assert.Contains($"# TYPE {family} {type}\n", scrape);
+        Assert.DoesNotContain("microsoft_orleans_", scrape);
+        Assert.DoesNotContain("private_internaldiagnostics", scrape);
+
+        var (exitCode, output) = await PromtoolAsync("check metrics", scrape);
+        Assert.True(exitCode == 0 && output.Trim().Length == 0, $"promtool check metrics: exit {exitCode}\n{output}");
+    }
+
+    /// <summary>Runs promtool (Debian's prometheus package; ./scripts/test.sh installs it) with <paramref name="input"/> on stdin.</summary>
+    private static async Task<(int ExitCode, string Output)> PromtoolAsync(string arguments, string input)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("promtool", arguments)
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.StandardInput.WriteAsync(input);
+        process.StandardInput.Close();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await stdout + await stderr);
     }
 
     [Fact]
@@ -149,7 +189,7 @@ public sealed class OutstandingInstructionsMetric : IAsyncLifetime
             .Where(l => l.StartsWith(metric + "{", StringComparison.Ordinal) && l.Contains($"bank=\"{_bank}\"", StringComparison.Ordinal))
             .Select(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture))
             .DefaultIfEmpty(-1).First();
-        return (Value("floorpay_instructions_outstanding"), Value("floorpay_instructions_outstanding_amount"));
+        return (Value("floorpay_instructions_outstanding"), Value("floorpay_instructions_outstanding_amount_minor_units"));
     }
 
     [Fact]

@@ -65,7 +65,7 @@ public sealed class RateLimitTests : IAsyncLifetime
 
         // Refusals are counted by reason on /metrics (meters are process-wide: at least these).
         var metrics = await _server.Management.GetStringAsync("/metrics");
-        var line = metrics.Split('\n').SingleOrDefault(l => l.StartsWith("floorpay_gateway_admission_refusals{", StringComparison.Ordinal) && l.Contains("reason=\"rate_limit\""));
+        var line = metrics.Split('\n').SingleOrDefault(l => l.StartsWith("floorpay_gateway_admission_refusals_total{", StringComparison.Ordinal) && l.Contains("reason=\"rate_limit\""));
         Assert.True(line is not null, string.Join("\n", metrics.Split('\n').Where(l => l.Contains("admission") || l.Contains("grpc_requests")).Take(20)));
         Assert.True(double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture) >= refused.Count, line);
 

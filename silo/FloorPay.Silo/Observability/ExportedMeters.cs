@@ -22,7 +22,4 @@ internal static class ExportedMeters
         "Microsoft.AspNetCore.Server.Kestrel" => KestrelConnections.Contains(instrument.Name),
         _ => false,
     };
-
-    /// <summary>Must run before the first collection: prometheus-net starts its meter listener then.</summary>
-    public static void Apply() => Prometheus.Metrics.ConfigureMeterAdapter(o => o.InstrumentFilterPredicate = Exported);
 }
