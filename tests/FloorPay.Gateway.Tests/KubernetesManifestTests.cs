@@ -163,6 +163,50 @@ public sealed class KubernetesManifestTests
         Assert.Equal(HttpStatusCode.NotFound, (await server.Management.GetAsync("/health/nothing")).StatusCode); // a wrong path is seen
     }
 
+    [Fact]
+    public async Task The_alert_rules_pass_promtool_and_their_unit_tests_and_are_exactly_the_PrometheusRule_s_groups()
+    {
+        var rulesFile = Path.Combine(RepositoryRoot, "k8s", "alerts", "floorpay.rules.yaml");
+        var testsFile = Path.Combine(RepositoryRoot, "k8s", "alerts", "floorpay.rules.test.yaml");
+        var (checkCode, checkOutput) = await RunAsync("promtool", ["check", "rules", rulesFile]);
+        Assert.True(checkCode == 0, $"promtool check rules: {checkOutput}");
+        var (testCode, testOutput) = await RunAsync("promtool", ["test", "rules", testsFile]);
+        Assert.True(testCode == 0, $"promtool test rules: {testOutput}");
+
+        // Every alert has a case where it fires and one where it stays quiet.
+        var rules = LoadYaml(rulesFile);
+        var alerts = rules.Sequence("groups").SelectMany(g => g.Sequence("rules")).Select(r => r.Text("alert")!).Order().ToList();
+        var checks = LoadYaml(testsFile).Sequence("tests").SelectMany(t => t.Sequence("alert_rule_test")).ToList();
+        Assert.Equal(13, alerts.Count);
+        foreach (var alert in alerts)
+        {
+            var mine = checks.Where(c => c.Text("alertname") == alert).ToList();
+            Assert.True(mine.Any(c => c.Sequence("exp_alerts").Any()), $"no test where {alert} fires");
+            Assert.True(mine.Any(c => !c.Sequence("exp_alerts").Any()), $"no test where {alert} stays quiet");
+        }
+
+        // The operator's PrometheusRule carries the same groups (k8s/alerts/render.sh writes it).
+        var rendered = Assert.Single((await RenderAsync("production")).OfKind("PrometheusRule"));
+        Assert.Equal(Canonical(rules.Children[new YamlScalarNode("groups")]),
+            Canonical(((YamlMappingNode)rendered.Children[new YamlScalarNode("spec")]).Children[new YamlScalarNode("groups")]));
+    }
+
+    private static YamlMappingNode LoadYaml(string path)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(File.ReadAllText(path)));
+        return (YamlMappingNode)stream.Documents[0].RootNode;
+    }
+
+    /// <summary>A YAML tree as text that ignores layout and quoting: the same data gives the same string.</summary>
+    private static string Canonical(YamlNode node) => node switch
+    {
+        YamlScalarNode scalar => System.Text.Json.JsonSerializer.Serialize(scalar.Value),
+        YamlSequenceNode sequence => "[" + string.Join(",", sequence.Children.Select(Canonical)) + "]",
+        YamlMappingNode map => "{" + string.Join(",", map.Children.Select(c => Canonical(c.Key) + ":" + Canonical(c.Value)).Order(StringComparer.Ordinal)) + "}",
+        _ => "?",
+    };
+
     // Every key the application reads (FloorPayHost, Program, GatewayExtensions, DrillClock), scalar or bound section.
     private static readonly string[] ScalarKeys =
     [
