@@ -16,6 +16,13 @@ public static class FloorPayMeters
     public static readonly Counter<long> PaydaySlicesDone =
         Meter.CreateCounter<long>("payday.slices_done", description: "Payday run slices completed");
 
+    /// <summary>A run in progress whose counters stand still is stalled (the FloorPayPaydayStalled alert).</summary>
+    public static readonly UpDownCounter<long> PaydayRunsInProgress =
+        Meter.CreateUpDownCounter<long>("payday.runs_in_progress", description: "Payday runs started and not finished whose timer runs on this silo");
+
+    public static readonly Counter<long> Reconciliations =
+        Meter.CreateCounter<long>("reconciliation.runs", description: "Reconciliations run, by outcome (passed: every check held; failed: at least one did not)");
+
     public static readonly Counter<long> Payouts =
         Meter.CreateCounter<long>("payouts", description: "Payouts committed to the ledger, by kind and region");
 

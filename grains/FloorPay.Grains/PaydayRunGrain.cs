@@ -33,6 +33,12 @@ public sealed class PaydayRunGrain(
         return Task.CompletedTask;
     }
 
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        StopTimer(); // an unfinished run moves with its next activation: it is no longer in progress here
+        return Task.CompletedTask;
+    }
+
     public async Task<PaydayProgress> EnsureRunning()
     {
         if (!clock.TryParse(this.GetPrimaryKeyString(), out var period) || period > clock.Current) return Progress();
@@ -62,6 +68,7 @@ public sealed class PaydayRunGrain(
     private void StartTimer()
     {
         if (_timer is not null) return;
+        FloorPayMeters.PaydayRunsInProgress.Add(1);
         _lastStep = Stopwatch.GetTimestamp();
         _timer = this.RegisterGrainTimer(StepAsync, new GrainTimerCreationOptions
         {
@@ -69,6 +76,14 @@ public sealed class PaydayRunGrain(
             Period = options.TickInterval,
             KeepAlive = true,
         });
+    }
+
+    private void StopTimer()
+    {
+        if (_timer is null) return;
+        _timer.Dispose();
+        _timer = null;
+        FloorPayMeters.PaydayRunsInProgress.Add(-1);
     }
 
     private async Task StepAsync(CancellationToken cancellation)
@@ -116,8 +131,7 @@ public sealed class PaydayRunGrain(
             {
                 S.FinishedAt = clock.Now;
                 await state.WriteOrReloadAsync();
-                _timer?.Dispose();
-                _timer = null;
+                StopTimer();
                 var p = Progress();
                 log.LogInformation("payday run {Period} completed: {Paid} paid, {Already} already paid, in {Seconds:0.0} s", period, p.CitizensPaid,
                     p.CitizensAlreadyPaid, (S.FinishedAt - S.StartedAt)?.TotalSeconds);

@@ -36,6 +36,7 @@ public sealed class Reconciliation(IGrainFactory grains, ILedgerAudit ledger, Ti
             missing.Count == 0
                 ? $"all {acknowledgedPayoutIds.Count} acknowledged payouts found"
                 : $"{missing.Count} of {acknowledgedPayoutIds.Count} missing, e.g. {string.Join(", ", missing.Take(5))}"));
+        FloorPayMeters.Reconciliations.Add(1, new KeyValuePair<string, object?>("outcome", checks.All(c => c.Passed) ? "passed" : "failed"));
         return new ReconciliationReport(time.GetUtcNow(), totals.Payouts, totals.TotalPaid, checks);
     }
 

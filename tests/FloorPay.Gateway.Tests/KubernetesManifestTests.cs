@@ -177,7 +177,7 @@ public sealed class KubernetesManifestTests
         var rules = LoadYaml(rulesFile);
         var alerts = rules.Sequence("groups").SelectMany(g => g.Sequence("rules")).Select(r => r.Text("alert")!).Order().ToList();
         var checks = LoadYaml(testsFile).Sequence("tests").SelectMany(t => t.Sequence("alert_rule_test")).ToList();
-        Assert.Equal(13, alerts.Count);
+        Assert.Equal(15, alerts.Count);
         foreach (var alert in alerts)
         {
             var mine = checks.Where(c => c.Text("alertname") == alert).ToList();

@@ -95,6 +95,8 @@ public sealed class PaydayRunTests
             () => first.As(ApiKeys.Auditor).PaydayRuns.GetPaydayRunAsync(new GetPaydayRunRequest { Period = next }).ResponseAsync,
             r => r.CitizensPaid >= 60, "the run to get under way", TimeSpan.FromSeconds(30));
         Assert.Equal("RUNNING", partial.Status);
+        // In progress for the FloorPayPaydayStalled alert (a process-wide gauge: at least this run).
+        Assert.Matches(@"(?m)^floorpay_payday_runs_in_progress [1-9][0-9]*$", await first.Management.GetStringAsync("/metrics"));
         await first.KillAsync();
         return (data, citizens, next);
     }

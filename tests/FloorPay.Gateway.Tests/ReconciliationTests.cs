@@ -26,6 +26,13 @@ public abstract class ReconciliationContract : IAsyncLifetime
         return _server.As(ApiKeys.Auditor).Audit.ReconcileAsync(request).ResponseAsync;
     }
 
+    private async Task<double> ReconciliationsAsync(string outcome)
+    {
+        var line = (await _server.Management.GetStringAsync("/metrics")).Split('\n')
+            .FirstOrDefault(l => l.StartsWith("floorpay_reconciliation_runs_total{", StringComparison.Ordinal) && l.Contains($"outcome=\"{outcome}\"", StringComparison.Ordinal));
+        return line is null ? 0 : double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     [Fact]
     public async Task An_honest_ledger_reconciles_and_tampering_is_caught()
     {
@@ -49,8 +56,11 @@ public abstract class ReconciliationContract : IAsyncLifetime
         var history = await _server.As(ApiKeys.Reviewer).Citizens.GetStatementAsync(new GetStatementRequest { CitizenId = receipts[0].CitizenId });
         Assert.Equal("underpaid", Assert.Single(history.Appeals).ResolutionReason);
 
+        var (passedBefore, failedBefore) = (await ReconciliationsAsync("passed"), await ReconciliationsAsync("failed"));
         var honest = await ReconcileAsync(receipts.Select(r => r.PayoutId).Append(resolved.CorrectivePayout.PayoutId).ToArray());
         Assert.True(honest.Passed, string.Join("\n", honest.Checks.Select(c => $"{c.Name}: {c.Passed} {c.Detail}")));
+        // Counted for the FloorPayReconciliationFailing alert (process-wide counters: other tests only add to them).
+        Assert.True(await ReconciliationsAsync("passed") > passedBefore, "the passed reconciliation is counted");
         Assert.Equal(26, honest.Payouts);
         Assert.Equal(receipts.Sum(r => r.Amount.MinorUnits) + 777, honest.TotalPaid.MinorUnits);
 
@@ -65,6 +75,7 @@ public abstract class ReconciliationContract : IAsyncLifetime
         Assert.Contains(tampered.Checks, c => c.Name == "journal balances to zero" && !c.Passed);
         Assert.Contains(tampered.Checks, c => c.Name == "every payout is posted in the journal" && !c.Passed);
         Assert.Contains(tampered.Checks, c => c.Name == "region aggregates equal the ledger" && c.Passed);
+        Assert.True(await ReconciliationsAsync("failed") >= failedBefore + 2, "the missing-payout and tampered reconciliations are counted as failed");
 
         // Then a tally with no payout behind it: the aggregates no longer equal a full count of the payouts.
         await ExecuteSqlAsync(_server, "INSERT INTO floorpay_region_tallies (region_id, kind, period, shard, payouts, amount, enrollments) " +
