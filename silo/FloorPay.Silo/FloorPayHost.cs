@@ -36,6 +36,9 @@ public static class FloorPayHost
         ["Logging:LogLevel:Default"] = "Information",
         ["Logging:LogLevel:Orleans"] = "Warning",
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        // Orleans' placement resilience logs two lines per new activation at Information: a surge's worth of noise.
+        ["Logging:LogLevel:Polly"] = "Warning",
+        ["FloorPay:Logging:Format"] = "text",
     };
 
     public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
@@ -45,6 +48,7 @@ public static class FloorPayHost
         builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = Defaults });
         configure?.Invoke(builder);
         var config = builder.Configuration;
+        ConfigureLogFormat(builder);
 
         if (builder.Environment.IsDevelopment() && !config.GetSection("FloorPay:Participants").Exists())
         {
@@ -205,6 +209,27 @@ public static class FloorPayHost
             await app.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// FloorPay:Logging:Format: "text" (the console default) or "json", one JSON object per line with the trace and
+    /// span ids of the call that logged it, for log collectors.
+    /// </summary>
+    private static void ConfigureLogFormat(WebApplicationBuilder builder)
+    {
+        var format = builder.Configuration["FloorPay:Logging:Format"] ?? "text";
+        if (format.Equals("text", StringComparison.OrdinalIgnoreCase)) return;
+        if (!format.Equals("json", StringComparison.OrdinalIgnoreCase))
+            throw new InvalidOperationException($"FloorPay:Logging:Format must be text or json, not '{format}'");
+        builder.Logging.ClearProviders();
+        builder.Logging.AddJsonConsole(o =>
+        {
+            o.IncludeScopes = true;
+            o.UseUtcTimestamp = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            o.JsonWriterOptions = new System.Text.Json.JsonWriterOptions { Indented = false };
+        });
+        builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
     }
 
     /// <summary>Where this host stores its state, for the start-up banner.</summary>

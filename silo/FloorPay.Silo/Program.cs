@@ -21,10 +21,19 @@ var app = await FloorPayHost.BuildAsync(args);
 app.Lifetime.ApplicationStarted.Register(() =>
 {
     var c = app.Configuration;
+    var (grpc, json) = ($"http://{c["FloorPay:Listen:Address"]}:{c["FloorPay:Listen:GrpcPort"]}", $"http://{c["FloorPay:Listen:Address"]}:{c["FloorPay:Listen:HttpPort"]}/v1/...");
+    var management = $"http://{c["FloorPay:Management:Address"]}:{c["FloorPay:Management:Port"]}/metrics, /health/live, /health/ready";
+    if (string.Equals(c["FloorPay:Logging:Format"], "json", StringComparison.OrdinalIgnoreCase))
+    {
+        // A log collector reads one JSON object per line: the banner is an event like any other.
+        app.Logger.LogInformation("FloorPay is serving ({Environment}): gRPC {Grpc}, JSON {Json}, management {Management}, data {Data}",
+            app.Environment.EnvironmentName, grpc, json, management, FloorPayHost.DataLocation(app));
+        return;
+    }
     Console.WriteLine($"FloorPay is serving ({app.Environment.EnvironmentName}):");
-    Console.WriteLine($"  gRPC (HTTP/2, h2c):  http://{c["FloorPay:Listen:Address"]}:{c["FloorPay:Listen:GrpcPort"]}");
-    Console.WriteLine($"  JSON over HTTP:      http://{c["FloorPay:Listen:Address"]}:{c["FloorPay:Listen:HttpPort"]}/v1/...");
-    Console.WriteLine($"  metrics and health:  http://{c["FloorPay:Management:Address"]}:{c["FloorPay:Management:Port"]}/metrics, /health/live, /health/ready");
+    Console.WriteLine($"  gRPC (HTTP/2, h2c):  {grpc}");
+    Console.WriteLine($"  JSON over HTTP:      {json}");
+    Console.WriteLine($"  metrics and health:  {management}");
     Console.WriteLine($"  data:                {FloorPayHost.DataLocation(app)}");
 });
 await app.RunAsync();
