@@ -41,6 +41,21 @@ public static class FloorPayMeters
     public static readonly Counter<long> LedgerFailedBatches =
         Meter.CreateCounter<long>("ledger.failed_batches", description: "Ledger transactions that did not commit (their callers got UNAVAILABLE)");
 
+    /// <summary>
+    /// Records zero on the counters that move only on rare events (a failed batch, a payday, a reconciliation), so
+    /// their series exist from start-up: rate() and increase() need a sample before the first event.
+    /// </summary>
+    public static void StartAtZero()
+    {
+        LedgerFailedBatches.Add(0);
+        PaydayCitizensPaid.Add(0);
+        PaydayCitizensAlreadyPaid.Add(0);
+        PaydaySlicesDone.Add(0);
+        PaydayRunsInProgress.Add(0);
+        Reconciliations.Add(0, new KeyValuePair<string, object?>("outcome", "passed"));
+        Reconciliations.Add(0, new KeyValuePair<string, object?>("outcome", "failed"));
+    }
+
     private static long _fundBalance;
     private static long _fundRunway = -1;
 

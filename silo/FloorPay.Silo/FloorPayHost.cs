@@ -199,6 +199,8 @@ public static class FloorPayHost
             app.MapFloorPayGateway();
             // Listening to the meters starts now, not at the first scrape, or every count made before it would be lost.
             Observability.MetricExposition.Start();
+            FloorPayMeters.StartAtZero();
+            FloorPay.Gateway.Observability.GatewayMeters.StartAtZero();
             app.MapGet("/", () => "FloorPay gateway: gRPC (h2c) on the gRPC port, JSON under /v1 on this port; metrics and health on the management port. See README.md.");
             return app;
         }

@@ -29,6 +29,19 @@ public static class GatewayMeters
         Meter.CreateObservableGauge("admission.writes_in_flight", () => Volatile.Read(ref _writesInFlight),
             description: "Writes admitted and not yet answered");
 
+    /// <summary>Every reason <see cref="Refusals"/> records.</summary>
+    public static readonly string[] RefusalReasons = ["capacity", "participant_in_flight", "rate_limit", "too_large", "streams_per_bank", "streams"];
+
+    /// <summary>
+    /// Records zero on the counters that move only on rare events, so their series exist from start-up: rate() and
+    /// increase() need a sample before the first event, and a panel then shows 0 rather than "no data".
+    /// </summary>
+    public static void StartAtZero()
+    {
+        foreach (var reason in RefusalReasons) Refusals.Add(0, new KeyValuePair<string, object?>("reason", reason));
+        ResendsJoined.Add(0);
+    }
+
     public static void WriteAdmitted() => Interlocked.Increment(ref _writesInFlight);
 
     public static void WriteAnswered() => Interlocked.Decrement(ref _writesInFlight);
