@@ -83,6 +83,25 @@ public sealed class ObservabilityTests(SharedServerFixture fixture)
         Assert.True(exitCode == 0 && output.Trim().Length == 0, $"promtool check metrics: exit {exitCode}\n{output}");
     }
 
+    [Fact]
+    public async Task An_instrument_prometheus_cannot_take_is_left_out_without_failing_the_code_that_records_it()
+    {
+        // A counter and an up-down counter that map to one Prometheus name: the second cannot be exported (one name, one
+        // type). Recording on it happens inside a payout or a commit, so it must not throw, and the first keeps going.
+        using var first = new System.Diagnostics.Metrics.Meter("FloorPay");
+        using var second = new System.Diagnostics.Metrics.Meter("FloorPay");
+        var kept = first.CreateCounter<long>("test.kind_clash");
+        var clashing = second.CreateUpDownCounter<long>("test.kind_clash_total");
+        kept.Add(2);
+        clashing.Add(1);
+        clashing.Add(1);
+        kept.Add(3);
+
+        var scrape = await ScrapeAsync();
+        Assert.Contains("# TYPE floorpay_test_kind_clash_total counter\n", scrape);
+        Assert.Equal(5, Value(scrape, "floorpay_test_kind_clash_total"));
+    }
+
     /// <summary>Runs promtool (Debian's prometheus package; ./scripts/test.sh installs it) with <paramref name="input"/> on stdin.</summary>
     private static async Task<(int ExitCode, string Output)> PromtoolAsync(string arguments, string input)
     {

@@ -32,7 +32,7 @@ internal sealed class MetricExposition
     };
 
     private readonly MeterListener _listener = new();
-    private readonly ConcurrentDictionary<Instrument, Family> _families = new();
+    private readonly ConcurrentDictionary<Instrument, Family?> _families = new();
 
     /// <summary>Starts the exposition once for the process; must run before the first scrape.</summary>
     public static void Start() => _ = Process.Value;
@@ -62,9 +62,19 @@ internal sealed class MetricExposition
 
     private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
-        if (!_families.TryGetValue(instrument, out var family))
-            family = _families.GetOrAdd(instrument, Family.For(instrument, tags.ToArray())); // a racing twin names the same metric
-        family.Record(value, tags);
+        // Measurements are taken on the caller's thread, inside a payout or a commit: exporting one must never fail it.
+        try
+        {
+            if (!_families.TryGetValue(instrument, out var family))
+                family = _families.GetOrAdd(instrument, Family.For(instrument, tags.ToArray())); // a racing twin names the same metric
+            family?.Record(value, tags);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            // A name or labels prometheus-net refuses (say, two instruments on one name with different tags): this
+            // instrument is left out from here on, and the rest are exported as before.
+            _families[instrument] = null;
+        }
     }
 
     /// <summary>One exported family: its Prometheus name, labels, kind and the unit conversion of its values.</summary>
