@@ -186,7 +186,7 @@ public sealed class FloorPayServer : IAsyncDisposable
     }
 
     /// <summary>Distinct free loopback ports: all listeners are held open together, so no port is handed out twice.</summary>
-    private static int[] FreePorts(int count)
+    internal static int[] FreePorts(int count)
     {
         var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
         try

@@ -242,7 +242,7 @@ public sealed class KubernetesManifestTests
         BoundSections.Any(s => key.StartsWith(s.Section + ":", StringComparison.OrdinalIgnoreCase)) ||
         ListSections.Any(s => key.StartsWith(s + ":", StringComparison.OrdinalIgnoreCase) && int.TryParse(key[(s.Length + 1)..], out _));
 
-    private static string RepositoryRoot { get; } = FindRoot();
+    internal static string RepositoryRoot { get; } = FindRoot();
 
     private static string FindRoot()
     {

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
@@ -25,7 +24,7 @@ public sealed partial class PrometheusServerTests : IAsyncLifetime
         {
             ["FloorPay:Metrics:OutstandingRefresh"] = "00:00:01",
         }));
-        var port = FreePort();
+        var port = FloorPayServer.FreePorts(1)[0];
         var config = Path.Combine(_directory, "prometheus.yml");
         await File.WriteAllTextAsync(config, $$"""
             global:
@@ -141,19 +140,5 @@ public sealed partial class PrometheusServerTests : IAsyncLifetime
     [GeneratedRegex(@"\b(floorpay_[a-z0-9_]+|dotnet_[a-z0-9_]+|orleans_[a-z0-9_]+|process_[a-z0-9_]+|kube_[a-z0-9_]+|up)\b(?=\s*[\{\[\)]|\s+(offset|>|<|==|and|unless|or)\b)")]
     private static partial Regex SeriesNames();
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string RepositoryRoot { get; } = FindRoot();
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "FloorPay.sln"))) return dir.FullName;
-        throw new InvalidOperationException("FloorPay.sln not found above the test assembly");
-    }
+    private static string RepositoryRoot => KubernetesManifestTests.RepositoryRoot;
 }
