@@ -4,6 +4,8 @@ using FloorPay.Gateway;
 using FloorPay.Gateway.Auth;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Orleans.Configuration;
+using FloorPay.Silo.Observability;
+using Orleans.Dashboard;
 
 namespace FloorPay.Silo;
 
@@ -98,6 +100,9 @@ public static class FloorPayHost
         // Management requests are told apart by the port they arrived on (a Host header can name any port).
         if (managementPort <= 0 || managementPort == config.GetValue<int>("FloorPay:Listen:GrpcPort") || managementPort == config.GetValue<int>("FloorPay:Listen:HttpPort"))
             throw new InvalidOperationException("FloorPay:Management:Port must be a port of its own, apart from the API ports");
+        var tracing = Tracing.Configured(config);
+        var dashboard = config.GetValue<bool>("FloorPay:Dashboard:Enabled");
+        builder.AddFloorPayTracing(tracing, managementPort);
         builder.WebHost.ConfigureKestrel(k =>
         {
             // Kestrel counts a stream the client reset (a deadline passed) until its handler ends, and closes the whole
@@ -150,6 +155,10 @@ public static class FloorPayHost
                 silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: config["FloorPay:Orleans:ServiceId"]!, clusterId: config["FloorPay:Orleans:ClusterId"]!);
             }
             silo.AddFloorPayStorage(storage);
+            // Trace context rides along grain calls, so a call's grain and ledger spans join the gateway's trace.
+            if (tracing.On) silo.AddActivityPropagation();
+            // The Orleans Dashboard profiles every grain call, so it is off unless switched on; its live log stream stays off.
+            if (dashboard) silo.AddDashboard(o => o.HideTrace = true);
             // Instruction notices to banks' streams on every silo: in memory (a lost notice delays, the outbox is the truth),
             // subscriptions too (each silo checks and renews its own).
             if (notices.ClusterNotices ?? storage.Provider == StorageProvider.PostgreSql)
@@ -173,7 +182,8 @@ public static class FloorPayHost
                 app.Logger.LogWarning("drill clock: this node's time is moved by {Offset} (FloorPay:Clock:Offset)", drill.Offset);
             // The management listener serves metrics and HTTP health and nothing else; the API ports never serve them (they
             // show balances and every bank's outstanding amount, without a key). gRPC health stays on the gRPC port.
-            app.MapWhen(c => c.Connection.LocalPort == managementPort, management =>
+            // The dashboard's paths go on to the endpoints, where DashboardAccess serves them on this listener only.
+            app.MapWhen(c => c.Connection.LocalPort == managementPort && !(dashboard && c.Request.Path.StartsWithSegments(DashboardAccess.Path)), management =>
             {
                 // Liveness: the process answers HTTP. Readiness: it can reach its storage and is an active cluster member.
                 management.UseHealthChecks("/health/live", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
@@ -197,8 +207,11 @@ public static class FloorPayHost
             app.UseRouting();
             app.UseFloorPayAdmission();
             app.MapFloorPayGateway();
+            if (dashboard)
+                app.MapOrleansDashboard(DashboardAccess.Path)
+                    .AddEndpointFilter(new DashboardAccess(managementPort, app.Services.GetRequiredService<ParticipantDirectory>()));
             // Listening to the meters starts now, not at the first scrape, or every count made before it would be lost.
-            Observability.MetricExposition.Start();
+            MetricExposition.Start();
             FloorPayMeters.StartAtZero();
             FloorPay.Gateway.Observability.GatewayMeters.StartAtZero();
             app.MapGet("/", () => "FloorPay gateway: gRPC (h2c) on the gRPC port, JSON under /v1 on this port; metrics and health on the management port. See README.md.");

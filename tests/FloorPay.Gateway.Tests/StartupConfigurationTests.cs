@@ -11,6 +11,9 @@ public sealed class StartupConfigurationTests
     [InlineData("FloorPay:CitizenLimits:AppealsPerPeriod", "0", "FloorPay:CitizenLimits: every per-period limit must be at least 1")]
     [InlineData("FloorPay:Metrics:OutstandingRefresh", "00:00:00", "FloorPay:Metrics: OutstandingRefresh must be positive")]
     [InlineData("FloorPay:Dividends:EligibilityGrace", "-00:00:01", "FloorPay:Dividends: EligibilityGrace cannot be negative")]
+    [InlineData("FloorPay:Tracing:SampleRatio", "1.5", "FloorPay:Tracing: SampleRatio must be between 0 and 1")]
+    [InlineData("FloorPay:Tracing:OtlpEndpoint", "collector:4317", "FloorPay:Tracing: OtlpEndpoint must be an absolute http or https address")]
+    [InlineData("FloorPay:Tracing:OtlpProtocol", "udp", "FloorPay:Tracing: OtlpProtocol must be grpc or http/protobuf")]
     public async Task A_node_with_an_unusable_setting_refuses_to_start_and_says_which(string key, string value, string expected)
     {
         var e = await Assert.ThrowsAsync<OptionsValidationException>(() =>

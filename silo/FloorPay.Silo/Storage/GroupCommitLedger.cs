@@ -26,7 +26,9 @@ public sealed class GroupCommitLedger : IPayoutLedger, IAsyncDisposable
     private long _postings;
 
     /// <summary>Entries that commit together or not at all (one entry, or e.g. an account change with its notice).</summary>
-    private sealed record Pending(IReadOnlyList<JournalEntry> Entries, IReadOnlyList<string> Ids, TaskCompletionSource<PostingResult> Done)
+    /// <param name="Caller">The span of the call waiting for this unit (default when no tracer listens): the commit links to it.</param>
+    private sealed record Pending(IReadOnlyList<JournalEntry> Entries, IReadOnlyList<string> Ids, TaskCompletionSource<PostingResult> Done,
+        ActivityContext Caller)
     {
         public bool AllIn(HashSet<string> inserted) => Ids.All(inserted.Contains);
 
@@ -67,10 +69,22 @@ public sealed class GroupCommitLedger : IPayoutLedger, IAsyncDisposable
     public async Task<PostingResult> AppendAsync(IReadOnlyList<JournalEntry> entries)
     {
         if (entries.Count == 0) throw new ArgumentException("nothing to append", nameof(entries));
+        using var span = FloorPayTracing.Source.StartActivity(FloorPayTracing.LedgerAppend);
+        span?.SetTag("floorpay.ledger.entries", entries.Count);
         var pending = new Pending(entries, entries.Select(e => e.JournalId).ToList(),
-            new TaskCompletionSource<PostingResult>(TaskCreationOptions.RunContinuationsAsynchronously));
-        await _queue.Writer.WriteAsync(pending, _stopping.Token);
-        return await pending.Done.Task;
+            new TaskCompletionSource<PostingResult>(TaskCreationOptions.RunContinuationsAsynchronously), span?.Context ?? default);
+        try
+        {
+            await _queue.Writer.WriteAsync(pending, _stopping.Token);
+            var result = await pending.Done.Task;
+            span?.SetTag("floorpay.ledger.result", result.ToString());
+            return result;
+        }
+        catch (Exception e)
+        {
+            span?.SetStatus(ActivityStatusCode.Error, e.Message);
+            throw;
+        }
     }
 
     /// <summary>Raised after a commit that gave these banks new instructions, with each bank's latest sequence (live push to subscribers).</summary>
@@ -122,6 +136,8 @@ public sealed class GroupCommitLedger : IPayoutLedger, IAsyncDisposable
 
     private async Task WriteLoopAsync()
     {
+        // The loop may have been started inside a call's span (a ledger created lazily): its commits must not join that trace.
+        Activity.Current = null;
         var batch = new List<Pending>(_options.MaxBatch);
         var reader = _queue.Reader;
         try
@@ -150,6 +166,7 @@ public sealed class GroupCommitLedger : IPayoutLedger, IAsyncDisposable
             batch = batch.Except(stale).ToList();
             if (batch.Count == 0) return;
         }
+        using var span = StartCommitSpan(batch);
         try
         {
             using var timeout = new CancellationTokenSource(_options.CommitTimeout);
@@ -204,10 +221,13 @@ public sealed class GroupCommitLedger : IPayoutLedger, IAsyncDisposable
                 candidates = candidates.Except(partial).ToList();
             }
             foreach (var p in conflicted) p.Done.TrySetResult(PostingResult.Conflict);
+            span?.SetTag("floorpay.ledger.attempts", attempts + 1);
+            span?.SetTag("floorpay.ledger.conflicted_units", conflicted.Count);
             if (commit is null) return;
             var inserted = commit.Inserted;
             var took = Stopwatch.GetElapsedTime(started);
             var entries = candidates.Sum(p => p.Entries.Count);
+            span?.SetTag("floorpay.ledger.entries", entries);
             if (took > SlowCommit)
                 _log?.LogWarning("slow ledger commit: {Entries} entries in {Milliseconds} ms (GC pauses so far {Pause} ms, gen2 collections {Gen2})",
                     entries, (int)took.TotalMilliseconds, (int)GC.GetTotalPauseDuration().TotalMilliseconds, GC.CollectionCount(2));
@@ -234,10 +254,24 @@ public sealed class GroupCommitLedger : IPayoutLedger, IAsyncDisposable
         }
         catch (Exception e)
         {
+            span?.SetStatus(ActivityStatusCode.Error, e.Message);
             FloorPayMeters.LedgerFailedBatches.Add(1);
             var failure = new LedgerUnavailableException("the payout ledger did not commit; nothing was written, retry with the same key", e);
             foreach (var p in batch) p.Done.TrySetException(failure);
         }
+    }
+
+    /// <summary>The commit's span: a trace of its own (it carries many calls), linked to the span of every call in it.</summary>
+    private Activity? StartCommitSpan(List<Pending> batch)
+    {
+        if (!FloorPayTracing.Source.HasListeners()) return null;
+        var links = new List<ActivityLink>(batch.Count);
+        foreach (var p in batch)
+            if (p.Caller != default) links.Add(new ActivityLink(p.Caller));
+        var span = FloorPayTracing.Source.StartActivity(FloorPayTracing.LedgerCommit, ActivityKind.Internal, parentContext: default, links: links);
+        span?.SetTag("db.system", _store is SqliteLedgerStore ? "sqlite" : "postgresql");
+        span?.SetTag("floorpay.ledger.units", batch.Count);
+        return span;
     }
 
     private const string UniqueViolation = "23505";
