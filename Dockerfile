@@ -26,6 +26,7 @@ COPY grains/FloorPay.Grains.Abstractions/FloorPay.Grains.Abstractions.csproj gra
 COPY grains/FloorPay.Grains/FloorPay.Grains.csproj grains/FloorPay.Grains/
 COPY gateway/FloorPay.Gateway/FloorPay.Gateway.csproj gateway/FloorPay.Gateway/
 COPY silo/FloorPay.Silo/FloorPay.Silo.csproj silo/FloorPay.Silo/
+COPY silo/FloorPay.AuditVerifier/FloorPay.AuditVerifier.csproj silo/FloorPay.AuditVerifier/
 RUN dotnet restore silo/FloorPay.Silo/FloorPay.Silo.csproj
 
 COPY grains/ grains/

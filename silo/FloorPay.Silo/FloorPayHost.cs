@@ -40,6 +40,9 @@ public static class FloorPayHost
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
         // Orleans' placement resilience logs two lines per new activation at Information: a surge's worth of noise.
         ["Logging:LogLevel:Polly"] = "Warning",
+        // gRPC logs every refused call ("Error status code ... raised") at Information: a surge's refusals, and with JSON
+        // logs each line carries its request's path, which for a refused JSON call holds the value that was refused.
+        ["Logging:LogLevel:Grpc"] = "Warning",
         ["FloorPay:Logging:Format"] = "text",
     };
 
@@ -87,6 +90,13 @@ public static class FloorPayHost
         builder.Services.AddValidated<CitizenRecordLimits>(config, "FloorPay:CitizenLimits", o => o.Problems());
         builder.Services.AddValidated<PaydayOptions>(config, "FloorPay:Payday", o => o.Problems());
         builder.Services.AddValidated<MetricsOptions>(config, "FloorPay:Metrics", o => o.Problems());
+        builder.Services.AddValidated<AuditTrail.AuditOptions>(config, "FloorPay:Audit", o => o.Problems());
+        // The audit trail's sealer: chains what the ledger committed and signs a checkpoint, on a timer (docs/audit-format.md).
+        var auditSigner = AuditTrail.AuditSigner.Configured(config, storage);
+        if (auditSigner is not null) builder.Services.AddSingleton(auditSigner);
+        builder.Services.AddSingleton(sp => new AuditTrail.AuditSeal(storage, sp.GetService<AuditTrail.AuditSigner>(),
+            sp.GetKeyedService<TimeProvider>(FloorPayTime.Key) ?? TimeProvider.System, sp.GetRequiredService<AuditTrail.AuditOptions>().Lookback));
+        builder.Services.AddHostedService<AuditTrail.AuditSealer>();
         if (drill is not null) builder.Services.AddKeyedSingleton<TimeProvider>(FloorPayTime.Key, drill);
         builder.Services.AddFloorPayGrainServices(policies);
         builder.Services.AddFloorPayLedger(storage, config.GetSection("FloorPay:Ledger").Get<LedgerOptions>());
@@ -178,6 +188,8 @@ public static class FloorPayHost
         try
         {
             await StoredSettings.WriteAsync(storage, app.Services.GetRequiredService<PayoutAccountOptions>());
+            if (app.Services.GetService<AuditTrail.AuditSigner>() is null)
+                app.Logger.LogWarning("no audit signing key (FloorPay:Audit:SigningKeyFile): checkpoints are written unsigned and fail verification");
             if (drill is not null)
                 app.Logger.LogWarning("drill clock: this node's time is moved by {Offset} (FloorPay:Clock:Offset)", drill.Offset);
             // The management listener serves metrics and HTTP health and nothing else; the API ports never serve them (they

@@ -15,6 +15,18 @@ if (args.Length > 0 && args[0] == "migrate")
     return 0;
 }
 
+if (args.Length > 0 && args[0] == "audit")
+{
+    // `FloorPay.Silo audit export --out DIR` / `audit verify DIR [--public-key FILE]` (docs/audit-format.md).
+    var config = new ConfigurationBuilder()
+        .AddInMemoryCollection(FloorPayHost.Defaults)
+        .AddJsonFile("appsettings.json", optional: true)
+        .AddEnvironmentVariables()
+        .AddCommandLine(args.Where(a => a.StartsWith("--FloorPay:", StringComparison.Ordinal)).ToArray())
+        .Build();
+    return await FloorPay.Silo.AuditTrail.AuditCommand.RunAsync(args[1..].Where(a => !a.StartsWith("--FloorPay:", StringComparison.Ordinal)).ToArray(), config);
+}
+
 if (args.Length > 0 && args[0] == "reconcile") return await ReconcileCommand.RunAsync(args[1..]);
 
 var app = await FloorPayHost.BuildAsync(args);

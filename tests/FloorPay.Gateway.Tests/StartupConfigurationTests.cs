@@ -14,6 +14,8 @@ public sealed class StartupConfigurationTests
     [InlineData("FloorPay:Tracing:SampleRatio", "1.5", "FloorPay:Tracing: SampleRatio must be between 0 and 1")]
     [InlineData("FloorPay:Tracing:OtlpEndpoint", "collector:4317", "FloorPay:Tracing: OtlpEndpoint must be an absolute http or https address")]
     [InlineData("FloorPay:Tracing:OtlpProtocol", "udp", "FloorPay:Tracing: OtlpProtocol must be grpc or http/protobuf")]
+    [InlineData("FloorPay:Audit:Lookback", "00:00:00", "FloorPay:Audit: Lookback must be positive")]
+    [InlineData("FloorPay:Audit:SigningKeyFile", "/nonexistent/key.pem", "FloorPay:Audit: SigningKeyFile '/nonexistent/key.pem' does not exist")]
     public async Task A_node_with_an_unusable_setting_refuses_to_start_and_says_which(string key, string value, string expected)
     {
         var e = await Assert.ThrowsAsync<OptionsValidationException>(() =>

@@ -25,8 +25,9 @@ public sealed class MigrationTests
             Assert.StartsWith($"-- {m.Version:D3}: {m.Description}", m.Sqlite);
             Assert.StartsWith($"-- {m.Version:D3}: {m.Description}", m.PostgreSql);
         });
-        // The files are what the store runs: the latest versions (fraud flags, envelopes, policy) are among them.
-        Assert.Contains("CREATE TABLE floorpay_policy_versions", SchemaMigrations.All[^1].PostgreSql);
+        // The files are what the store runs: the latest versions (policy, the audit trail) are among them.
+        Assert.Contains(SchemaMigrations.All, m => m.PostgreSql.Contains("CREATE TABLE floorpay_policy_versions", StringComparison.Ordinal));
+        Assert.Contains("CREATE TABLE floorpay_audit_chain", SchemaMigrations.All[^1].PostgreSql);
     }
 
     [Fact]

@@ -9,7 +9,7 @@ public sealed class AppealsService(IGrainFactory grains, PolicyBook policies) : 
     {
         var caller = context.Require(ParticipantRole.Bank, ParticipantRole.Reviewer);
         var key = Check.Id(request.IdempotencyKey, "idempotency_key");
-        var citizenId = Check.Id(request.CitizenId, "citizen_id");
+        var citizenId = Check.CitizenId(request.CitizenId);
         if (string.IsNullOrEmpty(request.DecisionId) || request.DecisionId.Length > 200 || request.DecisionId.Any(char.IsControl))
             throw Check.Invalid("decision_id must be 1-200 printable characters");
         if (!AppealGrounds.All.Contains(request.Ground)) throw Check.Invalid($"ground must be one of: {string.Join(", ", AppealGrounds.All)}");
@@ -24,7 +24,7 @@ public sealed class AppealsService(IGrainFactory grains, PolicyBook policies) : 
     {
         var reviewer = context.Require(ParticipantRole.Reviewer);
         var key = Check.Id(request.IdempotencyKey, "idempotency_key");
-        var citizenId = Check.Id(request.CitizenId, "citizen_id");
+        var citizenId = Check.CitizenId(request.CitizenId);
         if (string.IsNullOrEmpty(request.AppealId) || request.AppealId.Length > 200) throw Check.Invalid("appeal_id must be 1-200 characters");
         var outcome = request.Outcome switch
         {
@@ -34,6 +34,7 @@ public sealed class AppealsService(IGrainFactory grains, PolicyBook policies) : 
         };
         var reason = request.Reason.Trim();
         if (reason.Length is 0 or > 500 || reason.Any(char.IsControl)) throw Check.Invalid("reason must be 1-500 printable characters");
+        Check.FreeText(reason, "reason");
         var amount = request.CorrectiveAmount is null || request.CorrectiveAmount.MinorUnits == 0
             ? 0
             : Check.Amount(request.CorrectiveAmount, policies.Currency, "corrective_amount");
@@ -47,7 +48,7 @@ public sealed class AppealsService(IGrainFactory grains, PolicyBook policies) : 
     {
         var reviewer = context.Require(ParticipantRole.Reviewer);
         var key = Check.Id(request.IdempotencyKey, "idempotency_key");
-        var citizenId = Check.Id(request.CitizenId, "citizen_id");
+        var citizenId = Check.CitizenId(request.CitizenId);
         if (string.IsNullOrEmpty(request.AppealId) || request.AppealId.Length > 200) throw Check.Invalid("appeal_id must be 1-200 characters");
 
         var appeal = (await grains.Citizen(citizenId)

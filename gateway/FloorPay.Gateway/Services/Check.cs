@@ -12,6 +12,24 @@ internal static class Check
     public static string Id(string? value, string field) =>
         Identifier.IsValid(value) ? value! : throw Invalid($"{field} must be 1-{Identifier.MaxLength} characters of [A-Za-z0-9._:-]");
 
+    /// <summary>A citizen id: an id that is a pseudonym, not a number or an IBAN that identifies the person (docs/security.md).</summary>
+    public static string CitizenId(string? value, string field = "citizen_id") => Pseudonym(Id(value, field), field, "pseudonymous citizen ids");
+
+    /// <summary>A bank's account token: an id that stands for the account, not the account number or IBAN itself.</summary>
+    public static string AccountToken(string? value, string field) => Pseudonym(Id(value, field), field, "account tokens, never account numbers");
+
+    /// <summary>Free text a person writes (a resolution's reason): no national id, account number, IBAN or e-mail address.</summary>
+    public static string FreeText(string value, string field) =>
+        PersonalData.InText(value) is { } found
+            ? throw Invalid($"{field} contains what looks like {found}; FloorPay stores no personal data (docs/security.md)")
+            : value;
+
+    // The refusal names the shape, never the value: refusals are logged and counted, and the value is what must not be kept.
+    private static string Pseudonym(string id, string field, string what) =>
+        PersonalData.InIdentifier(id) is { } found
+            ? throw Invalid($"{field} looks like {found}; FloorPay stores {what} (docs/security.md)")
+            : id;
+
     public static string? OptionalPeriod(string? value, PeriodClock clock, string field = "period")
     {
         if (string.IsNullOrEmpty(value)) return null;

@@ -24,7 +24,7 @@ public sealed class CitizensService(IGrainFactory grains, FloorPayTopology topol
     public override async Task<Statement> GetStatement(GetStatementRequest request, ServerCallContext context)
     {
         var caller = context.Require(ParticipantRole.Bank, ParticipantRole.Reviewer);
-        var citizenId = Check.Id(request.CitizenId, "citizen_id");
+        var citizenId = Check.CitizenId(request.CitizenId);
         if (!System.Enum.IsDefined(request.PayoutKind)) throw Check.Invalid($"payout_kind {(int)request.PayoutKind} is not a known payout kind");
 
         var s = (await grains.Citizen(citizenId).GetStatement(new StatementQuery(caller.BankId))).Value();
@@ -65,9 +65,9 @@ public sealed class CitizensService(IGrainFactory grains, FloorPayTopology topol
     public override async Task<AccountChange> ChangePayoutAccount(ChangePayoutAccountRequest request, ServerCallContext context)
     {
         var bank = context.Require(ParticipantRole.Bank);
-        var citizenId = Check.Id(request.CitizenId, "citizen_id");
+        var citizenId = Check.CitizenId(request.CitizenId);
         if (request.Account is null) throw Check.Invalid("account is required");
-        var account = new Grains.PayoutAccount(Check.Id(request.Account.BankId, "account.bank_id"), Check.Id(request.Account.AccountToken, "account.account_token"));
+        var account = new Grains.PayoutAccount(Check.Id(request.Account.BankId, "account.bank_id"), Check.AccountToken(request.Account.AccountToken, "account.account_token"));
         var key = Check.Id(request.IdempotencyKey, "idempotency_key");
         if (account.BankId != bank.BankId)
             throw new RpcException(new Status(StatusCode.PermissionDenied, "a bank can move payouts only to an account it holds"));
@@ -78,7 +78,7 @@ public sealed class CitizensService(IGrainFactory grains, FloorPayTopology topol
     public override async Task<AccountRelease> ReleaseAccountHolder(ReleaseAccountHolderRequest request, ServerCallContext context)
     {
         var bank = context.Require(ParticipantRole.Bank);
-        var citizenId = Check.Id(request.CitizenId, "citizen_id");
+        var citizenId = Check.CitizenId(request.CitizenId);
         var toBank = Check.Id(request.ToBankId, "to_bank_id");
         var key = Check.Id(request.IdempotencyKey, "idempotency_key");
         var r = (await grains.Citizen(citizenId).ReleaseAccountHolder(new ReleaseAccountCommand(toBank, key, bank.BankId!))).Value();

@@ -9,7 +9,7 @@ public sealed class ContributionsService(IGrainFactory grains, PeriodClock clock
     {
         var platform = context.Require(ParticipantRole.ContributionPlatform);
         var key = Check.Id(request.IdempotencyKey, "idempotency_key");
-        var citizenId = Check.Id(request.CitizenId, "citizen_id");
+        var citizenId = Check.CitizenId(request.CitizenId);
         var period = Check.OptionalPeriod(request.Period, clock);
         var policy = policies.For(period is null ? clock.Current : Period.Parse(period, clock.Length));
         if (!policy.ContributionCategories.Contains(request.Category))
@@ -24,7 +24,7 @@ public sealed class ContributionsService(IGrainFactory grains, PeriodClock clock
     {
         var reviewer = context.Require(ParticipantRole.Reviewer);
         var key = Check.Id(request.IdempotencyKey, "idempotency_key");
-        var citizenId = Check.Id(request.CitizenId, "citizen_id");
+        var citizenId = Check.CitizenId(request.CitizenId);
         var policy = policies.For(clock.Current);
         if (!policy.ExemptionCategories.Contains(request.Category))
             throw Check.Invalid($"category must be one of: {string.Join(", ", policy.ExemptionCategories)}");

@@ -17,7 +17,7 @@ public sealed class PayoutsService(IGrainFactory grains, PeriodClock clock) : Pa
     {
         var bank = context.Require(ParticipantRole.Bank);
         var key = Check.Id(request.IdempotencyKey, "idempotency_key");
-        var citizenId = Check.Id(request.CitizenId, "citizen_id");
+        var citizenId = Check.CitizenId(request.CitizenId);
         var receipt = (await grains.Citizen(citizenId)
             .ClaimDividends(new ClaimDividendsCommand(key, bank.BankId!))).Value();
         return ProtoMapping.Receipt(receipt);

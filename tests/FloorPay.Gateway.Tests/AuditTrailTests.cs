@@ -1,0 +1,168 @@
+using System.Data.Common;
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace FloorPay.Gateway.Tests;
+
+/// <summary>
+/// The hash-chained audit trail through its public interface: a node seals what it commits, `audit export` writes it
+/// out, `audit verify` (the independent verifier) passes an untampered export with reconciliation's totals and names
+/// each entry an operator edited, deleted, inserted or reordered directly in the database.
+/// </summary>
+public sealed class AuditTrailTests
+{
+    private static string SiloDll
+    {
+        get
+        {
+            var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // .../bin/<Configuration>/net10.0/
+            var dll = Path.Combine(KubernetesManifestTests.RepositoryRoot, "silo", "FloorPay.Silo", "bin", configuration, "net10.0", "FloorPay.Silo.dll");
+            return File.Exists(dll) ? dll : throw new FileNotFoundException("build the solution first", dll);
+        }
+    }
+
+    private static async Task<(int ExitCode, string Output)> Cli(IEnumerable<string> args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(SiloDll);
+        foreach (var a in args) start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output + await error);
+    }
+
+    [Theory]
+    [InlineData("Sqlite")]
+    [InlineData("PostgreSql")]
+    public async Task Verify_passes_an_untampered_export_and_names_each_entry_edited_deleted_inserted_or_reordered_in_the_database(string provider)
+    {
+        var work = FloorPayServer.NewDataDirectory();
+        var dataDirectory = Path.Combine(work, "data");
+        using var signingKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var keyFile = Path.Combine(work, "signing-key.pem");
+        await File.WriteAllTextAsync(keyFile, signingKey.ExportPkcs8PrivateKeyPem());
+        var publicKeyFile = Path.Combine(work, "public-key.pem"); // the auditor's own copy, not the one in the export
+        await File.WriteAllTextAsync(publicKeyFile, signingKey.ExportSubjectPublicKeyInfoPem());
+        var settings = new Dictionary<string, string?>
+        {
+            ["FloorPay:Storage:Provider"] = provider,
+            ["FloorPay:Storage:DataDirectory"] = dataDirectory,
+            ["FloorPay:Audit:SigningKeyFile"] = keyFile,
+        };
+        if (provider == "PostgreSql") settings["FloorPay:Storage:ConnectionString"] = await TestPostgres.NewDatabaseAsync();
+
+        // A node pays, records contributions and an appeal; it seals on its timer and once more as it stops.
+        string[] payouts;
+        string[] contributions;
+        ReconciliationReport reconciled;
+        await using (var server = await FloorPayServer.StartAsync(dataDirectory, b => b.Configuration.AddInMemoryCollection(settings)))
+        {
+            var enrolled = new List<EnrollResponse>();
+            for (var i = 0; i < 6; i++) enrolled.Add((await Steps.Retrying(() => server.EnrollNewCitizen(region: i % 2 == 0 ? "R-NORTH" : "R-EAST"))).Response);
+            payouts = enrolled.Select(e => e.FirstPayout.PayoutId).ToArray();
+            var platform = server.As(ApiKeys.Platform).Contributions;
+            contributions = new string[2];
+            for (var i = 0; i < 2; i++)
+                contributions[i] = (await Steps.Retrying(() => platform.RecordContributionAsync(Requests.Contribution(enrolled[i].CitizenId)).ResponseAsync)).ContributionId;
+            await Steps.Retrying(() => server.As(ApiKeys.BankA).Appeals.FileAppealAsync(new FileAppealRequest
+            {
+                IdempotencyKey = Ids.Key("appeal"), CitizenId = enrolled[0].CitizenId, DecisionId = payouts[0], Ground = "amount-wrong",
+            }).ResponseAsync);
+            reconciled = await server.As(ApiKeys.Auditor).Audit.ReconcileAsync(new ReconcileRequest()).ResponseAsync;
+            Assert.True(reconciled.Passed);
+            await server.StopAsync();
+        }
+
+        var store = settings.Where(s => s.Value is not null).Select(s => $"--{s.Key}={s.Value}").ToArray();
+        var round = 0;
+        async Task<(int ExitCode, string Output)> ExportAndVerify(string? publicKey = null)
+        {
+            var directory = Path.Combine(work, $"export-{++round}");
+            var export = await Cli(["audit", "export", "--out", directory, .. store]);
+            Assert.True(export.ExitCode == 0, export.Output);
+            return await Cli(["audit", "verify", directory, "--public-key", publicKey ?? publicKeyFile]);
+        }
+
+        var clean = await ExportAndVerify();
+        Assert.True(clean.ExitCode == 0, clean.Output);
+        Assert.Contains("PASSED", clean.Output);
+        // The verifier's totals, from the entries alone, are reconciliation's.
+        Assert.Contains($"payouts: {reconciled.Payouts}, paid {reconciled.TotalPaid.MinorUnits} minor units", clean.Output);
+        Assert.Contains("region R-NORTH: 3 payouts", clean.Output);
+        Assert.Contains("3 enrollments", clean.Output);
+
+        // Signed by another key, the checkpoints do not verify.
+        using (var other = ECDsa.Create(ECCurve.NamedCurves.nistP256))
+        {
+            var otherKey = Path.Combine(work, "other-public-key.pem");
+            await File.WriteAllTextAsync(otherKey, other.ExportSubjectPublicKeyInfoPem());
+            var forged = await ExportAndVerify(otherKey);
+            Assert.Equal(1, forged.ExitCode);
+            Assert.Contains("signature does not verify", forged.Output);
+        }
+
+        // An operator who owns the database drops its append-only rules, then edits history. Each change is named.
+        await using var db = await OpenAsync(provider, settings);
+        if (provider == "Sqlite")
+            foreach (var trigger in await ReadAsync(db, "SELECT name FROM sqlite_master WHERE type = 'trigger'"))
+                await ExecuteAsync(db, $"DROP TRIGGER \"{trigger}\"");
+        else
+            await ExecuteAsync(db, "ALTER TABLE floorpay_payouts DISABLE TRIGGER USER; ALTER TABLE floorpay_contributions DISABLE TRIGGER USER");
+
+        await ExecuteAsync(db, $"UPDATE floorpay_payouts SET amount = amount + 100 WHERE payout_id = '{payouts[1]}'");
+        var edited = await ExportAndVerify();
+        Assert.Equal(1, edited.ExitCode);
+        Assert.Contains($"FAILED: 1 finding(s); first: edited: floorpay_payouts {payouts[1]}", edited.Output);
+
+        await ExecuteAsync(db, $"DELETE FROM floorpay_contributions WHERE contribution_id = '{contributions[1]}'");
+        var deleted = await ExportAndVerify();
+        Assert.Contains($"deleted: floorpay_contributions {contributions[1]}", deleted.Output);
+
+        // Inserted into history: a contribution dated a day before the one it copies, in no chain.
+        await ExecuteAsync(db, "INSERT INTO floorpay_contributions (contribution_id, citizen_id, category, minutes, period, platform_id, reason_code, " +
+                               "idempotency_key, fingerprint, recorded_at_ticks) SELECT 'forged-1', citizen_id, category, minutes, period, platform_id, " +
+                               $"reason_code, 'forged-key', fingerprint, recorded_at_ticks - 864000000000 FROM floorpay_contributions WHERE contribution_id = '{contributions[0]}'");
+        var inserted = await ExportAndVerify();
+        Assert.Contains("inserted: floorpay_contributions forged-1", inserted.Output);
+
+        // Reordered: the payouts chain's records 2 and 3 swap places.
+        var second = (await ReadAsync(db, "SELECT entry_key FROM floorpay_audit_chain WHERE chain_id = 'floorpay_payouts' AND seq = 3")).Single();
+        await ExecuteAsync(db, "UPDATE floorpay_audit_chain SET seq = -1 WHERE chain_id = 'floorpay_payouts' AND seq = 2");
+        await ExecuteAsync(db, "UPDATE floorpay_audit_chain SET seq = 2 WHERE chain_id = 'floorpay_payouts' AND seq = 3");
+        await ExecuteAsync(db, "UPDATE floorpay_audit_chain SET seq = 3 WHERE chain_id = 'floorpay_payouts' AND seq = -1");
+        var reordered = await ExportAndVerify();
+        Assert.Contains($"reordered: floorpay_payouts {second}", reordered.Output);
+        Assert.Equal(1, reordered.ExitCode);
+    }
+
+    private static async Task<DbConnection> OpenAsync(string provider, Dictionary<string, string?> settings)
+    {
+        DbConnection connection = provider == "Sqlite"
+            ? new SqliteConnection($"Data Source={Path.Combine(settings["FloorPay:Storage:DataDirectory"]!, "floorpay.db")};Pooling=False")
+            : new NpgsqlConnection(settings["FloorPay:Storage:ConnectionString"]);
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    private static async Task ExecuteAsync(DbConnection connection, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<List<string>> ReadAsync(DbConnection connection, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await using var reader = await command.ExecuteReaderAsync();
+        var values = new List<string>();
+        while (await reader.ReadAsync()) values.Add(reader.GetString(0));
+        return values;
+    }
+}
