@@ -17,10 +17,27 @@ public sealed record InflowReceipt(
     [property: Id(5)] DateTimeOffset RecordedAt,
     [property: Id(6)] bool Replayed);
 
+/// <param name="ProposedBy">The treasury participant declaring: above the approval threshold, its declaration is a proposal.</param>
 [GenerateSerializer, Immutable, Alias("floorpay.DeclareDividendCommand")]
 public sealed record DeclareDividendCommand(
     [property: Id(0)] string IdempotencyKey,
-    [property: Id(1)] long TotalAmount);
+    [property: Id(1)] long TotalAmount,
+    [property: Id(2)] string ProposedBy = "");
+
+/// <summary>A second treasury participant's approval of a proposed dividend: it is then declared.</summary>
+[GenerateSerializer, Immutable, Alias("floorpay.ApproveDividendCommand")]
+public sealed record ApproveDividendCommand(
+    [property: Id(0)] string IdempotencyKey,
+    [property: Id(1)] string ProposalId,
+    [property: Id(2)] string ApprovedBy);
+
+/// <summary>A dividend proposed above the approval threshold, waiting for a second participant until it expires.</summary>
+[GenerateSerializer, Immutable, Alias("floorpay.DividendProposalInfo")]
+public sealed record DividendProposalInfo(
+    [property: Id(0)] string ProposalId,
+    [property: Id(1)] string ProposedBy,
+    [property: Id(2)] DateTimeOffset ExpiresAt,
+    [property: Id(3)] string? ApprovedBy);
 
 [GenerateSerializer, Immutable, Alias("floorpay.DividendReceipt")]
 public sealed record DividendReceipt(
@@ -34,7 +51,12 @@ public sealed record DividendReceipt(
     [property: Id(7)] bool Replayed,
     [property: Id(8)] DateTimeOffset EligibleBefore,
     [property: Id(9)] bool Final,
-    [property: Id(10)] DateTimeOffset FinalizesAt);
+    [property: Id(10)] DateTimeOffset FinalizesAt,
+    [property: Id(11)] DividendProposalInfo? Proposal = null)
+{
+    /// <summary>A proposal not approved yet: nothing is declared (no sequence, no cutoff).</summary>
+    public bool AwaitsApproval => Proposal is { ApprovedBy: null };
+}
 
 /// <summary>A declared dividend as citizens need it to compute accrual.</summary>
 [GenerateSerializer, Immutable, Alias("floorpay.DividendPoint")]

@@ -17,6 +17,13 @@ public interface IFundGrain : IGrainWithStringKey
     [Alias("DeclareDividend")]
     Task<Outcome<DividendReceipt>> DeclareDividend(DeclareDividendCommand command);
 
+    /// <summary>
+    /// Approves a proposed dividend (one above <c>FloorPay:Dividends:ApprovalThreshold</c>) by a participant other than its
+    /// proposer, before it expires: it is then declared as <see cref="DeclareDividend"/> would, and resent, returns it.
+    /// </summary>
+    [Alias("ApproveDividend")]
+    Task<Outcome<DividendReceipt>> ApproveDividend(ApproveDividendCommand command);
+
     [Alias("GetSummary"), ReadOnly]
     Task<FundSummary> GetSummary();
 

@@ -17,6 +17,15 @@ public sealed class DividendOptions
     /// </summary>
     public string[] InflowSources { get; set; } = [];
 
+    /// <summary>
+    /// A dividend above this total (minor units) takes two treasury participants: one proposes, another approves
+    /// (DESIGN: no single hand on the big levers). 0 means every dividend does.
+    /// </summary>
+    public long ApprovalThreshold { get; set; } = 10_000_000_000;
+
+    /// <summary>How long a proposed dividend waits for its approval before it expires unapproved.</summary>
+    public TimeSpan ProposalLifetime { get; set; } = TimeSpan.FromHours(24);
+
     public IReadOnlyList<string> EffectiveInflowSources => InflowSources.Length > 0 ? InflowSources : ["ai-dividend-levy"];
 
     /// <summary>What makes this configuration unusable; empty when it is valid.</summary>
@@ -24,5 +33,7 @@ public sealed class DividendOptions
     {
         if (EligibilityGrace < TimeSpan.Zero) yield return "EligibilityGrace cannot be negative";
         if (InflowSources.Any(string.IsNullOrWhiteSpace)) yield return "InflowSources cannot hold an empty name";
+        if (ApprovalThreshold < 0) yield return "ApprovalThreshold cannot be negative";
+        if (ProposalLifetime <= TimeSpan.Zero) yield return "ProposalLifetime must be positive";
     }
 }

@@ -62,19 +62,75 @@ public sealed class FundGrain(
         if (S.IdempotencyKeys.TryGetValue(command.IdempotencyKey, out var used))
         {
             if (used.Fingerprint != fingerprint) return KeyReused<DividendReceipt>(command.IdempotencyKey);
-            if (S.Pending is { } waiting && waiting.IdempotencyKey == command.IdempotencyKey)
-                return Outcome<DividendReceipt>.Ok(PendingReceipt(waiting));
-            return Outcome<DividendReceipt>.Ok(ToReceipt(S.Declarations.First(d => Key(d.Sequence) == used.ResultId), true));
+            if (S.Proposals.Find(p => p.ProposalId == used.ResultId) is { } proposed) return Outcome<DividendReceipt>.Ok(ProposalReceipt(proposed, true));
+            return Outcome<DividendReceipt>.Ok(DeclarationReceipt(used.ResultId, replayed: true));
         }
         if (command.TotalAmount <= 0) return Outcome<DividendReceipt>.Refused(RejectionKind.InvalidArgument, "a dividend must be positive");
-        if (S.Pending is { } pending)
-            return Outcome<DividendReceipt>.Refused(RejectionKind.FailedPrecondition,
-                $"dividend {pending.Sequence} is being finalized until {pending.FinalizesAt:O}; declare again after that");
-        var available = AvailableForDividends();
-        if (!DividendFunding.CanDeclare(command.TotalAmount, available))
-            return Outcome<DividendReceipt>.Refused(RejectionKind.FailedPrecondition,
-                $"a dividend of {command.TotalAmount} exceeds the {available} available for distribution (AI-dividend inflows received, less what earlier dividends distributed)");
+        if (command.TotalAmount > dividendOptions.ApprovalThreshold)
+        {
+            if (Unfunded(command.TotalAmount) is { } unfundedProposal) return unfundedProposal;
+            // One participant's word is not enough for this much money: a proposal, declared only once another approves.
+            var proposal = new DividendProposal
+            {
+                ProposalId = $"{this.GetPrimaryKeyString()}:proposal:{S.Proposals.Count + 1}",
+                Total = command.TotalAmount,
+                ProposedBy = command.ProposedBy,
+                ProposedAt = clock.Now,
+                ExpiresAt = clock.Now + dividendOptions.ProposalLifetime,
+            };
+            S.Proposals.Add(proposal);
+            S.IdempotencyKeys[command.IdempotencyKey] = new() { Fingerprint = fingerprint, ResultId = proposal.ProposalId };
+            await state.WriteOrReloadAsync();
+            return Outcome<DividendReceipt>.Ok(ProposalReceipt(proposal, false));
+        }
+        if (S.Pending is { } pending) return Busy(pending);
+        if (Unfunded(command.TotalAmount) is { } unfunded) return unfunded;
+        return Outcome<DividendReceipt>.Ok(await StartDeclarationAsync(command.TotalAmount, command.IdempotencyKey, fingerprint));
+    }
 
+    public async Task<Outcome<DividendReceipt>> ApproveDividend(ApproveDividendCommand command)
+    {
+        await FinalizeIfDueAsync();
+        var fingerprint = Fingerprint.Of("approve-dividend", command.ProposalId);
+        if (S.IdempotencyKeys.TryGetValue(command.IdempotencyKey, out var used))
+            return used.Fingerprint != fingerprint
+                ? KeyReused<DividendReceipt>(command.IdempotencyKey)
+                : Outcome<DividendReceipt>.Ok(DeclarationReceipt(used.ResultId, replayed: true));
+        if (S.Proposals.Find(p => p.ProposalId == command.ProposalId) is not { } proposal)
+            return Outcome<DividendReceipt>.Refused(RejectionKind.NotFound, $"no dividend proposal '{command.ProposalId}'");
+        if (proposal.ApprovedBy is not null)
+            return Outcome<DividendReceipt>.Refused(RejectionKind.AlreadyExists,
+                $"proposal {proposal.ProposalId} was already approved by {proposal.ApprovedBy} as dividend {proposal.Sequence}");
+        if (command.ApprovedBy == proposal.ProposedBy)
+            return Outcome<DividendReceipt>.Refused(RejectionKind.PermissionDenied, "a dividend's proposer cannot approve it: a second participant must");
+        if (clock.Now >= proposal.ExpiresAt)
+            return Outcome<DividendReceipt>.Refused(RejectionKind.FailedPrecondition,
+                $"proposal {proposal.ProposalId} expired unapproved at {proposal.ExpiresAt:O}; propose it again");
+        if (S.Pending is { } pending) return Busy(pending);
+        if (Unfunded(proposal.Total) is { } unfunded) return unfunded;
+        proposal.ApprovedBy = command.ApprovedBy;
+        proposal.ApprovedAt = clock.Now;
+        proposal.Sequence = S.Declarations.Count + 1;
+        var receipt = await StartDeclarationAsync(proposal.Total, command.IdempotencyKey, fingerprint);
+        return Outcome<DividendReceipt>.Ok(receipt with { Proposal = Info(proposal) });
+    }
+
+    private Outcome<DividendReceipt>? Unfunded(long total)
+    {
+        var available = AvailableForDividends();
+        return DividendFunding.CanDeclare(total, available)
+            ? null
+            : Outcome<DividendReceipt>.Refused(RejectionKind.FailedPrecondition,
+                $"a dividend of {total} exceeds the {available} available for distribution (AI-dividend inflows received, less what earlier dividends distributed)");
+    }
+
+    private static Outcome<DividendReceipt> Busy(PendingDividend pending) =>
+        Outcome<DividendReceipt>.Refused(RejectionKind.FailedPrecondition,
+            $"dividend {pending.Sequence} is being finalized until {pending.FinalizesAt:O}; declare again after that");
+
+    /// <summary>Fixes the cutoff of a new declaration and waits a grace for its eligible count (the finalization timer).</summary>
+    private async Task<DividendReceipt> StartDeclarationAsync(long total, string idempotencyKey, string fingerprint)
+    {
         // Eligible: enrolled before the next whole second. The share is fixed a grace later, counting the enrollments
         // before the cutoff in the ledger once all of them have either committed or failed.
         var now = clock.Now;
@@ -85,17 +141,32 @@ public sealed class FundGrain(
         S.Pending = new PendingDividend
         {
             Sequence = sequence,
-            IdempotencyKey = command.IdempotencyKey,
-            Total = command.TotalAmount,
+            IdempotencyKey = idempotencyKey,
+            Total = total,
             EligibleBefore = cutoff,
             FinalizesAt = cutoff + dividendOptions.EligibilityGrace,
             SealId = $"{this.GetPrimaryKeyString()}:{sequence}:{Guid.NewGuid():N}",
         };
-        S.IdempotencyKeys[command.IdempotencyKey] = new() { Fingerprint = fingerprint, ResultId = Key(sequence) };
+        S.IdempotencyKeys[idempotencyKey] = new() { Fingerprint = fingerprint, ResultId = Key(sequence) };
         await state.WriteOrReloadAsync();
         ScheduleFinalization();
-        return Outcome<DividendReceipt>.Ok(PendingReceipt(S.Pending));
+        return PendingReceipt(S.Pending);
     }
+
+    /// <summary>The declaration a key made, pending or final, with its proposal when it was approved from one.</summary>
+    private DividendReceipt DeclarationReceipt(string sequenceKey, bool replayed)
+    {
+        var proposal = S.Proposals.Find(p => p.ApprovedBy is not null && Key(p.Sequence) == sequenceKey);
+        var receipt = S.Pending is { } waiting && Key(waiting.Sequence) == sequenceKey
+            ? PendingReceipt(waiting)
+            : ToReceipt(S.Declarations.First(d => Key(d.Sequence) == sequenceKey), replayed);
+        return proposal is null ? receipt : receipt with { Proposal = Info(proposal) };
+    }
+
+    private static DividendProposalInfo Info(DividendProposal p) => new(p.ProposalId, p.ProposedBy, p.ExpiresAt, p.ApprovedBy);
+
+    private static DividendReceipt ProposalReceipt(DividendProposal p, bool replayed) =>
+        new(p.Sequence, p.Total, 0, 0, 0, 0, default, replayed, default, Final: false, default, Info(p));
 
     public async Task<FundSummary> GetSummary()
     {

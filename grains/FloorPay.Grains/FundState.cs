@@ -9,6 +9,22 @@ public sealed class FundState
     [Id(5)] public List<InflowRecord> InflowLog { get; set; } = [];
     [Id(6)] public Dictionary<string, IdempotencyEntry> IdempotencyKeys { get; set; } = [];
     [Id(11)] public PendingDividend? Pending { get; set; }
+    [Id(12)] public List<DividendProposal> Proposals { get; set; } = [];
+}
+
+/// <summary>A dividend above the approval threshold: proposed by one treasury participant, declared when a second approves.</summary>
+[GenerateSerializer, Alias("floorpay.DividendProposal")]
+public sealed class DividendProposal
+{
+    [Id(0)] public string ProposalId { get; set; } = "";
+    [Id(1)] public long Total { get; set; }
+    [Id(2)] public string ProposedBy { get; set; } = "";
+    [Id(3)] public DateTimeOffset ProposedAt { get; set; }
+    [Id(4)] public DateTimeOffset ExpiresAt { get; set; }
+    [Id(5)] public string? ApprovedBy { get; set; }
+    [Id(6)] public DateTimeOffset? ApprovedAt { get; set; }
+    /// <summary>The declaration the approval made.</summary>
+    [Id(7)] public int Sequence { get; set; }
 }
 
 [GenerateSerializer, Alias("floorpay.InflowRecord")]

@@ -7,6 +7,7 @@ public static class ApiKeys
     public const string BankB = "dev-bank-b";
     public const string Platform = "dev-platform";
     public const string Treasury = "dev-treasury";
+    public const string SecondTreasury = "dev-treasury-2";
     public const string Reviewer = "dev-reviewer";
     public const string SecondReviewer = "dev-reviewer-2";
     public const string Auditor = "dev-auditor";

@@ -13,6 +13,7 @@ public sealed class ParticipantDirectory
         new() { Id = "bank-b", Role = "bank", BankId = "bank-b", ApiKey = "dev-bank-b" },
         new() { Id = "platform", Role = "contribution-platform", ApiKey = "dev-platform" },
         new() { Id = "treasury", Role = "treasury", ApiKey = "dev-treasury" },
+        new() { Id = "treasury-2", Role = "treasury", ApiKey = "dev-treasury-2" },
         new() { Id = "reviewer", Role = "reviewer", ApiKey = "dev-reviewer" },
         new() { Id = "reviewer-2", Role = "reviewer", ApiKey = "dev-reviewer-2" },
         new() { Id = "auditor", Role = "auditor", ApiKey = "dev-auditor" },

@@ -35,23 +35,37 @@ public sealed class FundsService(IGrainFactory grains, FloorPayTopology topology
 
     public override async Task<V1.DividendDeclaration> DeclareDividend(DeclareDividendRequest request, ServerCallContext context)
     {
-        context.Require(ParticipantRole.Treasury);
+        var treasury = context.Require(ParticipantRole.Treasury);
         var key = Check.Id(request.IdempotencyKey, "idempotency_key");
         var fundId = Check.Fund(request.FundId, topology);
         var total = Check.Amount(request.Total, policies.Currency, "total");
         var fund = grains.GetGrain<IFundGrain>(fundId);
-        var command = new DeclareDividendCommand(key, total);
-        var first = (await fund.DeclareDividend(command)).Value();
+        return await DeclarationAsync(() => fund.DeclareDividend(new DeclareDividendCommand(key, total, treasury.Id)), context);
+    }
+
+    public override async Task<V1.DividendDeclaration> ApproveDividend(ApproveDividendRequest request, ServerCallContext context)
+    {
+        var treasury = context.Require(ParticipantRole.Treasury);
+        var key = Check.Id(request.IdempotencyKey, "idempotency_key");
+        var fundId = Check.Fund(request.FundId, topology);
+        var proposalId = Check.Id(request.ProposalId, "proposal_id");
+        var fund = grains.GetGrain<IFundGrain>(fundId);
+        return await DeclarationAsync(() => fund.ApproveDividend(new ApproveDividendCommand(key, proposalId, treasury.Id)), context);
+    }
+
+    /// <summary>Sends the command, then resends it until the share is final (a grace after the cutoff); a proposal is answered at once.</summary>
+    private async Task<V1.DividendDeclaration> DeclarationAsync(Func<Task<Outcome<DividendReceipt>>> send, ServerCallContext context)
+    {
+        var first = (await send()).Value();
         var d = first;
-        // The share is fixed a grace after the cutoff; resending the same command returns it once final.
         var giveUp = clock.Now + FinalizationWait;
-        while (!d.Final && clock.Now < giveUp)
+        while (!d.AwaitsApproval && !d.Final && clock.Now < giveUp)
         {
             var wait = d.FinalizesAt - clock.Now;
             await Task.Delay(wait < MinPoll ? MinPoll : wait > MaxPoll ? MaxPoll : wait, context.CancellationToken);
-            d = (await fund.DeclareDividend(command)).Value();
+            d = (await send()).Value();
         }
-        return new V1.DividendDeclaration
+        var declaration = new V1.DividendDeclaration
         {
             Sequence = d.Sequence,
             Total = ProtoMapping.Money(d.TotalAmount, policies.Currency),
@@ -61,10 +75,19 @@ public sealed class FundsService(IGrainFactory grains, FloorPayTopology topology
             CumulativeIndex = d.CumulativeIndex,
             DeclaredAt = d.Final ? Timestamp.FromDateTimeOffset(d.DeclaredAt) : null,
             Replayed = first.Replayed,
-            EligibleBefore = Timestamp.FromDateTimeOffset(d.EligibleBefore),
+            EligibleBefore = d.AwaitsApproval ? null : Timestamp.FromDateTimeOffset(d.EligibleBefore),
             Final = d.Final,
-            FinalizesAt = Timestamp.FromDateTimeOffset(d.FinalizesAt),
+            FinalizesAt = d.AwaitsApproval ? null : Timestamp.FromDateTimeOffset(d.FinalizesAt),
+            AwaitsApproval = d.AwaitsApproval,
         };
+        if (d.Proposal is { } p)
+        {
+            declaration.ProposalId = p.ProposalId;
+            declaration.ProposedBy = p.ProposedBy;
+            declaration.ProposalExpiresAt = Timestamp.FromDateTimeOffset(p.ExpiresAt);
+            declaration.ApprovedBy = p.ApprovedBy ?? "";
+        }
+        return declaration;
     }
 
     public override async Task<V1.Fund> GetFund(GetFundRequest request, ServerCallContext context)

@@ -41,6 +41,7 @@ public sealed class FloorPayTarget(GrpcChannel channel, string bankKey, string b
         var details = new List<string>();
         var passed = true;
         var allFound = true;
+        ReconciliationReport? last = null;
         // Reconcile takes at most 10,000 acknowledged ids per call: the ledger checks repeat per chunk, the
         // acknowledged-payout check is summed over them.
         foreach (var chunk in Acknowledged.Keys.Chunk(10_000).DefaultIfEmpty([]))
@@ -49,6 +50,7 @@ public sealed class FloorPayTarget(GrpcChannel channel, string bankKey, string b
             request.AcknowledgedPayoutIds.AddRange(chunk);
             var report = await audit.ReconcileAsync(request, Auditor, deadline: DateTime.UtcNow.AddMinutes(2), cancellationToken: cancellation);
             passed &= report.Passed;
+            last = report;
             foreach (var c in report.Checks)
             {
                 var acknowledgedCheck = c.Name == "every acknowledged payout exists";
@@ -56,6 +58,8 @@ public sealed class FloorPayTarget(GrpcChannel channel, string bankKey, string b
                 if (!acknowledgedCheck || !c.Passed) details.Add($"{(c.Passed ? "ok" : "FAILED")}: {c.Name} ({c.Detail})");
             }
         }
+        // The ledger's totals as reconciliation read them: what an audit export of this run must recompute.
+        if (last is not null) details.Add($"ok: ledger totals: {last.Payouts} payouts, {last.TotalPaid.MinorUnits} minor units paid");
         details.Add(allFound
             ? $"ok: every acknowledged payout exists (all {Acknowledged.Count} payouts this run was told are committed are in the ledger)"
             : $"FAILED: acknowledged payouts missing from the ledger (see above)");
