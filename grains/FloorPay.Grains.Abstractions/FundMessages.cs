@@ -5,7 +5,8 @@ public sealed record InflowCommand(
     [property: Id(0)] string IdempotencyKey,
     [property: Id(1)] string Source,
     [property: Id(2)] long Amount,
-    [property: Id(3)] string Reference);
+    [property: Id(3)] string Reference,
+    [property: Id(4)] string RecordedBy = "");
 
 [GenerateSerializer, Immutable, Alias("floorpay.InflowReceipt")]
 public sealed record InflowReceipt(

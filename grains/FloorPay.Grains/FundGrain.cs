@@ -13,7 +13,8 @@ public sealed class FundGrain(
     DividendIndexCache dividendCache,
     DividendOptions dividendOptions,
     IEnrollmentSeals seals,
-    ILedgerTallies tallies) : Grain, IFundGrain
+    ILedgerTallies tallies,
+    IAdministrativeActs acts) : Grain, IFundGrain
 {
     private IGrainTimer? _finalizeTimer;
 
@@ -33,7 +34,9 @@ public sealed class FundGrain(
         if (S.IdempotencyKeys.TryGetValue(command.IdempotencyKey, out var used))
         {
             if (used.Fingerprint != fingerprint) return KeyReused<InflowReceipt>(command.IdempotencyKey);
-            return Outcome<InflowReceipt>.Ok(ToReceipt(S.InflowLog.First(i => i.InflowId == used.ResultId), true));
+            var earlier = S.InflowLog.First(i => i.InflowId == used.ResultId);
+            await RecordInflowActAsync(earlier); // in case the first answer's act was lost with it
+            return Outcome<InflowReceipt>.Ok(ToReceipt(earlier, true));
         }
         if (command.Amount <= 0) return Outcome<InflowReceipt>.Refused(RejectionKind.InvalidArgument, "an inflow must be positive");
 
@@ -47,11 +50,13 @@ public sealed class FundGrain(
             BalanceAfter = checked(Balance(S.Inflows, outflows) + command.Amount),
             RecordedAt = clock.Now,
             FundsDividends = FundsDividends(command.Source),
+            RecordedBy = command.RecordedBy,
         };
         S.Inflows = checked(S.Inflows + command.Amount);
         S.InflowLog.Add(record);
         S.IdempotencyKeys[command.IdempotencyKey] = new() { Fingerprint = fingerprint, ResultId = record.InflowId };
         await state.WriteOrReloadAsync();
+        await RecordInflowActAsync(record);
         return Outcome<InflowReceipt>.Ok(ToReceipt(record, false));
     }
 
@@ -62,8 +67,12 @@ public sealed class FundGrain(
         if (S.IdempotencyKeys.TryGetValue(command.IdempotencyKey, out var used))
         {
             if (used.Fingerprint != fingerprint) return KeyReused<DividendReceipt>(command.IdempotencyKey);
-            if (S.Proposals.Find(p => p.ProposalId == used.ResultId) is { } proposed) return Outcome<DividendReceipt>.Ok(ProposalReceipt(proposed, true));
-            return Outcome<DividendReceipt>.Ok(DeclarationReceipt(used.ResultId, replayed: true));
+            if (S.Proposals.Find(p => p.ProposalId == used.ResultId) is { } proposed)
+            {
+                await RecordProposalActAsync(proposed);
+                return Outcome<DividendReceipt>.Ok(ProposalReceipt(proposed, true));
+            }
+            return Outcome<DividendReceipt>.Ok(await ReplayedDeclarationAsync(used.ResultId));
         }
         if (command.TotalAmount <= 0) return Outcome<DividendReceipt>.Refused(RejectionKind.InvalidArgument, "a dividend must be positive");
         if (command.TotalAmount > dividendOptions.ApprovalThreshold)
@@ -81,11 +90,12 @@ public sealed class FundGrain(
             S.Proposals.Add(proposal);
             S.IdempotencyKeys[command.IdempotencyKey] = new() { Fingerprint = fingerprint, ResultId = proposal.ProposalId };
             await state.WriteOrReloadAsync();
+            await RecordProposalActAsync(proposal);
             return Outcome<DividendReceipt>.Ok(ProposalReceipt(proposal, false));
         }
         if (S.Pending is { } pending) return Busy(pending);
         if (Unfunded(command.TotalAmount) is { } unfunded) return unfunded;
-        return Outcome<DividendReceipt>.Ok(await StartDeclarationAsync(command.TotalAmount, command.IdempotencyKey, fingerprint));
+        return Outcome<DividendReceipt>.Ok(await StartDeclarationAsync(command.TotalAmount, command.IdempotencyKey, fingerprint, command.ProposedBy));
     }
 
     public async Task<Outcome<DividendReceipt>> ApproveDividend(ApproveDividendCommand command)
@@ -93,9 +103,11 @@ public sealed class FundGrain(
         await FinalizeIfDueAsync();
         var fingerprint = Fingerprint.Of("approve-dividend", command.ProposalId);
         if (S.IdempotencyKeys.TryGetValue(command.IdempotencyKey, out var used))
-            return used.Fingerprint != fingerprint
-                ? KeyReused<DividendReceipt>(command.IdempotencyKey)
-                : Outcome<DividendReceipt>.Ok(DeclarationReceipt(used.ResultId, replayed: true));
+        {
+            if (used.Fingerprint != fingerprint) return KeyReused<DividendReceipt>(command.IdempotencyKey);
+            if (S.Proposals.Find(p => p.ProposalId == command.ProposalId) is { } approved) await RecordApprovalActAsync(approved);
+            return Outcome<DividendReceipt>.Ok(await ReplayedDeclarationAsync(used.ResultId));
+        }
         if (S.Proposals.Find(p => p.ProposalId == command.ProposalId) is not { } proposal)
             return Outcome<DividendReceipt>.Refused(RejectionKind.NotFound, $"no dividend proposal '{command.ProposalId}'");
         if (proposal.ApprovedBy is not null)
@@ -111,7 +123,8 @@ public sealed class FundGrain(
         proposal.ApprovedBy = command.ApprovedBy;
         proposal.ApprovedAt = clock.Now;
         proposal.Sequence = S.Declarations.Count + 1;
-        var receipt = await StartDeclarationAsync(proposal.Total, command.IdempotencyKey, fingerprint);
+        var receipt = await StartDeclarationAsync(proposal.Total, command.IdempotencyKey, fingerprint, $"{proposal.ProposedBy}+{command.ApprovedBy}");
+        await RecordApprovalActAsync(proposal);
         return Outcome<DividendReceipt>.Ok(receipt with { Proposal = Info(proposal) });
     }
 
@@ -129,7 +142,8 @@ public sealed class FundGrain(
             $"dividend {pending.Sequence} is being finalized until {pending.FinalizesAt:O}; declare again after that");
 
     /// <summary>Fixes the cutoff of a new declaration and waits a grace for its eligible count (the finalization timer).</summary>
-    private async Task<DividendReceipt> StartDeclarationAsync(long total, string idempotencyKey, string fingerprint)
+    /// <param name="declaredBy">The treasury participant who declared, or "proposer+approver".</param>
+    private async Task<DividendReceipt> StartDeclarationAsync(long total, string idempotencyKey, string fingerprint, string declaredBy)
     {
         // Eligible: enrolled before the next whole second. The share is fixed a grace later, counting the enrollments
         // before the cutoff in the ledger once all of them have either committed or failed.
@@ -146,11 +160,20 @@ public sealed class FundGrain(
             EligibleBefore = cutoff,
             FinalizesAt = cutoff + dividendOptions.EligibilityGrace,
             SealId = $"{this.GetPrimaryKeyString()}:{sequence}:{Guid.NewGuid():N}",
+            DeclaredBy = declaredBy,
         };
         S.IdempotencyKeys[idempotencyKey] = new() { Fingerprint = fingerprint, ResultId = Key(sequence) };
         await state.WriteOrReloadAsync();
         ScheduleFinalization();
         return PendingReceipt(S.Pending);
+    }
+
+    /// <summary>A resent declaration's answer; once final, its act is recorded again (in case the first write was lost).</summary>
+    private async Task<DividendReceipt> ReplayedDeclarationAsync(string sequenceKey)
+    {
+        var receipt = DeclarationReceipt(sequenceKey, replayed: true);
+        if (receipt.Final) await RecordDeclarationActAsync(S.Declarations.First(d => Key(d.Sequence) == sequenceKey));
+        return receipt;
     }
 
     /// <summary>The declaration a key made, pending or final, with its proposal when it was approved from one.</summary>
@@ -162,6 +185,22 @@ public sealed class FundGrain(
             : ToReceipt(S.Declarations.First(d => Key(d.Sequence) == sequenceKey), replayed);
         return proposal is null ? receipt : receipt with { Proposal = Info(proposal) };
     }
+
+    // Acts are recorded after the state they describe is written, and again on every resend of the request: an act whose
+    // first write was lost with its answer is written by the client's retry, and none is written for what did not happen.
+    private Task RecordInflowActAsync(InflowRecord r) => acts.RecordAsync(new AdministrativeActEntry($"{r.InflowId}:recorded",
+        AdministrativeActEntry.InflowRecorded, r.RecordedBy, this.GetPrimaryKeyString(), r.Amount, $"source={r.Source} reference={r.Reference}", r.RecordedAt));
+
+    private Task RecordProposalActAsync(DividendProposal p) => acts.RecordAsync(new AdministrativeActEntry($"{p.ProposalId}:proposed",
+        AdministrativeActEntry.DividendProposed, p.ProposedBy, this.GetPrimaryKeyString(), p.Total, $"proposal={p.ProposalId} expires={p.ExpiresAt:O}", p.ProposedAt));
+
+    private Task RecordApprovalActAsync(DividendProposal p) => acts.RecordAsync(new AdministrativeActEntry($"{p.ProposalId}:approved",
+        AdministrativeActEntry.DividendApproved, p.ApprovedBy ?? "", this.GetPrimaryKeyString(), p.Total,
+        $"proposal={p.ProposalId} proposed_by={p.ProposedBy} dividend={p.Sequence}", p.ApprovedAt ?? default));
+
+    private Task RecordDeclarationActAsync(DividendPoint d) => acts.RecordAsync(new AdministrativeActEntry($"{this.GetPrimaryKeyString()}:dividend:{d.Sequence}:declared",
+        AdministrativeActEntry.DividendDeclared, S.DeclaredBy.GetValueOrDefault(d.Sequence, ""), this.GetPrimaryKeyString(), d.Total,
+        $"dividend={d.Sequence} eligible={d.EligibleCount} per_capita={d.PerCapita} remainder={d.Remainder} eligible_before={d.EligibleBefore:O}", d.DeclaredAt));
 
     private static DividendProposalInfo Info(DividendProposal p) => new(p.ProposalId, p.ProposedBy, p.ExpiresAt, p.ApprovedBy);
 
@@ -222,9 +261,11 @@ public sealed class FundGrain(
             point = new DividendPoint(pending.Sequence, declaredAt, pending.Total, 0, 0, pending.Total, index.Current, pending.EligibleBefore);
         }
         S.Declarations.Add(point);
+        S.DeclaredBy[point.Sequence] = pending.DeclaredBy;
         S.Pending = null;
         await state.WriteOrReloadAsync();
         dividendCache.Update(S.Declarations.ToList());
+        await RecordDeclarationActAsync(point);
     }
 
     private void ScheduleFinalization()

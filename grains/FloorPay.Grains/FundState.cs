@@ -10,6 +10,8 @@ public sealed class FundState
     [Id(6)] public Dictionary<string, IdempotencyEntry> IdempotencyKeys { get; set; } = [];
     [Id(11)] public PendingDividend? Pending { get; set; }
     [Id(12)] public List<DividendProposal> Proposals { get; set; } = [];
+    /// <summary>Who declared each dividend (by sequence): one treasury participant, or "proposer+approver".</summary>
+    [Id(13)] public Dictionary<int, string> DeclaredBy { get; set; } = [];
 }
 
 /// <summary>A dividend above the approval threshold: proposed by one treasury participant, declared when a second approves.</summary>
@@ -39,6 +41,8 @@ public sealed class InflowRecord
     /// <summary>Whether this inflow funds dividends (its source was an AI-dividend source when received); unset in records
     /// written before this was kept, which are judged by their source.</summary>
     [Id(6)] public bool? FundsDividends { get; set; }
+    /// <summary>The treasury participant who recorded it (empty in records written before this was kept).</summary>
+    [Id(7)] public string RecordedBy { get; set; } = "";
 }
 
 /// <summary>A declared dividend waiting for the enrollments before its cutoff to reach the fund.</summary>
@@ -52,4 +56,5 @@ public sealed class PendingDividend
     [Id(4)] public DateTimeOffset FinalizesAt { get; set; }
     /// <summary>The ledger's seal of this declaration's eligible count (unique per declaration, so a retry reads the same count).</summary>
     [Id(5)] public string SealId { get; set; } = "";
+    [Id(6)] public string DeclaredBy { get; set; } = "";
 }

@@ -73,6 +73,7 @@ public sealed class AuditTrailTests
             {
                 IdempotencyKey = Ids.Key("appeal"), CitizenId = enrolled[0].CitizenId, DecisionId = payouts[0], Ground = "amount-wrong",
             }).ResponseAsync);
+            await server.As(ApiKeys.Treasury).Funds.RecordInflowAsync(Requests.Inflow(500_000)); // an administrative act
             reconciled = await server.As(ApiKeys.Auditor).Audit.ReconcileAsync(new ReconcileRequest()).ResponseAsync;
             Assert.True(reconciled.Passed);
             await server.StopAsync();
@@ -90,6 +91,10 @@ public sealed class AuditTrailTests
 
         var clean = await ExportAndVerify();
         Assert.True(clean.ExitCode == 0, clean.Output);
+        // The treasury's inflow is chained with the ledger, naming who recorded it.
+        var cleanEntries = await File.ReadAllTextAsync(Path.Combine(work, "export-1", "entries.jsonl"));
+        Assert.Contains("\"chain\":\"floorpay_admin_acts\"", cleanEntries);
+        Assert.Contains("kind=inflow.recorded\\tactor=treasury", cleanEntries);
         Assert.Contains("PASSED", clean.Output);
         // The verifier's totals, from the entries alone, are reconciliation's.
         Assert.Contains($"payouts: {reconciled.Payouts}, paid {reconciled.TotalPaid.MinorUnits} minor units", clean.Output);
@@ -112,7 +117,8 @@ public sealed class AuditTrailTests
             foreach (var trigger in await ReadAsync(db, "SELECT name FROM sqlite_master WHERE type = 'trigger'"))
                 await ExecuteAsync(db, $"DROP TRIGGER \"{trigger}\"");
         else
-            await ExecuteAsync(db, "ALTER TABLE floorpay_payouts DISABLE TRIGGER USER; ALTER TABLE floorpay_contributions DISABLE TRIGGER USER");
+            await ExecuteAsync(db, "ALTER TABLE floorpay_payouts DISABLE TRIGGER USER; ALTER TABLE floorpay_contributions DISABLE TRIGGER USER; " +
+                                   "ALTER TABLE floorpay_admin_acts DISABLE TRIGGER USER");
 
         await ExecuteAsync(db, $"UPDATE floorpay_payouts SET amount = amount + 100 WHERE payout_id = '{payouts[1]}'");
         var edited = await ExportAndVerify();
@@ -129,6 +135,11 @@ public sealed class AuditTrailTests
                                $"reason_code, 'forged-key', fingerprint, recorded_at_ticks - 864000000000 FROM floorpay_contributions WHERE contribution_id = '{contributions[0]}'");
         var inserted = await ExportAndVerify();
         Assert.Contains("inserted: floorpay_contributions forged-1", inserted.Output);
+
+        // An administrative act edited: the inflow's amount.
+        await ExecuteAsync(db, "UPDATE floorpay_admin_acts SET amount = 1 WHERE kind = 'inflow.recorded'");
+        var act = (await ReadAsync(db, "SELECT act_id FROM floorpay_admin_acts WHERE kind = 'inflow.recorded'")).Single();
+        Assert.Contains($"edited: floorpay_admin_acts act/{act}", (await ExportAndVerify()).Output);
 
         // Reordered: the payouts chain's records 2 and 3 swap places.
         var second = (await ReadAsync(db, "SELECT entry_key FROM floorpay_audit_chain WHERE chain_id = 'floorpay_payouts' AND seq = 3")).Single();

@@ -69,6 +69,18 @@ public sealed class DividendApprovalTests
         await Expect.Status(StatusCode.AlreadyExists, second.ApproveDividendAsync(Approve(proposed.ProposalId)));
         Assert.Equal(before.DividendsDeclared.MinorUnits + Big, (await server.Fund()).DividendsDeclared.MinorUnits);
 
+        // Both hands are on the record: the acts the audit trail chains name the proposer, the approver and both.
+        await using (var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={server.DatabaseFile};Mode=ReadOnly;Pooling=False"))
+        {
+            await db.OpenAsync();
+            await using var read = db.CreateCommand();
+            read.CommandText = "SELECT kind || ' by ' || actor FROM floorpay_admin_acts WHERE kind LIKE 'dividend.%' ORDER BY at_ticks, kind";
+            var acts = new List<string>();
+            await using (var reader = await read.ExecuteReaderAsync())
+                while (await reader.ReadAsync()) acts.Add(reader.GetString(0));
+            Assert.Equal(["dividend.proposed by treasury", "dividend.approved by treasury-2", "dividend.declared by treasury+treasury-2"], acts);
+        }
+
         // At or below the threshold, one participant declares as before.
         var small = await treasury.DeclareDividendAsync(Requests.Dividend(Threshold));
         Assert.False(small.AwaitsApproval);

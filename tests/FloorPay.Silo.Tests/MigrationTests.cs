@@ -27,7 +27,8 @@ public sealed class MigrationTests
         });
         // The files are what the store runs: the latest versions (policy, the audit trail) are among them.
         Assert.Contains(SchemaMigrations.All, m => m.PostgreSql.Contains("CREATE TABLE floorpay_policy_versions", StringComparison.Ordinal));
-        Assert.Contains("CREATE TABLE floorpay_audit_chain", SchemaMigrations.All[^1].PostgreSql);
+        Assert.Contains(SchemaMigrations.All, m => m.PostgreSql.Contains("CREATE TABLE floorpay_audit_chain", StringComparison.Ordinal));
+        Assert.Contains("CREATE TABLE floorpay_admin_acts", SchemaMigrations.All[^1].PostgreSql);
     }
 
     [Fact]

@@ -13,13 +13,13 @@ public sealed class FundsService(IGrainFactory grains, FloorPayTopology topology
 
     public override async Task<V1.InflowReceipt> RecordInflow(RecordInflowRequest request, ServerCallContext context)
     {
-        context.Require(ParticipantRole.Treasury);
+        var treasury = context.Require(ParticipantRole.Treasury);
         var key = Check.Id(request.IdempotencyKey, "idempotency_key");
         var fundId = Check.Fund(request.FundId, topology);
         var source = Check.Id(request.Source, "source");
         var amount = Check.Amount(request.Amount, policies.Currency, "amount");
         var reference = Check.Id(request.Reference, "reference");
-        var r = (await grains.GetGrain<IFundGrain>(fundId).RecordInflow(new InflowCommand(key, source, amount, reference))).Value();
+        var r = (await grains.GetGrain<IFundGrain>(fundId).RecordInflow(new InflowCommand(key, source, amount, reference, treasury.Id))).Value();
         return new V1.InflowReceipt
         {
             InflowId = r.InflowId,

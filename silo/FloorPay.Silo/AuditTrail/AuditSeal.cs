@@ -11,8 +11,8 @@ namespace FloorPay.Silo.AuditTrail;
 /// </summary>
 public sealed class AuditSeal(StorageSettings storage, AuditSigner? signer, TimeProvider time, TimeSpan lookback)
 {
-    /// <summary>The chained tables: every kind of journal entry, each its own chain (its table's name).</summary>
-    internal static IReadOnlyList<JournalTable> Tables => JournalTables.All;
+    /// <summary>The chained tables: every kind of journal entry and the administrative acts, each its own chain (its table's name).</summary>
+    internal static IReadOnlyList<JournalTable> Tables { get; } = [.. JournalTables.All, SqlAdministrativeActs.Table];
 
     private sealed record Head(long Seq, string Hash);
 

@@ -11,6 +11,7 @@ public static class LedgerServiceExtensions
         services.AddSingleton<ILedgerAudit>(new SqlLedgerAudit(storage));
         services.AddSingleton<IEnrollmentSeals>(sp => new SqlEnrollmentSeals(storage, FloorPayTime.Of(sp)));
         services.AddSingleton<ILedgerTallies>(new SqlLedgerTallies(storage));
+        services.AddSingleton<IAdministrativeActs>(new SqlAdministrativeActs(storage));
         services.AddSingleton<IEnrollmentRoll>(new SqlEnrollmentRoll(storage));
         services.AddSingleton<IEnvelopeBook>(new SqlEnvelopeBook(storage));
         services.AddSingleton<IInstructionOutbox>(sp => new SqlInstructionOutbox(storage, sp.GetRequiredService<GroupCommitLedger>()));
