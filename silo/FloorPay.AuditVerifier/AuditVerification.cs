@@ -45,6 +45,7 @@ public static class AuditVerification
                 content is null ? null : Link(prev, content) == hash));
             chain.Hashes.Add(hash);
             if (content is not null && table == "floorpay_payouts") aggregates.Add(Fields(content));
+            if (content is not null && table == "floorpay_admin_acts") aggregates.AddAct(Fields(content));
         }
 
         // Second pass, chain by chain in order: numbering and links.
@@ -69,6 +70,7 @@ public static class AuditVerification
             }
             chain.Seq = seq;
         }
+        findings.AddRange(aggregates.Recount());
         var (checkpoints, completeBefore) = CheckCheckpoints(directory, publicKeyPem, chains, findings, warnings);
         // An entry in no chain stamped before the last checkpoint's "complete_before" was put there behind the ledger's
         // back; one stamped later may simply not be sealed yet.
@@ -195,9 +197,59 @@ public sealed record VerificationReport(long Records, int Chains, long Checkpoin
     public bool Passed => Findings.Count == 0;
 }
 
-/// <summary>Payouts recomputed from the entries: totals by region, by kind, enrollments by region, the fund's outflow.</summary>
+/// <summary>
+/// Aggregates recomputed from the entries: payouts by region and kind, enrollments by region, the fund's inflows and
+/// outflow, and each declared dividend's eligible count, recounted from the enrollments stamped before its cutoff.
+/// </summary>
 public sealed class PayoutAggregates
 {
+    private readonly List<long> _enrollmentTicks = [];
+    private readonly List<Dictionary<string, string?>> _declarations = [];
+
+    /// <summary>Inflows recorded as administrative acts.</summary>
+    public long Inflows { get; private set; }
+
+    /// <summary>Each declared dividend: its number, its recorded eligible count, the count recounted from the entries, its share.</summary>
+    public List<(long Dividend, long Recorded, long Recounted, long PerCapita)> Dividends { get; } = [];
+
+    internal void AddAct(Dictionary<string, string?> act)
+    {
+        if (act["kind"] == "inflow.recorded") Inflows += long.Parse(act["amount"]!, CultureInfo.InvariantCulture);
+        if (act["kind"] == "dividend.declared") _declarations.Add(act);
+    }
+
+    /// <summary>
+    /// A dividend's eligible count is the enrollments stamped before its cutoff: the ledger seals the count in commit
+    /// order and refuses, afterwards, any enrollment stamped before the cutoff. Its shares must also add up to its total.
+    /// </summary>
+    internal IEnumerable<string> Recount()
+    {
+        _enrollmentTicks.Sort();
+        foreach (var act in _declarations)
+        {
+            var detail = act["detail"]!.Split(' ').Select(p => p.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1]);
+            var dividend = long.Parse(detail["dividend"], CultureInfo.InvariantCulture);
+            var recorded = long.Parse(detail["eligible"], CultureInfo.InvariantCulture);
+            var perCapita = long.Parse(detail["per_capita"], CultureInfo.InvariantCulture);
+            var remainder = long.Parse(detail["remainder"], CultureInfo.InvariantCulture);
+            var cutoff = DateTimeOffset.Parse(detail["eligible_before"], CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind).UtcTicks;
+            var index = _enrollmentTicks.BinarySearch(cutoff);
+            var recounted = index >= 0 ? FirstAt(index) : ~index;
+            Dividends.Add((dividend, recorded, recounted, perCapita));
+            if (recounted != recorded)
+                yield return $"edited: dividend {dividend} ({act["act_id"]}) records {recorded} eligible, but {recounted} enrollments were stamped before its cutoff";
+            if (perCapita * recorded + remainder != long.Parse(act["amount"]!, CultureInfo.InvariantCulture))
+                yield return $"edited: dividend {dividend} ({act["act_id"]}): {recorded} x {perCapita} + {remainder} is not its total {act["amount"]}";
+        }
+    }
+
+    /// <summary>The first position holding the value found at <paramref name="index"/> (enrollments stamped at the cutoff are not before it).</summary>
+    private int FirstAt(int index)
+    {
+        while (index > 0 && _enrollmentTicks[index - 1] == _enrollmentTicks[index]) index--;
+        return index;
+    }
+
     public SortedDictionary<string, (long Count, long Amount)> ByRegion { get; } = new(StringComparer.Ordinal);
     public SortedDictionary<string, (long Count, long Amount)> ByKind { get; } = new(StringComparer.Ordinal);
     public SortedDictionary<string, long> EnrollmentsByRegion { get; } = new(StringComparer.Ordinal);
@@ -215,6 +267,10 @@ public sealed class PayoutAggregates
         ByRegion[region] = (ByRegion.GetValueOrDefault(region).Count + 1, ByRegion.GetValueOrDefault(region).Amount + amount);
         var kind = payout["kind"]!;
         ByKind[kind] = (ByKind.GetValueOrDefault(kind).Count + 1, ByKind.GetValueOrDefault(kind).Amount + amount);
-        if (payout["enrollment"] == "1") EnrollmentsByRegion[region] = EnrollmentsByRegion.GetValueOrDefault(region) + 1;
+        if (payout["enrollment"] == "1")
+        {
+            EnrollmentsByRegion[region] = EnrollmentsByRegion.GetValueOrDefault(region) + 1;
+            _enrollmentTicks.Add(long.Parse(payout["paid_at_ticks"]!, CultureInfo.InvariantCulture));
+        }
     }
 }

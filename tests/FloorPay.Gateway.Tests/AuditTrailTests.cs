@@ -53,6 +53,7 @@ public sealed class AuditTrailTests
             ["FloorPay:Storage:Provider"] = provider,
             ["FloorPay:Storage:DataDirectory"] = dataDirectory,
             ["FloorPay:Audit:SigningKeyFile"] = keyFile,
+            ["FloorPay:Dividends:EligibilityGrace"] = "00:00:00.200",
         };
         if (provider == "PostgreSql") settings["FloorPay:Storage:ConnectionString"] = await TestPostgres.NewDatabaseAsync();
 
@@ -73,7 +74,9 @@ public sealed class AuditTrailTests
             {
                 IdempotencyKey = Ids.Key("appeal"), CitizenId = enrolled[0].CitizenId, DecisionId = payouts[0], Ground = "amount-wrong",
             }).ResponseAsync);
-            await server.As(ApiKeys.Treasury).Funds.RecordInflowAsync(Requests.Inflow(500_000)); // an administrative act
+            await server.As(ApiKeys.Treasury).Funds.RecordInflowAsync(Requests.Inflow(500_000)); // administrative acts
+            var dividend = await server.As(ApiKeys.Treasury).Funds.DeclareDividendAsync(Requests.Dividend(60_000));
+            Assert.True(dividend.Final && dividend.EligibleCount == 6, dividend.ToString());
             reconciled = await server.As(ApiKeys.Auditor).Audit.ReconcileAsync(new ReconcileRequest()).ResponseAsync;
             Assert.True(reconciled.Passed);
             await server.StopAsync();
@@ -100,6 +103,9 @@ public sealed class AuditTrailTests
         Assert.Contains($"payouts: {reconciled.Payouts}, paid {reconciled.TotalPaid.MinorUnits} minor units", clean.Output);
         Assert.Contains("region R-NORTH: 3 payouts", clean.Output);
         Assert.Contains("3 enrollments", clean.Output);
+        // The dividend's eligible count, recounted from the enrollments stamped before its cutoff; the fund's balance.
+        Assert.Contains("dividend 1: 6 eligible, recounted from the enrollments 6, 10000 each", clean.Output);
+        Assert.Contains($"fund: inflows recorded as acts 500000, paid out {reconciled.TotalPaid.MinorUnits}", clean.Output);
 
         // Signed by another key, the checkpoints do not verify.
         using (var other = ECDsa.Create(ECCurve.NamedCurves.nistP256))
@@ -149,6 +155,52 @@ public sealed class AuditTrailTests
         var reordered = await ExportAndVerify();
         Assert.Contains($"reordered: floorpay_payouts {second}", reordered.Output);
         Assert.Equal(1, reordered.ExitCode);
+    }
+
+    /// <summary>
+    /// The verifier's recount on its own: an export whose every hash holds, but whose dividend records one eligible citizen
+    /// more than the enrollments stamped before its cutoff (a fund state edited before its act was written), fails.
+    /// </summary>
+    [Fact]
+    public void Verify_recounts_each_dividend_s_eligible_citizens_from_the_enrollments_before_its_cutoff()
+    {
+        var directory = FloorPayServer.NewDataDirectory();
+        var cutoff = new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero);
+        string Payout(int n, DateTimeOffset at) =>
+            $"table=floorpay_payouts\tpayout_id=p-{n}\tkind=floor\tamount=1000\tregion_id=R-NORTH\tenrollment=1\tpaid_at_ticks={at.UtcTicks}";
+        string Declared(long eligible) =>
+            "table=floorpay_admin_acts\tact_id=national:dividend:1:declared\tkind=dividend.declared\tactor=treasury\tsubject=national\t" +
+            $"amount=900\tdetail=dividend=1 eligible={eligible} per_capita={900 / eligible} remainder={900 % eligible} eligible_before={cutoff:O}\tat_ticks={cutoff.UtcTicks}";
+        List<string> Lines(long eligible)
+        {
+            var lines = new List<string>();
+            void Chain(string chain, IEnumerable<(string Key, string Content)> records)
+            {
+                var prev = new string('0', 64);
+                var seq = 0;
+                foreach (var (key, content) in records)
+                {
+                    var hash = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(prev + "\n" + content)));
+                    lines.Add(System.Text.Json.JsonSerializer.Serialize(new { chain, seq = ++seq, table = chain, key, prev, hash, content }));
+                    prev = hash;
+                }
+            }
+            // Two enrollments before the cutoff, one at it (not before), one after.
+            Chain("floorpay_payouts", new[] { -2, -1, 0, 5 }.Select((minutes, i) => ($"p-{i}", Payout(i, cutoff.AddMinutes(minutes)))));
+            Chain("floorpay_admin_acts", [("act/national:dividend:1:declared", Declared(eligible))]);
+            return lines;
+        }
+        File.WriteAllText(Path.Combine(directory, "checkpoints.jsonl"), "");
+
+        File.WriteAllLines(Path.Combine(directory, "entries.jsonl"), Lines(eligible: 2));
+        var honest = FloorPay.AuditVerifier.AuditVerification.Verify(directory, null);
+        Assert.True(honest.Passed, string.Join("\n", honest.Findings));
+        Assert.Equal((1L, 2L, 2L, 450L), honest.Aggregates.Dividends.Single());
+
+        File.WriteAllLines(Path.Combine(directory, "entries.jsonl"), Lines(eligible: 3));
+        var inflated = FloorPay.AuditVerifier.AuditVerification.Verify(directory, null);
+        Assert.Equal(["edited: dividend 1 (national:dividend:1:declared) records 3 eligible, but 2 enrollments were stamped before its cutoff"], inflated.Findings);
+        Directory.Delete(directory, recursive: true);
     }
 
     private static async Task<DbConnection> OpenAsync(string provider, Dictionary<string, string?> settings)

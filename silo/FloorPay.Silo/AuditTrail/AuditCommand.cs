@@ -57,6 +57,9 @@ public static class AuditCommand
         foreach (var (region, (count, amount)) in a.ByRegion)
             Console.WriteLine($"  region {region}: {count} payouts, {amount} minor units, {a.EnrollmentsByRegion.GetValueOrDefault(region)} enrollments");
         foreach (var (kind, (count, amount)) in a.ByKind) Console.WriteLine($"  kind {kind}: {count} payouts, {amount} minor units");
+        Console.WriteLine($"fund: inflows recorded as acts {a.Inflows}, paid out {a.TotalPaid}, balance {a.Inflows - a.TotalPaid} minor units");
+        foreach (var (dividend, recorded, recounted, perCapita) in a.Dividends)
+            Console.WriteLine($"  dividend {dividend}: {recorded} eligible, recounted from the enrollments {recounted}, {perCapita} each");
         if (report.Passed)
         {
             Console.WriteLine("PASSED: every record, link and checkpoint holds");
