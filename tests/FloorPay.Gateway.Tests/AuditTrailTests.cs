@@ -157,6 +157,23 @@ public sealed class AuditTrailTests
         Assert.Equal(1, reordered.ExitCode);
     }
 
+    [Fact]
+    public async Task With_the_seal_timer_off_a_stopping_node_still_seals_what_it_committed()
+    {
+        var dataDirectory = FloorPayServer.NewDataDirectory();
+        await using (var server = await FloorPayServer.StartAsync(dataDirectory, b => b.Configuration["FloorPay:Audit:SealInterval"] = "00:00:00"))
+        {
+            for (var i = 0; i < 3; i++) await Steps.Retrying(() => server.EnrollNewCitizen());
+            await server.StopAsync();
+        }
+        await using var db = new SqliteConnection($"Data Source={Path.Combine(dataDirectory, "floorpay.db")};Mode=ReadOnly;Pooling=False");
+        await db.OpenAsync();
+        var chained = await ReadAsync(db, "SELECT entry_key FROM floorpay_audit_chain WHERE chain_id = 'floorpay_payouts'");
+        Assert.Equal(3, chained.Count);
+        Assert.Single(await ReadAsync(db, "SELECT payload FROM floorpay_audit_checkpoints"));
+        Directory.Delete(dataDirectory, recursive: true);
+    }
+
     /// <summary>
     /// The verifier's recount on its own: an export whose every hash holds, but whose dividend records one eligible citizen
     /// more than the enrollments stamped before its cutoff (a fund state edited before its act was written), fails.

@@ -8,31 +8,36 @@ internal sealed class AuditSealer(AuditSeal seal, AuditOptions options, ILogger<
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (options.SealInterval == TimeSpan.Zero) return;
-        using var timer = new PeriodicTimer(options.SealInterval);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try { await timer.WaitForNextTickAsync(stoppingToken); }
-            catch (OperationCanceledException) { break; }
-            try
-            {
-                await seal.RunAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is DbException or TimeoutException or InvalidOperationException)
-            {
-                // Nothing is lost: the next seal picks up every entry still unsealed.
-                log.LogWarning(e, "audit seal failed; the next one retries");
-            }
-        }
-        // A last seal as the silo stops, so that an export of a stopped cluster has every entry sealed.
+        // With no interval, only the last seal below runs.
+        using var timer = options.SealInterval > TimeSpan.Zero ? new PeriodicTimer(options.SealInterval) : null;
         try
         {
-            using var last = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await seal.RunAsync(last.Token);
+            while (timer is null ? await Forever(stoppingToken) : await timer.WaitForNextTickAsync(stoppingToken))
+                await SealAsync(stoppingToken);
         }
-        catch (Exception e) when (e is DbException or TimeoutException or InvalidOperationException or OperationCanceledException)
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
+        // A last seal as the silo stops, so that an export of a stopped cluster has every entry sealed.
+        using var last = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try { await SealAsync(last.Token); }
+        catch (OperationCanceledException) { log.LogWarning("the last audit seal ran out of time; the next silo to seal picks the entries up"); }
+    }
+
+    private static async Task<bool> Forever(CancellationToken stoppingToken)
+    {
+        await Task.Delay(Timeout.Infinite, stoppingToken);
+        return false;
+    }
+
+    private async Task SealAsync(CancellationToken cancellation)
+    {
+        try
         {
-            log.LogWarning(e, "the last audit seal failed; the next silo to seal picks the entries up");
+            await seal.RunAsync(cancellation);
+        }
+        catch (Exception e) when (!(e is OperationCanceledException && cancellation.IsCancellationRequested))
+        {
+            // Whatever failed, the silo keeps paying and nothing is lost: the next seal picks up every entry still unsealed.
+            log.LogWarning(e, "audit seal failed; the next one retries");
         }
     }
 }
