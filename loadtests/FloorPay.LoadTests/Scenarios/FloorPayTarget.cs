@@ -48,7 +48,7 @@ public sealed class FloorPayTarget(GrpcChannel channel, string bankKey, string b
         {
             var request = new ReconcileRequest();
             request.AcknowledgedPayoutIds.AddRange(chunk);
-            var report = await audit.ReconcileAsync(request, Auditor, deadline: DateTime.UtcNow.AddMinutes(2), cancellationToken: cancellation);
+            var report = await ReconcileRetryingAsync(audit, request, cancellation);
             passed &= report.Passed;
             last = report;
             foreach (var c in report.Checks)
@@ -64,5 +64,24 @@ public sealed class FloorPayTarget(GrpcChannel channel, string bankKey, string b
             ? $"ok: every acknowledged payout exists (all {Acknowledged.Count} payouts this run was told are committed are in the ledger)"
             : $"FAILED: acknowledged payouts missing from the ledger (see above)");
         return new IntegrityResult(passed, details.Distinct().ToList());
+    }
+
+    /// <summary>
+    /// Reconciles as a client would after a drill: a node that just died (a partitioned pod declared dead) or one shedding
+    /// load answers UNAVAILABLE or RESOURCE_EXHAUSTED, and the call is sent again, which the channel balances elsewhere.
+    /// </summary>
+    private async Task<ReconciliationReport> ReconcileRetryingAsync(Audit.AuditClient audit, ReconcileRequest request, CancellationToken cancellation)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await audit.ReconcileAsync(request, Auditor, deadline: DateTime.UtcNow.AddMinutes(2), cancellationToken: cancellation);
+            }
+            catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.ResourceExhausted && attempt < 20)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt), cancellation);
+            }
+        }
     }
 }
